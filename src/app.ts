@@ -1,0 +1,144 @@
+import {
+  createGuard, EventBus, Health, systemClock,
+  type ChatPlatform, type Clock, type Guard, type Logger, type PlatformStatus, type TimerHandle,
+} from './core/index.js';
+import type { Config } from './config/index.js';
+import { Store, type StreamRow } from './store/index.js';
+import { CommandRouter, customCommand, helpCommand } from './commands/index.js';
+import { Outbox } from './outbox/index.js';
+import { Bot, type DomainEvents } from './bot/index.js';
+import { TwitchPlatform } from './platforms/twitch/index.js';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
+/** Bounds of the shutdown steps, in ms. */
+export const SHUTDOWN_BOUNDS = { commands: 2_000, outboxes: 5_000 } as const;
+const HEARTBEAT_MS = 60_000;
+
+/**
+ * Wires the services from explicit dependencies. Importing this file does nothing; `start()`
+ * opens the store and connects; `stop()` shuts down in the documented order.
+ */
+export class App {
+  readonly clock: Clock;
+  readonly health: Health;
+  readonly guard: Guard;
+  readonly bus: EventBus<DomainEvents>;
+  readonly router: CommandRouter;
+  readonly bot: Bot;
+  readonly platforms: ChatPlatform[] = [];
+  readonly outboxes = new Map<string, Outbox>();
+  private store: Store | undefined;
+  private stream: StreamRow | undefined;
+  private heartbeat: TimerHandle | undefined;
+  private stopping: Promise<void> | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: AppDeps) {
+    const { config, logger } = deps;
+    this.log = logger;
+    this.clock = deps.clock ?? systemClock;
+    this.health = new Health(this.clock);
+    this.guard = createGuard(logger, this.health);
+    this.bus = new EventBus<DomainEvents>((event, err) => this.health.report(`bus.${event}`, err));
+    this.router = new CommandRouter({
+      prefix: config.commands.prefix,
+      clock: this.clock,
+      logger,
+      flood: { count: config.commands.floodLimit.count, windowMs: config.commands.floodLimit.perSeconds * 1000 },
+      reply: (event, text) => this.bot.reply(event, text),
+    });
+    this.bot = new Bot({ router: this.router, bus: this.bus, logger, guard: this.guard });
+    this.router.register(helpCommand);
+    config.commands.custom.forEach((c, i) => this.router.register(customCommand(c), `commands.custom[${i}]`));
+
+    if (config.twitch) {
+      const t = config.twitch;
+      const token = config.secrets.twitchToken;
+      const platform = new TwitchPlatform({
+        channel: t.channel,
+        ...(t.username ? { username: t.username } : {}),
+        ...(token ? { token: () => token } : {}),
+        server: t.server,
+        reconnect: { initialMs: t.reconnect.initialSeconds * 1000, maxMs: t.reconnect.maxSeconds * 1000 },
+        clock: this.clock,
+        logger,
+        guard: this.guard,
+        health: this.health,
+        ...(deps.random ? { random: deps.random } : {}),
+      });
+      this.addPlatform(platform, t.username);
+    }
+  }
+
+  private addPlatform(platform: ChatPlatform, ownLogin?: string): void {
+    const outbox = new Outbox({
+      platform,
+      clock: this.clock,
+      logger: this.log,
+      guard: this.guard,
+      health: this.health,
+      maxDelayMs: this.deps.config.outbox.maxDelaySeconds * 1000,
+      maxQueue: this.deps.config.outbox.maxQueue,
+    });
+    this.platforms.push(platform);
+    this.outboxes.set(platform.id, outbox);
+    this.bot.attach(platform, outbox, ownLogin);
+  }
+
+  get currentStream(): StreamRow | undefined {
+    return this.stream;
+  }
+
+  async start(): Promise<void> {
+    const { config } = this.deps;
+    this.store = Store.open(config.storage.path);
+    const { stream, resumed } = this.store.streams.beginOrResume(this.clock.now(), config.stream.resumeWithinMinutes * 60_000);
+    this.stream = stream;
+    this.log.info({ streamId: stream.id, resumed }, resumed ? 'resumed stream session' : 'new stream session');
+    this.scheduleHeartbeat();
+    await Promise.all(this.platforms.map((p) => p.start()));
+  }
+
+  private scheduleHeartbeat(): void {
+    this.heartbeat = this.clock.setTimeout(
+      this.guard('heartbeat', () => {
+        if (this.store && this.stream) this.store.streams.heartbeat(this.stream.id, this.clock.now());
+        this.scheduleHeartbeat();
+      }),
+      HEARTBEAT_MS,
+    );
+  }
+
+  statuses(): PlatformStatus[] {
+    return this.platforms.map((p) => p.status());
+  }
+
+  /**
+   * Shutdown, in order: stop reading chat, let running commands finish (bounded), flush outboxes
+   * (bounded), disconnect, close the store. Safe to call twice.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.bot.stopReading();
+      await this.router.drain(SHUTDOWN_BOUNDS.commands);
+      const flushed = await Promise.all([...this.outboxes.values()].map((o) => o.flush(SHUTDOWN_BOUNDS.outboxes)));
+      if (flushed.some((ok) => !ok)) this.log.warn('some replies were not sent before shutdown');
+      for (const o of this.outboxes.values()) o.stop();
+      await Promise.all(this.platforms.map((p) => p.stop().catch((err: unknown) => this.health.report(`${p.id}.stop`, err))));
+      this.clock.clearTimeout(this.heartbeat);
+      if (this.store) {
+        if (this.stream) this.store.streams.end(this.stream.id, this.clock.now());
+        this.store.close();
+      }
+      this.log.info('stopped');
+      this.log.flush?.();
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,77 @@
+import {
+  type ChatEvent, type ChatPlatform, type EventBus, type Guard, type Logger, type PlatformId,
+} from '../core/index.js';
+import type { CommandRouter } from '../commands/index.js';
+import type { Outbox } from '../outbox/index.js';
+import type { DomainEvents } from './events.js';
+
+export interface BotOptions {
+  readonly router: CommandRouter;
+  readonly bus: EventBus<DomainEvents>;
+  readonly logger: Logger;
+  readonly guard: Guard;
+}
+
+export interface BotStats {
+  processed: number;
+  commands: number;
+  ignoredOwn: number;
+}
+
+/** How a viewer is addressed: the display name when it is just the login with capitals. */
+export function mentionFor(event: ChatEvent): string {
+  const { login, displayName } = event.author;
+  return displayName.toLowerCase() === login ? displayName : login || displayName;
+}
+
+/**
+ * The pipeline every chat event goes through: ignore the bot's own lines, publish, route
+ * commands, send answers through the platform's outbox. Platforms deduplicate at the edge.
+ */
+export class Bot {
+  private readonly outboxes = new Map<PlatformId, Outbox>();
+  private readonly ownLogins = new Map<PlatformId, string>();
+  private reading = true;
+  readonly stats: BotStats = { processed: 0, commands: 0, ignoredOwn: 0 };
+
+  constructor(private readonly opts: BotOptions) {
+    opts.router.onOutcome((outcome, event) => {
+      if (outcome.status === 'ran' || outcome.status === 'failed') this.stats.commands++;
+      if (outcome.status !== 'ignored') opts.bus.emit('outcome', { event, outcome });
+    });
+  }
+
+  /** Connects a platform and its outbox to the pipeline. */
+  attach(platform: ChatPlatform, outbox: Outbox, ownLogin?: string): void {
+    this.outboxes.set(platform.id, outbox);
+    if (ownLogin) this.ownLogins.set(platform.id, ownLogin.toLowerCase());
+    platform.onEvent(this.opts.guard(`${platform.id}.event`, (e: ChatEvent) => this.handle(e)));
+    platform.onSignal(this.opts.guard(`${platform.id}.signal`, (s) => {
+      if (s.type === 'status') this.opts.bus.emit('platform-status', s.status);
+    }));
+    outbox.onSent((text, replies) => this.opts.bus.emit('reply-sent', { platform: platform.id, text, replies }));
+  }
+
+  /** Stops taking new chat (first step of shutdown); replies already queued still go out. */
+  stopReading(): void {
+    this.reading = false;
+  }
+
+  handle(event: ChatEvent): void {
+    if (!this.reading) return;
+    this.stats.processed++;
+    if (event.author.login && event.author.login === this.ownLogins.get(event.platform)) {
+      this.stats.ignoredOwn++;
+      return;
+    }
+    this.opts.bus.emit('chat', event);
+    void this.opts.router.handle(event);
+  }
+
+  reply(event: ChatEvent, text: string): void {
+    const outbox = this.outboxes.get(event.platform);
+    if (!outbox) return;
+    const result = outbox.enqueue({ channel: event.channel, text, mention: mentionFor(event), replyTo: event.id });
+    if (result === 'full') this.opts.logger.warn({ platform: event.platform }, 'reply refused: outbox full');
+  }
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/** Twitch's own chat endpoint; `twitch.server` overrides it (the simulator, a proxy). */
+export const TWITCH_DEFAULT_SERVER = { host: 'irc-ws.chat.twitch.tv', port: 443, secure: true } as const;
+
+const seconds = (max: number) => z.number().min(0).max(max);
+
+const login = z
+  .string()
+  .regex(/^#?[A-Za-z0-9_]{1,25}$/, 'expected a Twitch login: 1 to 25 letters, digits or underscores')
+  .transform((s) => s.replace(/^#/, '').toLowerCase());
+
+const commandName = z
+  .string()
+  .regex(/^[A-Za-z0-9_+-]{1,32}$/, 'expected a command name without prefix: letters, digits, _ + -')
+  .transform((s) => s.toLowerCase());
+
+export const permissionSchema = z.enum(['everyone', 'subscriber', 'vip', 'moderator', 'broadcaster']);
+
+const customCommand = z.strictObject({
+  name: commandName,
+  response: z.string().min(1).max(450),
+  aliases: z.array(commandName).default([]),
+  permission: permissionSchema.default('everyone'),
+  globalCooldown: seconds(86_400).default(0),
+  userCooldown: seconds(86_400).default(0),
+});
+
+const twitch = z.strictObject({
+  channel: login,
+  username: login.optional(),
+  server: z
+    .strictObject({
+      host: z.string().min(1).default(TWITCH_DEFAULT_SERVER.host),
+      port: z.number().int().min(1).max(65_535).default(TWITCH_DEFAULT_SERVER.port),
+      secure: z.boolean().default(TWITCH_DEFAULT_SERVER.secure),
+    })
+    .default({ ...TWITCH_DEFAULT_SERVER }),
+  reconnect: z
+    .strictObject({
+      initialSeconds: z.number().min(0.05).max(60).default(1),
+      maxSeconds: z.number().min(0.1).max(600).default(60),
+    })
+    .default({ initialSeconds: 1, maxSeconds: 60 }),
+});
+
+export const configSchema = z
+  .strictObject({
+    twitch: twitch.optional(),
+    storage: z
+      .strictObject({
+        path: z.string().min(1).default('./data/lectern.db'),
+      })
+      .default({ path: './data/lectern.db' }),
+    stream: z
+      .strictObject({
+        resumeWithinMinutes: z.number().min(0).max(24 * 60).default(30),
+      })
+      .default({ resumeWithinMinutes: 30 }),
+    commands: z
+      .strictObject({
+        prefix: z.string().min(1).max(3).regex(/^\S+$/, 'expected 1 to 3 characters without spaces').default('!'),
+        custom: z.array(customCommand).default([]),
+        floodLimit: z
+          .strictObject({
+            count: z.number().int().min(1).max(100).default(5),
+            perSeconds: z.number().min(1).max(3600).default(15),
+          })
+          .default({ count: 5, perSeconds: 15 }),
+      })
+      .default({ prefix: '!', custom: [], floodLimit: { count: 5, perSeconds: 15 } }),
+    outbox: z
+      .strictObject({
+        maxDelaySeconds: z.number().min(1).max(600).default(60),
+        maxQueue: z.number().int().min(1).max(10_000).default(200),
+      })
+      .default({ maxDelaySeconds: 60, maxQueue: 200 }),
+    log: z
+      .strictObject({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .default({ level: 'info' }),
+  })
+  .superRefine((cfg, ctx) => {
+    if (!cfg.twitch) {
+      ctx.addIssue({ code: 'custom', path: ['twitch'], message: 'expected at least one platform section (twitch)' });
+    }
+    const seen = new Map<string, string>();
+    cfg.commands.custom.forEach((c, i) => {
+      for (const [j, name] of [c.name, ...c.aliases].entries()) {
+        const where = j === 0 ? `commands.custom[${i}].name` : `commands.custom[${i}].aliases[${j - 1}]`;
+        const first = seen.get(name);
+        if (first) {
+          ctx.addIssue({ code: 'custom', path: ['commands', 'custom', i, j === 0 ? 'name' : 'aliases'], message: `"${name}" is already used by ${first}` });
+        } else seen.set(name, where);
+      }
+    });
+  });
+
+export type FileConfig = z.output<typeof configSchema>;

@@ -1,0 +1,56 @@
+import type { ChatEvent, PlatformId } from './chat-event.js';
+
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'ended' | 'stopped';
+
+export interface PlatformStatus {
+  readonly platform: PlatformId;
+  readonly state: ConnectionState;
+  readonly channel: string;
+  /** False when the bot can only read (anonymous Twitch, API-key YouTube). */
+  readonly canSend: boolean;
+  /** The bot's own roles in the channel, as the platform reported them. */
+  readonly botRoles: readonly string[];
+  readonly lastMessageAt: number | null;
+  readonly connectedAt: number | null;
+  readonly reconnects: number;
+  readonly messagesIn: number;
+  readonly messagesOut: number;
+  /** Plain-words reason for the current state, when it is not `connected`. */
+  readonly detail?: string;
+}
+
+/** A message the outbox hands to a platform: already split, bounded and safe. */
+export interface OutgoingMessage {
+  readonly channel: string;
+  readonly text: string;
+  /** Thread the message under this platform message id, when the platform supports it. */
+  readonly replyTo?: string;
+}
+
+/** Send limits as the platform applies them to the bot right now. */
+export interface SendLimits {
+  readonly maxLength: number;
+  /** Messages per window. */
+  readonly perWindow: number;
+  readonly windowMs: number;
+  /** Minimum gap between two messages. */
+  readonly minIntervalMs: number;
+  /** Identical text within this many ms is rejected by the platform. */
+  readonly duplicateWindowMs: number;
+}
+
+/** Things the platform tells the outbox after the fact. */
+export type PlatformSignal =
+  | { readonly type: 'status'; readonly status: PlatformStatus }
+  | { readonly type: 'send-rejected'; readonly reason: 'ratelimit' | 'duplicate' | 'slowmode' | 'banned' | 'other'; readonly code: string };
+
+export interface ChatPlatform {
+  readonly id: PlatformId;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  send(message: OutgoingMessage): Promise<void>;
+  onEvent(handler: (event: ChatEvent) => void): void;
+  onSignal(handler: (signal: PlatformSignal) => void): void;
+  status(): PlatformStatus;
+  limits(): SendLimits;
+}

@@ -1,0 +1,37 @@
+/** Cleaning of text that comes from viewers, before anything else sees it. */
+
+/** Longest text kept from one chat message; the rest is cut (platforms allow 500 / 200). */
+export const MAX_CHAT_TEXT = 2000;
+
+// C0/C1 controls except tab/newline, bidi overrides and isolates, zero-width and BOM characters.
+const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u{E0000}-\u{E007F}]/gu;
+
+/**
+ * Removes control, zero-width and direction-changing characters, folds whitespace and bounds the
+ * length without splitting a surrogate pair. Emoji and other scripts are kept as they are.
+ */
+export function cleanChatText(raw: string, max = MAX_CHAT_TEXT): { text: string; truncated: boolean } {
+  let text = raw.replace(UNSAFE, '').replace(/\s+/g, ' ').trim();
+  let truncated = false;
+  if (text.length > max) {
+    text = sliceCodePoints(text, max);
+    truncated = true;
+  }
+  return { text, truncated };
+}
+
+/** Cuts a string to at most `max` UTF-16 units without leaving half a surrogate pair. */
+export function sliceCodePoints(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let end = max;
+  const code = s.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return s.slice(0, end);
+}
+
+/** Length the platforms count: code points, not UTF-16 units. */
+export function codePointLength(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}

@@ -1,0 +1,297 @@
+import {
+  codePointLength, LecternError, isLecternError,
+  type ChatPlatform, type Clock, type Guard, type Health, type Logger, type TimerHandle,
+} from '../core/index.js';
+import { safeOutgoing, splitMessage } from './split.js';
+
+export interface Reply {
+  readonly channel: string;
+  readonly text: string;
+  /** Name to address, written `@name`; merged with others when replies are coalesced. */
+  readonly mention?: string;
+  /** Platform message id to thread under. */
+  readonly replyTo?: string;
+}
+
+interface Item {
+  readonly channel: string;
+  readonly text: string;
+  readonly mention: string | undefined;
+  readonly replyTo: string | undefined;
+  readonly deadline: number;
+  /** Part of a reply that was split: sent alone, never packed with others. */
+  readonly part: boolean;
+  retried?: boolean;
+}
+
+export interface OutboxOptions {
+  readonly platform: Pick<ChatPlatform, 'id' | 'send' | 'limits' | 'status' | 'onSignal'>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly guard: Guard;
+  readonly health: Health;
+  /** A reply still waiting after this long is dropped: late answers confuse more than they help. */
+  readonly maxDelayMs: number;
+  /** Items beyond this are refused at once (the queue never grows without bound). */
+  readonly maxQueue: number;
+  /** Joins coalesced answers. */
+  readonly separator?: string;
+}
+
+export interface OutboxStats {
+  queued: number;
+  sent: number;
+  repliesDelivered: number;
+  coalesced: number;
+  droppedLate: number;
+  droppedFull: number;
+  droppedDuplicate: number;
+  rejected: number;
+}
+
+/** How long to hold back after the platform says we sent too fast. */
+const PENALTY_MS = { ratelimit: 30_000, slowmode: 5_000 } as const;
+
+/**
+ * One per platform; every reply goes through it. It keeps within the platform's send limits,
+ * never sends identical text inside the duplicate window, splits long replies, and when replies
+ * back up it packs them into fewer messages (one message serving several viewers) instead of
+ * letting the queue grow. What cannot be sent before its deadline is dropped and counted.
+ */
+export class Outbox {
+  private readonly queue: Item[] = [];
+  private readonly sentTimes: number[] = [];
+  private readonly recentTexts = new Map<string, number>();
+  private timer: TimerHandle | undefined;
+  private timerAt = Infinity;
+  private sending = false;
+  private pausedUntil = 0;
+  private lastSent: { item: Item; text: string } | undefined;
+  private stopped = false;
+  private readonly waiters: Array<() => void> = [];
+  private readonly log: Logger;
+  readonly stats: OutboxStats = { queued: 0, sent: 0, repliesDelivered: 0, coalesced: 0, droppedLate: 0, droppedFull: 0, droppedDuplicate: 0, rejected: 0 };
+  private readonly sentListeners: Array<(text: string, replies: number) => void> = [];
+
+  constructor(private readonly opts: OutboxOptions) {
+    this.log = opts.logger.child({ component: 'outbox', platform: opts.platform.id });
+    opts.platform.onSignal(
+      opts.guard(`${opts.platform.id}.outbox`, (signal) => {
+        if (signal.type === 'status' && signal.status.state === 'connected') this.pump();
+        if (signal.type === 'send-rejected') this.onRejected(signal.reason, signal.code);
+      }),
+    );
+  }
+
+  /** Listen to each message actually handed to the platform (demo output, tests). */
+  onSent(listener: (text: string, replies: number) => void): void {
+    this.sentListeners.push(listener);
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  enqueue(reply: Reply): 'queued' | 'full' | 'empty' {
+    if (this.stopped) return 'full';
+    const max = this.opts.platform.limits().maxLength;
+    const text = safeOutgoing(reply.text);
+    if (!text) return 'empty';
+    const mention = reply.mention ? reply.mention.replace(/[^\p{L}\p{N}_-]/gu, '').slice(0, 40) || undefined : undefined;
+    const deadline = this.opts.clock.now() + this.opts.maxDelayMs;
+    const prefix = mention ? `@${mention} ` : '';
+    const parts = codePointLength(prefix + text) <= max ? [text] : splitMessage(text, max - codePointLength(prefix));
+    if (this.queue.length + parts.length > this.opts.maxQueue) {
+      this.stats.droppedFull++;
+      this.log.warn({ pending: this.queue.length }, 'outbox full; reply dropped');
+      return 'full';
+    }
+    parts.forEach((p, i) =>
+      this.queue.push({ channel: reply.channel, text: p, mention: i === 0 ? mention : undefined, replyTo: reply.replyTo, deadline, part: parts.length > 1 }),
+    );
+    this.stats.queued += parts.length;
+    this.pump();
+    return 'queued';
+  }
+
+  /** Resolves when the queue is empty or after `timeoutMs` of the clock, whichever comes first. */
+  flush(timeoutMs: number): Promise<boolean> {
+    if (this.queue.length === 0 && !this.sending) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (ok: boolean) => {
+        if (done) return;
+        done = true;
+        this.opts.clock.clearTimeout(t);
+        resolve(ok);
+      };
+      const t = this.opts.clock.setTimeout(() => finish(false), timeoutMs);
+      this.waiters.push(() => finish(true));
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.opts.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queue.length) this.log.warn({ unsent: this.queue.length }, 'outbox stopped with replies unsent');
+  }
+
+  /** When the next message may go out under the current limits. */
+  private nextSlot(now: number): number {
+    const limits = this.opts.platform.limits();
+    while (this.sentTimes.length && this.sentTimes[0]! <= now - limits.windowMs) this.sentTimes.shift();
+    let at = Math.max(now, this.pausedUntil);
+    const last = this.sentTimes[this.sentTimes.length - 1];
+    if (last !== undefined) at = Math.max(at, last + limits.minIntervalMs);
+    if (this.sentTimes.length >= limits.perWindow) {
+      at = Math.max(at, this.sentTimes[this.sentTimes.length - limits.perWindow]! + limits.windowMs);
+    }
+    return at;
+  }
+
+  private pump(): void {
+    if (this.stopped || this.sending) return;
+    const now = this.opts.clock.now();
+    this.dropLate(now);
+    if (this.queue.length === 0) return this.notifyDrained();
+    if (!this.opts.platform.status().canSend) return; // a 'connected' status signal pumps again
+    const at = this.nextSlot(now);
+    if (at > now) return this.schedule(at);
+    void this.sendNext(now);
+  }
+
+  private schedule(at: number): void {
+    if (this.timer && this.timerAt <= at) return;
+    this.opts.clock.clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = this.opts.clock.setTimeout(
+      this.opts.guard(`${this.opts.platform.id}.outbox`, () => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        this.pump();
+      }),
+      at - this.opts.clock.now(),
+    );
+  }
+
+  private dropLate(now: number): void {
+    let dropped = 0;
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i]!.deadline < now) {
+        this.queue.splice(i, 1);
+        dropped++;
+      }
+    }
+    if (dropped) {
+      this.stats.droppedLate += dropped;
+      this.log.warn({ dropped }, 'replies dropped after their deadline');
+    }
+  }
+
+  /**
+   * Takes the head of the queue and, when more replies wait behind it, packs as many as fit into
+   * one message: replies with the same text share it (`@a @b text`), different texts are joined.
+   */
+  private take(): { channel: string; text: string; replyTo: string | undefined; items: Item[] } {
+    const max = this.opts.platform.limits().maxLength;
+    const head = this.queue.shift()!;
+    const single = (it: Item) => (it.mention ? `@${it.mention} ${it.text}` : it.text);
+    if (head.part || this.queue.length === 0) {
+      return { channel: head.channel, text: single(head), replyTo: head.replyTo, items: [head] };
+    }
+    const groups = new Map<string, { mentions: string[]; items: Item[] }>();
+    const render = () =>
+      [...groups.entries()]
+        .map(([text, g]) => [...new Set(g.mentions)].map((m) => `@${m}`).concat(text).join(' '))
+        .join(this.opts.separator ?? ' · ');
+    const add = (it: Item) => {
+      const g = groups.get(it.text) ?? { mentions: [], items: [] };
+      if (!groups.has(it.text)) groups.set(it.text, g);
+      g.items.push(it);
+      if (it.mention) g.mentions.push(it.mention);
+    };
+    add(head);
+    const taken = [head];
+    for (let i = 0; i < this.queue.length; ) {
+      const it = this.queue[i]!;
+      if (it.part || it.channel !== head.channel) {
+        i++;
+        continue;
+      }
+      add(it);
+      if (codePointLength(render()) > max) {
+        // Undo: it does not fit.
+        const g = groups.get(it.text)!;
+        g.items.pop();
+        if (it.mention) g.mentions.pop();
+        if (g.items.length === 0) groups.delete(it.text);
+        i++;
+        continue;
+      }
+      taken.push(it);
+      this.queue.splice(i, 1);
+    }
+    if (taken.length > 1) this.stats.coalesced += taken.length - 1;
+    const threaded = taken.length === 1 || taken.every((t) => t.replyTo === head.replyTo);
+    return { channel: head.channel, text: render(), replyTo: threaded ? head.replyTo : undefined, items: taken };
+  }
+
+  private async sendNext(now: number): Promise<void> {
+    const msg = this.take();
+    const limits = this.opts.platform.limits();
+    for (const [t, at] of this.recentTexts) if (at <= now - limits.duplicateWindowMs) this.recentTexts.delete(t);
+    if (this.recentTexts.has(msg.text)) {
+      // The same words went out moments ago to the same people: they have their answer.
+      this.stats.droppedDuplicate += msg.items.length;
+      this.pump();
+      return;
+    }
+    this.sending = true;
+    this.sentTimes.push(now);
+    this.recentTexts.set(msg.text, now);
+    try {
+      await this.opts.platform.send({ channel: msg.channel, text: msg.text, ...(msg.replyTo ? { replyTo: msg.replyTo } : {}) });
+      this.stats.sent++;
+      this.stats.repliesDelivered += msg.items.length;
+      this.lastSent = msg.items.length === 1 ? { item: msg.items[0]!, text: msg.text } : undefined;
+      for (const l of this.sentListeners) l(msg.text, msg.items.length);
+    } catch (err) {
+      // Not sent: give the slot back and keep the replies for when the platform is ready again.
+      this.sentTimes.pop();
+      this.recentTexts.delete(msg.text);
+      if (isLecternError(err, 'PLATFORM_READ_ONLY')) {
+        this.queue.length = 0;
+      } else {
+        this.queue.unshift(...msg.items.reverse());
+        this.opts.health.report(`${this.opts.platform.id}.send`, err instanceof LecternError ? err : new LecternError('PLATFORM_SEND_FAILED', undefined, { cause: err }));
+      }
+    } finally {
+      this.sending = false;
+    }
+    this.pump();
+  }
+
+  private onRejected(reason: string, code: string): void {
+    this.stats.rejected++;
+    this.log.warn({ reason, code }, 'platform rejected a message');
+    const now = this.opts.clock.now();
+    if (reason === 'ratelimit' || reason === 'slowmode') {
+      this.pausedUntil = Math.max(this.pausedUntil, now + PENALTY_MS[reason]);
+      // The rejected message is most likely the last one; send it again once, after the pause.
+      const last = this.lastSent;
+      if (last && !last.item.retried) {
+        last.item.retried = true;
+        this.recentTexts.delete(last.text);
+        this.queue.unshift({ ...last.item, deadline: Math.max(last.item.deadline, this.pausedUntil + 1000) });
+      }
+      this.lastSent = undefined;
+      this.pump();
+    }
+  }
+
+  private notifyDrained(): void {
+    if (this.sending || this.queue.length) return;
+    for (const w of this.waiters.splice(0)) w();
+  }
+}

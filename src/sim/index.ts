@@ -1,0 +1,1 @@
+export { TwitchSim, type SimUser, type SentMessage, type TwitchSimOptions } from './twitch-sim.js';

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { App } from '../src/app.js';
+import { parseConfig, type Config } from '../src/config/index.js';
+import { createLogger, ManualClock, type Logger } from '../src/core/index.js';
+import { TwitchSim, type TwitchSimOptions } from '../src/sim/index.js';
+
+export const TOKEN = 'simtoken0123456789';
+
+/** Waits for a condition that depends on socket I/O; fails with `what` after `timeoutMs`. */
+export async function until(cond: () => boolean, what = 'condition', timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** A logger that keeps its JSON lines in memory, so tests can read what was logged. */
+export function memoryLogger(level = 'debug'): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return { logger: createLogger({ level, destination: destination as never }), lines };
+}
+
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'lectern-test-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function mustParse(yaml: string, env: Record<string, string> = {}): Config {
+  const r = parseConfig(yaml, env);
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.config;
+}
+
+export interface Harness {
+  sim: TwitchSim;
+  app: App;
+  clock: ManualClock;
+  config: Config;
+  logLines: string[];
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** The real App with the real tmi.js against the loopback simulator, on a manual clock. */
+export async function startHarness(opts: { extraYaml?: string; sim?: TwitchSimOptions; anonymous?: boolean; start?: boolean } = {}): Promise<Harness> {
+  const clock = new ManualClock(Date.now());
+  const sim = new TwitchSim({ clock, validTokens: [TOKEN], ...opts.sim });
+  const port = await sim.start();
+  const { dir, cleanup } = tempDir();
+  const config = mustParse(
+    `twitch:
+  channel: teacher
+${opts.anonymous ? '' : '  username: lecternbot\n'}  server: { host: 127.0.0.1, port: ${port}, secure: false }
+  reconnect: { initialSeconds: 0.1, maxSeconds: 2 }
+storage: { path: ${JSON.stringify(join(dir, 'lectern.db'))} }
+${opts.extraYaml ?? ''}`,
+    opts.anonymous ? {} : { TWITCH_OAUTH_TOKEN: TOKEN },
+  );
+  const { logger, lines } = memoryLogger();
+  const app = new App({ config, logger, clock, random: () => 0.5 });
+  if (opts.start !== false) await app.start();
+  return {
+    sim,
+    app,
+    clock,
+    config,
+    logLines: lines,
+    dir,
+    async close() {
+      await app.stop();
+      await sim.stop();
+      cleanup();
+    },
+  };
+}
+
+/** Advances the manual clock in steps, letting socket I/O happen between them. */
+export async function advance(clock: ManualClock, ms: number, stepMs = 100): Promise<void> {
+  for (let t = 0; t < ms; t += stepMs) {
+    clock.advance(Math.min(stepMs, ms - t));
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+export const viewer = (login: string, badges?: Record<string, string>) => ({ login, displayName: login, ...(badges ? { badges } : {}) });
