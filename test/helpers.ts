@@ -77,11 +77,24 @@ ${opts.extraYaml ?? ''}`,
     logLines: lines,
     dir,
     async close() {
-      await app.stop();
+      let done = false;
+      const stopped = app.stop().finally(() => (done = true));
+      while (!done) await advance(clock, 100, 100);
+      await stopped;
       await sim.stop();
       cleanup();
     },
   };
+}
+
+/** Waits for a condition while fake time moves on (timers of the outbox and reconnects fire). */
+export async function untilClock(clock: ManualClock, cond: () => boolean, what = 'condition', timeoutMs = 5000, stepMs = 100): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    clock.advance(stepMs);
+    await new Promise((r) => setTimeout(r, 2));
+  }
 }
 
 /** Advances the manual clock in steps, letting socket I/O happen between them. */

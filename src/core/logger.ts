@@ -27,6 +27,8 @@ export interface LoggerOptions {
   readonly secrets?: readonly string[];
   /** Pretty output (a terminal) or JSON lines (a log collector). */
   readonly pretty?: boolean;
+  /** Write to stderr instead of stdout (when stdout carries the program's own output). */
+  readonly stderr?: boolean;
   /** Where lines go; stdout by default. */
   readonly destination?: DestinationStream;
 }
@@ -45,8 +47,8 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const destination =
     opts.destination ??
     (opts.pretty
-      ? pretty({ colorize: true, sync: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' })
-      : pinoDestination({ dest: 1, sync: true }));
+      ? pretty({ colorize: true, sync: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname', destination: opts.stderr ? 2 : 1 })
+      : pinoDestination({ dest: opts.stderr ? 2 : 1, sync: true }));
   return pino(
     {
       level: opts.level ?? 'info',

@@ -1,1 +1,3 @@
 export { TwitchSim, type SimUser, type SentMessage, type TwitchSimOptions } from './twitch-sim.js';
+export { runScript, type ScriptStep, type ScriptRunOptions } from './scripted-stream.js';
+export { DEMO_SCRIPT } from './demo-script.js';

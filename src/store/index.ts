@@ -1,9 +1,22 @@
-import { openDatabase, schemaVersion, type Db } from './database.js';
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { LecternError } from '../core/index.js';
+import { openDatabase, readMigrations, schemaVersion, type Db } from './database.js';
 import { StreamsRepo } from './streams-repo.js';
 import { PlatformStateRepo } from './platform-state-repo.js';
 
+import type { StreamRow } from './streams-repo.js';
 export type { StreamRow } from './streams-repo.js';
 export { readMigrations } from './database.js';
+
+export interface StoreInspection {
+  readonly exists: boolean;
+  readonly schemaVersion: number;
+  readonly latestVersion: number;
+  readonly integrity: string;
+  readonly streams: number;
+  readonly latestStream: StreamRow | undefined;
+}
 
 /** The store: one SQLite file, small repositories, nothing outside this folder writes SQL. */
 export class Store {
@@ -18,6 +31,27 @@ export class Store {
 
   static open(path: string): Store {
     return new Store(openDatabase(path), path);
+  }
+
+  /** Looks at a database without changing it (for `doctor`). */
+  static inspect(path: string): StoreInspection {
+    const latestVersion = Math.max(0, ...readMigrations().map((m) => m.version));
+    if (!existsSync(path)) return { exists: false, schemaVersion: 0, latestVersion, integrity: 'ok', streams: 0, latestStream: undefined };
+    let db: Db;
+    try {
+      db = new Database(path, { readonly: true, fileMustExist: true });
+    } catch (cause) {
+      throw new LecternError('STORE_OPEN_FAILED', `Cannot open the database at ${path}`, { cause });
+    }
+    try {
+      const version = schemaVersion(db);
+      const integrity = String(db.pragma('quick_check', { simple: true }));
+      if (version === 0) return { exists: true, schemaVersion: 0, latestVersion, integrity, streams: 0, latestStream: undefined };
+      const repo = new StreamsRepo(db);
+      return { exists: true, schemaVersion: version, latestVersion, integrity, streams: repo.count(), latestStream: repo.latest() };
+    } finally {
+      db.close();
+    }
   }
 
   schemaVersion(): number {

@@ -41,6 +41,10 @@ export class StreamsRepo {
     this.endStmt = db.prepare<[number, number, number]>('UPDATE streams SET ended_at = ?, last_seen_at = ? WHERE id = ?');
   }
 
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM streams').get() as { n: number }).n;
+  }
+
   latest(): StreamRow | undefined {
     const r = this.latestStmt.get();
     return r ? toRow(r) : undefined;

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { demo, doctor, EXIT, processIo, start } from './main.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  return n;
+}
+
+export function program(run: (code: Promise<number>) => void): Command {
+  const io = processIo();
+  const cli = new Command('lectern')
+    .description('A companion bot for people who explain things live on Twitch and YouTube')
+    .version(pkg.version)
+    .exitOverride()
+    .showHelpAfterError();
+  cli
+    .command('start')
+    .description('connect to chat and run the bot until Ctrl-C')
+    .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
+    .action((o: { config: string }) => run(start(o.config, io)));
+  cli
+    .command('demo')
+    .description('run everything offline against simulated chat')
+    .option('-d, --duration <seconds>', 'stop after this many seconds', positiveNumber)
+    .action((o: { duration?: number }) => run(demo(o.duration, io)));
+  cli
+    .command('doctor')
+    .description('check the config, the database and the platforms, in plain words')
+    .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
+    .action((o: { config: string }) => run(doctor(o.config, io)));
+  return cli;
+}
+
+async function main(): Promise<void> {
+  let pending: Promise<number> | undefined;
+  try {
+    await program((p) => (pending = p)).parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    throw err;
+  }
+  // Exit explicitly: a library timer left behind must not keep a finished command alive.
+  process.exit(pending ? await pending : EXIT.ok);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`lectern: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(EXIT.failure);
+});

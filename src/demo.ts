@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { App } from './app.js';
+import { parseConfig } from './config/index.js';
+import type { Logger } from './core/index.js';
+import { DEMO_SCRIPT, runScript, TwitchSim } from './sim/index.js';
+
+export interface DemoOptions {
+  readonly dataDir: string;
+  readonly durationSeconds?: number;
+  readonly logger: Logger;
+  readonly write: (line: string) => void;
+  readonly signal: AbortSignal;
+}
+
+const DEMO_TOKEN = 'demo-token-not-a-secret';
+
+const demoConfig = (port: number, dataDir: string) => `
+twitch:
+  channel: teacher
+  username: lecternbot
+  server: { host: 127.0.0.1, port: ${port}, secure: false }
+  reconnect: { initialSeconds: 0.5, maxSeconds: 5 }
+storage:
+  path: ${JSON.stringify(join(dataDir, 'lectern.db'))}
+commands:
+  custom:
+    - name: discord
+      aliases: [chat]
+      response: "Come and ask more on Discord, {user}: https://discord.example/lectern"
+      userCooldown: 30
+    - name: schedule
+      response: "Live Mon, Wed and Fri at 18:00 UTC."
+      globalCooldown: 10
+    - name: so
+      response: "Go follow the folks who helped today!"
+      permission: moderator
+`;
+
+/**
+ * Runs everything offline: the Twitch simulator on loopback, the real bot against it, and a
+ * scripted chat of viewers. Prints what viewers say and what the bot answers.
+ */
+export async function runDemo(opts: DemoOptions): Promise<void> {
+  const sim = new TwitchSim({ validTokens: [DEMO_TOKEN] });
+  const port = await sim.start();
+  const parsed = parseConfig(demoConfig(port, opts.dataDir), { TWITCH_OAUTH_TOKEN: DEMO_TOKEN }, '(demo)');
+  if (!parsed.ok) throw new Error(`demo config is invalid: ${JSON.stringify(parsed.problems)}`);
+  const app = new App({ config: parsed.config, logger: opts.logger });
+  const w = opts.write;
+  const show = (s: string) => (s.length > 140 ? `${s.slice(0, 137)}...` : s);
+
+  app.bus.on('chat', (e) => w(`  [${e.platform}] ${e.author.displayName}: ${show(e.text)}${e.truncated ? ' (cut)' : ''}`));
+  app.bus.on('reply-sent', (r) => w(`  [${r.platform}] lecternbot → ${show(r.text)}${r.replies > 1 ? `  (${r.replies} answers in one message)` : ''}`));
+  app.bus.on('outcome', ({ event, outcome }) => {
+    if (outcome.status === 'denied') w(`  (lectern: !${outcome.command} from ${event.author.displayName} not run: ${outcome.code})`);
+  });
+  app.bus.on('platform-status', (s) => w(`  (twitch is ${s.state}${s.detail ? `: ${s.detail}` : ''})`));
+
+  w(`Lectern demo: simulated Twitch chat at ws://127.0.0.1:${port}, channel #teacher, bot "lecternbot".`);
+  w(`Data: ${opts.dataDir}. ${opts.durationSeconds ? `Runs for ${opts.durationSeconds} s.` : 'Press Ctrl-C to stop.'}`);
+  await app.start();
+  const stream = app.currentStream;
+  w(`Stream session #${stream?.id} ${stream && stream.resumes > 0 ? 'resumed' : 'started'}.\n`);
+
+  const done = new AbortController();
+  const stopAll = () => done.abort();
+  opts.signal.addEventListener('abort', stopAll, { once: true });
+  const timer = opts.durationSeconds ? setTimeout(stopAll, opts.durationSeconds * 1000) : undefined;
+  try {
+    await runScript(DEMO_SCRIPT, {
+      sim,
+      channel: 'teacher',
+      loop: true,
+      signal: done.signal,
+      onStep: (step) => {
+        if ('fault' in step) w(step.fault === 'drop' ? '  (simulator: connection dropped)' : '  (simulator: Twitch sends RECONNECT)');
+      },
+    });
+  } finally {
+    clearTimeout(timer);
+    const outbox = app.outboxes.get('twitch');
+    const status = app.statuses()[0];
+    await app.stop();
+    await sim.stop();
+    w('');
+    w(`Summary: ${app.bot.stats.processed} chat messages read, ${app.bot.stats.commands} commands run, ` +
+      `${outbox?.stats.sent ?? 0} messages sent carrying ${outbox?.stats.repliesDelivered ?? 0} answers, ` +
+      `${status?.reconnects ?? 0} reconnects, ${sim.violations.length} sends over Twitch's limits.`);
+  }
+}

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { App } from './app.js';
+import { formatProblems, parseConfig, secretValues, type Config, type ConfigProblem } from './config/index.js';
+import { createLogger, isLecternError, toError, type Logger } from './core/index.js';
+import { runDemo } from './demo.js';
+import { runDoctor } from './doctor.js';
+
+/** Exit codes: 0 ok, 2 invalid config or usage, 1 anything else. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+export interface Io {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly isTty: boolean;
+}
+
+export const processIo = (): Io => ({
+  env: process.env,
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+  isTty: Boolean(process.stdout.isTTY),
+});
+
+/** Reads and validates the config file; the only place that touches the file and environment. */
+export function readConfig(path: string, env: Io['env']): { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] } {
+  const full = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(full, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, problems: [{ path: '(file)', message: `cannot read ${full}${code === 'ENOENT' ? ': no such file (copy config/lectern.example.yaml to start)' : `: ${code ?? toError(err).message}`}` }] };
+  }
+  return parseConfig(text, env, full);
+}
+
+function configOrExit(path: string, io: Io): Config | number {
+  const r = readConfig(path, io.env);
+  if (r.ok) return r.config;
+  io.err(`Invalid configuration in ${path} (${r.problems.length} problem${r.problems.length > 1 ? 's' : ''}):\n${formatProblems(r.problems)}`);
+  return EXIT.usage;
+}
+
+/**
+ * Runs `work` until it finishes or the process gets SIGINT/SIGTERM; a second signal, or a stop
+ * that takes longer than `forceAfterMs`, exits at once with code 1.
+ */
+async function withSignals(log: Logger, work: (signal: AbortSignal) => Promise<void>, forceAfterMs = 20_000): Promise<void> {
+  const ctrl = new AbortController();
+  let signals = 0;
+  const onSignal = (name: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      log.warn({ signal: name }, 'second signal: exiting now');
+      process.exit(EXIT.failure);
+    }
+    log.info({ signal: name }, 'shutting down');
+    setTimeout(() => {
+      log.error('shutdown took too long: exiting');
+      process.exit(EXIT.failure);
+    }, forceAfterMs).unref();
+    ctrl.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('unhandledRejection', (reason) => log.error({ err: toError(reason) }, 'unhandled rejection (kept running)'));
+  try {
+    await work(ctrl.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export async function start(configPath: string, io: Io): Promise<number> {
+  const config = configOrExit(configPath, io);
+  if (typeof config === 'number') return config;
+  const logger = createLogger({ level: config.log.level, secrets: secretValues(config), pretty: io.isTty });
+  const app = new App({ config, logger });
+  let code: number = EXIT.ok;
+  await withSignals(logger, async (signal) => {
+    try {
+      await app.start();
+    } catch (err) {
+      logger.fatal({ code: isLecternError(err) ? err.code : 'INTERNAL', err: toError(err) }, 'could not start');
+      io.err(`lectern: ${toError(err).message}`);
+      code = EXIT.failure;
+      await app.stop();
+      return;
+    }
+    logger.info({ platforms: app.statuses().map((s) => `${s.platform}:${s.state}`) }, 'lectern is running; Ctrl-C to stop');
+    await new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })));
+    await app.stop();
+  });
+  return code;
+}
+
+export async function doctor(configPath: string, io: Io): Promise<number> {
+  const config = configOrExit(configPath, io);
+  if (typeof config === 'number') return config;
+  const checks = await runDoctor(config);
+  io.out('Lectern doctor');
+  for (const c of checks) io.out(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(9)} ${c.detail}`);
+  return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure;
+}
+
+export async function demo(durationSeconds: number | undefined, io: Io): Promise<number> {
+  const logger = createLogger({ level: 'warn', pretty: io.isTty, stderr: true });
+  let code: number = EXIT.ok;
+  await withSignals(logger, async (signal) => {
+    try {
+      await runDemo({ dataDir: resolve('data', 'demo'), logger, write: io.out, signal, ...(durationSeconds ? { durationSeconds } : {}) });
+    } catch (err) {
+      io.err(`lectern demo: ${toError(err).message}`);
+      code = EXIT.failure;
+    }
+  });
+  return code;
+}

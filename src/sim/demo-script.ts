@@ -1,0 +1,27 @@
+import type { ScriptStep } from './scripted-stream.js';
+
+const alice = { login: 'alice_learns', displayName: 'Alice_Learns' };
+const bob = { login: 'bob', displayName: 'bob', badges: { subscriber: '6' } };
+const mod = { login: 'modmarta', displayName: 'ModMarta', badges: { moderator: '1' } };
+const troll = { login: 'chaos_gremlin', displayName: 'chaos_gremlin' };
+const quiet = { login: 'lurker42', displayName: 'lurker42' };
+
+/** The demo's scripted chat: commands, ordinary talk, hostile input and a network fault. */
+export const DEMO_SCRIPT: readonly ScriptStep[] = [
+  { afterMs: 800, user: alice, text: 'hi! first time here, what are we learning today?' },
+  { afterMs: 1200, user: alice, text: '!help' },
+  { afterMs: 1500, user: bob, text: '!Schedule' },
+  { afterMs: 1500, user: bob, text: '!discord' },
+  { afterMs: 1200, user: quiet, text: '!discord' },
+  { afterMs: 800, user: bob, text: '!discord' },
+  { afterMs: 1500, user: troll, text: `!help ${'A'.repeat(10_000)}` },
+  { afterMs: 1200, user: troll, text: '\u202Egnitirw-thgir !so \u200B\u200B<script>alert(1)</script>' },
+  { afterMs: 1200, user: troll, text: '!so' },
+  { afterMs: 1200, user: mod, text: '!so' },
+  { afterMs: 1500, user: quiet, text: 'this is great 🎉🔥 thanks for explaining' },
+  { afterMs: 1000, fault: 'drop' },
+  { afterMs: 3000, user: alice, text: '!schedule' },
+  { afterMs: 1500, user: bob, text: '!help discord' },
+  { afterMs: 1000, fault: 'reconnect' },
+  { afterMs: 2500, user: quiet, text: '!commands' },
+];
