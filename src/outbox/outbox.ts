@@ -68,6 +68,7 @@ export class Outbox {
   private pausedUntil = 0;
   private lastSent: { item: Item; text: string } | undefined;
   private stopped = false;
+  private failures = 0;
   private readonly waiters: Array<() => void> = [];
   private readonly log: Logger;
   readonly stats: OutboxStats = { queued: 0, sent: 0, repliesDelivered: 0, coalesced: 0, droppedLate: 0, droppedFull: 0, droppedDuplicate: 0, rejected: 0 };
@@ -253,6 +254,7 @@ export class Outbox {
     try {
       await this.opts.platform.send({ channel: msg.channel, text: msg.text, ...(msg.replyTo ? { replyTo: msg.replyTo } : {}) });
       this.stats.sent++;
+      this.failures = 0;
       this.stats.repliesDelivered += msg.items.length;
       this.lastSent = msg.items.length === 1 ? { item: msg.items[0]!, text: msg.text } : undefined;
       for (const l of this.sentListeners) l(msg.text, msg.items.length);
@@ -263,6 +265,8 @@ export class Outbox {
       if (isLecternError(err, 'PLATFORM_READ_ONLY')) {
         this.queue.length = 0;
       } else {
+        this.failures++;
+        this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(30_000, 500 * 2 ** this.failures));
         this.queue.unshift(...msg.items.reverse());
         this.opts.health.report(`${this.opts.platform.id}.send`, err instanceof LecternError ? err : new LecternError('PLATFORM_SEND_FAILED', undefined, { cause: err }));
       }

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/index.js';
+
+const problems = (yaml: string, env: Record<string, string> = {}) => {
+  const r = parseConfig(yaml, env);
+  return r.ok ? [] : r.problems;
+};
+
+describe('config', () => {
+  it('accepts a config with only twitch and fills the documented defaults', () => {
+    const r = parseConfig('twitch:\n  channel: "#Teacher"\n', {});
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.twitch).toMatchObject({ channel: 'teacher', server: { host: 'irc-ws.chat.twitch.tv', port: 443, secure: true } });
+    expect(r.config.storage.path).toBe('./data/lectern.db');
+    expect(r.config.commands.prefix).toBe('!');
+    expect(r.config.twitch?.username).toBeUndefined();
+  });
+
+  it('reads JSON as well as YAML', () => {
+    const r = parseConfig('{"twitch": {"channel": "teacher", "server": {"host": "127.0.0.1", "port": 6667, "secure": false}}}', {});
+    expect(r.ok && r.config.twitch?.server).toEqual({ host: '127.0.0.1', port: 6667, secure: false });
+  });
+
+  it('is frozen all the way down', () => {
+    const r = parseConfig('twitch: { channel: teacher }\ncommands: { custom: [{ name: a, response: b }] }', {});
+    if (!r.ok) throw new Error('expected ok');
+    expect(Object.isFrozen(r.config)).toBe(true);
+    expect(Object.isFrozen(r.config.commands.custom[0])).toBe(true);
+    expect(() => ((r.config.twitch as { channel: string }).channel = 'x')).toThrow();
+  });
+
+  it('reports every problem at once, with its key path and what was expected', () => {
+    const p = problems(`
+twitch:
+  channel: "not a login!"
+  server: { port: "80", sekure: true }
+storage: { path: 3 }
+commands:
+  prefix: ""
+  custom:
+    - { name: hi, response: hello, permission: admin, userCooldown: -1 }
+    - { name: hi, response: again }
+unknownTop: 1
+`);
+    const byPath = Object.fromEntries(p.map((x) => [x.path, x.message]));
+    expect(byPath['twitch.channel']).toMatch(/Twitch login/);
+    expect(byPath['twitch.server.port']).toMatch(/expected number/);
+    expect(byPath['twitch.server.sekure']).toBe('unknown key');
+    expect(byPath['storage.path']).toMatch(/expected string/);
+    expect(byPath['commands.prefix']).toMatch(/at least 1|1 to 3 characters/);
+    expect(byPath['commands.custom[0].permission']).toMatch(/"everyone", "subscriber", "vip", "moderator", "broadcaster"/);
+    expect(byPath['commands.custom[0].userCooldown']).toMatch(/at least 0/);
+    expect(byPath['unknownTop']).toBe('unknown key');
+    expect(p.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('reports duplicate command names and aliases', () => {
+    const p = problems('twitch: { channel: t }\ncommands: { custom: [{ name: a, response: x, aliases: [b] }, { name: b, response: y }] }');
+    expect(p).toEqual([{ path: 'commands.custom[1].name', message: '"b" is already used by commands.custom[0].aliases[0]' }]);
+  });
+
+  it('requires a platform section', () => {
+    expect(problems('storage: { path: x.db }')).toEqual([{ path: 'twitch', message: 'expected at least one platform section (twitch)' }]);
+    expect(problems('')).toEqual([{ path: 'twitch', message: 'expected at least one platform section (twitch)' }]);
+  });
+
+  it('names the missing secret when a username is set, and takes it only from the environment', () => {
+    expect(problems('twitch: { channel: t, username: bot }')).toEqual([
+      expect.objectContaining({ path: 'TWITCH_OAUTH_TOKEN' }),
+    ]);
+    const r = parseConfig('twitch: { channel: t, username: bot }', { TWITCH_OAUTH_TOKEN: 'oauth:abcdef123456' });
+    expect(r.ok && r.config.secrets.twitchToken).toBe('abcdef123456');
+    expect(problems('twitch: { channel: t, token: abc }')).toEqual([{ path: 'twitch.token', message: 'unknown key' }]);
+  });
+
+  it('reports broken YAML as a file problem instead of throwing', () => {
+    const p = problems('twitch: [unclosed');
+    expect(p[0]!.path).toBe('(file)');
+    expect(p[0]!.message).toMatch(/not valid YAML/);
+    expect(problems('a: 1\na: 2')[0]!.message).toMatch(/not valid YAML/);
+  });
+});

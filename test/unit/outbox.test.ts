@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { createGuard, Health, LecternError, ManualClock, silentLogger, type PlatformSignal, type SendLimits } from '../../src/core/index.js';
+import { Outbox, splitMessage, safeOutgoing } from '../../src/outbox/index.js';
+
+const REGULAR: SendLimits = { maxLength: 500, perWindow: 20, windowMs: 30_000, minIntervalMs: 1_000, duplicateWindowMs: 30_000 };
+
+function fakePlatform(limits: SendLimits = REGULAR) {
+  const sent: Array<{ at: number; text: string; replyTo?: string }> = [];
+  const handlers: Array<(s: PlatformSignal) => void> = [];
+  const p = {
+    id: 'twitch' as const,
+    canSend: true,
+    failNext: 0,
+    sent,
+    limits: () => limits,
+    status: () => ({ canSend: p.canSend }) as never,
+    onSignal: (h: (s: PlatformSignal) => void) => handlers.push(h),
+    signal: (s: PlatformSignal) => handlers.forEach((h) => h(s)),
+    send: async (m: { text: string; replyTo?: string }) => {
+      if (p.failNext > 0) {
+        p.failNext--;
+        throw new LecternError('PLATFORM_SEND_FAILED');
+      }
+      sent.push({ at: clock.now(), text: m.text, ...(m.replyTo ? { replyTo: m.replyTo } : {}) });
+    },
+  };
+  const clock = new ManualClock(0);
+  const logger = silentLogger();
+  const health = new Health(clock);
+  const outbox = new Outbox({ platform: p, clock, logger, guard: createGuard(logger, health), health, maxDelayMs: 60_000, maxQueue: 50 });
+  return { p, clock, outbox, health };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+async function run(clock: ManualClock, ms: number) {
+  for (let t = 0; t < ms; t += 100) {
+    clock.advance(100);
+    await tick();
+  }
+}
+
+describe('outbox', () => {
+  it('sends at once, threaded, with the mention', async () => {
+    const { p, outbox } = fakePlatform();
+    outbox.enqueue({ channel: 'c', text: 'hello', mention: 'alice', replyTo: 'm1' });
+    await tick();
+    expect(p.sent).toEqual([{ at: 0, text: '@alice hello', replyTo: 'm1' }]);
+  });
+
+  it('never exceeds the per-window count nor the minimum interval', async () => {
+    const { p, clock, outbox } = fakePlatform({ ...REGULAR, maxLength: 40 });
+    // Long-ish distinct texts so they cannot be packed together.
+    for (let i = 0; i < 45; i++) outbox.enqueue({ channel: 'c', text: `answer number ${i} ${'x'.repeat(20)}` });
+    await run(clock, 70_000);
+    const times = p.sent.map((s) => s.at);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1000);
+    for (const t of times) expect(times.filter((u) => u > t - 30_000 && u <= t).length).toBeLessThanOrEqual(20);
+    expect(p.sent.length).toBeGreaterThan(40);
+  });
+
+  it('coalesces replies that back up into one message per fitting group', async () => {
+    const { p, clock, outbox } = fakePlatform();
+    outbox.enqueue({ channel: 'c', text: 'first', mention: 'a', replyTo: 'm0' });
+    for (const u of ['b', 'c', 'd']) outbox.enqueue({ channel: 'c', text: 'same answer', mention: u, replyTo: `m-${u}` });
+    outbox.enqueue({ channel: 'c', text: 'other answer', mention: 'e' });
+    await run(clock, 1_500);
+    expect(p.sent.map((s) => s.text)).toEqual(['@a first', '@b @c @d same answer · @e other answer']);
+    expect(p.sent[1]!.replyTo).toBeUndefined();
+    expect(outbox.stats).toMatchObject({ sent: 2, repliesDelivered: 5, coalesced: 3 });
+  });
+
+  it('drops replies that waited past their deadline, and counts them', async () => {
+    const { p, clock, outbox } = fakePlatform();
+    p.canSend = false;
+    outbox.enqueue({ channel: 'c', text: 'late', mention: 'a' });
+    await run(clock, 61_000);
+    p.canSend = true;
+    p.signal({ type: 'status', status: { state: 'connected' } as never });
+    await tick();
+    expect(p.sent).toEqual([]);
+    expect(outbox.stats.droppedLate).toBe(1);
+  });
+
+  it('waits while disconnected and sends once connected again', async () => {
+    const { p, clock, outbox } = fakePlatform();
+    p.canSend = false;
+    outbox.enqueue({ channel: 'c', text: 'patience', mention: 'a' });
+    await run(clock, 5_000);
+    expect(p.sent).toEqual([]);
+    p.canSend = true;
+    p.signal({ type: 'status', status: { state: 'connected' } as never });
+    await tick();
+    expect(p.sent.map((s) => s.text)).toEqual(['@a patience']);
+  });
+
+  it('never sends the same text twice within the duplicate window', async () => {
+    const { p, clock, outbox } = fakePlatform();
+    outbox.enqueue({ channel: 'c', text: 'same', mention: 'a' });
+    await run(clock, 2_000);
+    outbox.enqueue({ channel: 'c', text: 'same', mention: 'a' });
+    await run(clock, 2_000);
+    expect(p.sent).toHaveLength(1);
+    expect(outbox.stats.droppedDuplicate).toBe(1);
+    await run(clock, 30_000);
+    outbox.enqueue({ channel: 'c', text: 'same', mention: 'a' });
+    await run(clock, 1_000);
+    expect(p.sent).toHaveLength(2);
+  });
+
+  it('slows down after a rate-limit notice and resends the rejected message once', async () => {
+    const { p, clock, outbox } = fakePlatform();
+    outbox.enqueue({ channel: 'c', text: 'one', mention: 'a' });
+    await tick();
+    p.signal({ type: 'send-rejected', reason: 'ratelimit', code: 'msg_ratelimit' });
+    outbox.enqueue({ channel: 'c', text: 'two', mention: 'b' });
+    await run(clock, 29_000);
+    expect(p.sent.map((s) => s.text)).toEqual(['@a one']);
+    await run(clock, 2_000);
+    expect(p.sent.map((s) => s.text)).toEqual(['@a one', '@a one · @b two']);
+  });
+
+  it('keeps replies when a send fails, and reports the failure', async () => {
+    const { p, clock, outbox, health } = fakePlatform();
+    p.failNext = 1;
+    outbox.enqueue({ channel: 'c', text: 'retry me', mention: 'a' });
+    await tick();
+    expect(p.sent).toEqual([]);
+    expect(health.list()[0]).toMatchObject({ component: 'twitch.send', code: 'PLATFORM_SEND_FAILED' });
+    await run(clock, 1_100);
+    expect(p.sent.map((s) => s.text)).toEqual(['@a retry me']);
+  });
+
+  it('refuses beyond maxQueue instead of growing', () => {
+    const { p, outbox } = fakePlatform();
+    p.canSend = false;
+    const results = Array.from({ length: 60 }, (_, i) => outbox.enqueue({ channel: 'c', text: `t${i}` }));
+    expect(results.filter((r) => r === 'full')).toHaveLength(10);
+    expect(outbox.pending).toBe(50);
+  });
+
+  it('splits a long reply at word boundaries, in order, mention on the first part only', async () => {
+    const { p, clock, outbox } = fakePlatform();
+    const words = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
+    outbox.enqueue({ channel: 'c', text: words, mention: 'alice' });
+    await run(clock, 5_000);
+    expect(p.sent.length).toBe(3);
+    expect(p.sent[0]!.text.startsWith('@alice word0 ')).toBe(true);
+    expect(p.sent.every((s) => [...s.text].length <= 500)).toBe(true);
+    expect(p.sent.map((s) => s.text).join(' ').replace('@alice ', '')).toBe(words);
+  });
+
+  it('never sends a chat command and never more than one line', () => {
+    expect(safeOutgoing('/ban streamer')).toBe('ban streamer');
+    expect(safeOutgoing('.timeout x 600')).toBe('timeout x 600');
+    expect(safeOutgoing('line one\r\nPRIVMSG #x :injected')).toBe('line one PRIVMSG #x :injected');
+  });
+});
+
+describe('splitMessage', () => {
+  it('cuts words longer than the limit and respects code points', () => {
+    expect(splitMessage('a'.repeat(12), 5)).toEqual(['aaaaa', 'aaaaa', 'aa']);
+    expect(splitMessage('🎉'.repeat(6), 4)).toEqual(['🎉🎉🎉🎉', '🎉🎉']);
+    expect(splitMessage('one two three', 7)).toEqual(['one two', 'three']);
+    expect(splitMessage('   ', 5)).toEqual([]);
+  });
+});
