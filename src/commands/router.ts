@@ -103,6 +103,8 @@ export class CommandRouter {
   private run({ parsed, command }: Resolved, event: ChatEvent): Outcome | Promise<Outcome> {
     const now = this.opts.clock.now();
     this.cooldowns.stamp(command.name, `${event.platform}:${event.author.id}`, now);
+    let log: Logger | undefined;
+    const logger = this.opts.logger;
     const ctx: CommandContext = {
       event,
       invokedAs: parsed.name,
@@ -110,7 +112,10 @@ export class CommandRouter {
       argText: parsed.argText,
       prefix: this.opts.prefix,
       now,
-      log: this.opts.logger.child({ command: command.name, platform: event.platform, messageId: event.id }),
+      // A child logger costs more than most commands: made only when a command logs.
+      get log() {
+        return (log ??= logger.child({ command: command.name, platform: event.platform, messageId: event.id }));
+      },
       reply: (text) => this.opts.reply(event, text),
       available: () => this.commands.filter((c) => hasPermission(event.author.roles, c.permission ?? 'everyone')),
     };

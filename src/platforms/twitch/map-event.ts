@@ -31,12 +31,21 @@ function nickFromPrefix(prefix: string | null): string | undefined {
   return nick && /^[a-z0-9_]{1,25}$/i.test(nick) ? nick.toLowerCase() : undefined;
 }
 
+ /** Display names are usually the login with capitals; anything else is cleaned like chat. */
+function displayName(raw: string | undefined, login: string): string {
+  if (raw === undefined) return login;
+  if (/^\w{1,25}$/.test(raw)) return raw;
+  return cleanChatText(raw, 64).text || login;
+}
+
 const ACTION = /^\u0001ACTION (.*)\u0001?$/s;
 
 const MEMBERSHIP_NOTICES = new Set([
   'sub', 'resub', 'subgift', 'anonsubgift', 'submysterygift', 'anonsubmysterygift',
   'giftpaidupgrade', 'anongiftpaidupgrade', 'primepaidupgrade', 'standardpayforward', 'communitypayforward',
 ]);
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export interface MapContext {
   /** Receive time, used when the server sent no `tmi-sent-ts`. */
@@ -62,7 +71,7 @@ export function mapIrcMessage(msg: TmiIrcMessage, ctx: MapContext): ChatEvent | 
   const author = {
     id: str(tags['user-id']) ?? login,
     login,
-    displayName: cleanChatText(str(tags['display-name']) ?? login, 64).text || login,
+    displayName: displayName(str(tags['display-name']), login),
     roles: twitchRoles(tags),
   };
   const base = { platform: 'twitch' as const, channel, id, time, author };
@@ -70,21 +79,22 @@ export function mapIrcMessage(msg: TmiIrcMessage, ctx: MapContext): ChatEvent | 
   switch (msg.command) {
     case 'PRIVMSG': {
       if (!login) return null;
-      const action = ACTION.exec(trailing);
+      const action = trailing.charCodeAt(0) === 1 ? ACTION.exec(trailing) : null;
       const { text, truncated } = cleanChatText(action ? action[1]! : trailing);
       const bits = num(tags['bits']);
+      // Built in place rather than by spreading: this runs for every chat line.
+      const event: Mutable<ChatEvent> = { platform: 'twitch', channel, id, time, author, kind: bits ? 'paid-message' : 'message', text };
+      if (truncated) event.truncated = true;
+      if (action) event.action = true;
+      if (bits) {
+        event.amount = { value: bits, unit: 'bits' };
+        event.subtype = 'cheer';
+      }
       const sourceId = str(tags['source-id']);
+      if (sourceId) event.sourceId = sourceId;
       const replyTo = str(tags['reply-parent-msg-id']);
-      return {
-        ...base,
-        kind: bits ? 'paid-message' : 'message',
-        text,
-        ...(truncated ? { truncated } : {}),
-        ...(action ? { action: true } : {}),
-        ...(bits ? { amount: { value: bits, unit: 'bits' }, subtype: 'cheer' } : {}),
-        ...(sourceId ? { sourceId } : {}),
-        ...(replyTo ? { replyTo } : {}),
-      };
+      if (replyTo) event.replyTo = replyTo;
+      return event;
     }
     case 'USERNOTICE': {
       const subtype = str(tags['msg-id']) ?? 'usernotice';

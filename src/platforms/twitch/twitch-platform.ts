@@ -51,6 +51,7 @@ export class TwitchPlatform implements ChatPlatform {
   private messagesIn = 0;
   private messagesOut = 0;
   private localIds = 0;
+  private readonly nextLocalId = () => `local-${++this.localIds}`;
   private firstJoin: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private readonly log: Logger;
 
@@ -146,13 +147,14 @@ export class TwitchPlatform implements ChatPlatform {
       this.emitSignal({ type: 'send-rejected', ...rejection });
       return;
     }
-    const event = mapIrcMessage(message, { now: this.opts.clock.now(), nextLocalId: () => `local-${++this.localIds}` });
+    const now = this.opts.clock.now();
+    const event = mapIrcMessage(message, { now, nextLocalId: this.nextLocalId });
     if (!event || event.channel !== this.opts.channel) return;
     // Twitch may deliver a message twice; Shared Chat copies it into each channel with one source-id.
     if (!this.seen.add(event.sourceId ?? event.id)) return;
     if (event.sourceId && event.sourceId !== event.id) this.seen.add(event.id);
     this.messagesIn++;
-    this.lastMessageAt = this.opts.clock.now();
+    this.lastMessageAt = now;
     for (const h of this.eventHandlers) h(event);
   }
 

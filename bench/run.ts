@@ -1,0 +1,15 @@
+import { cpus } from 'node:os';
+import { benchIngest } from './ingest.js';
+
+/** `npm run bench`: prints the numbers; targets are reported, never asserted in tests. */
+async function main(): Promise<void> {
+  const print = (s: string) => process.stdout.write(`${s}\n`);
+  print(`Lectern benchmarks: node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}`);
+  print('');
+  await benchIngest(print);
+  print('');
+  print(`peak RSS ${Math.round(process.memoryUsage().rss / 1e6)} MB`);
+  process.exit(0);
+}
+
+void main();

@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TwitchSim } from '../../src/sim/index.js';
+import { tempDir, TOKEN, until, viewer } from '../helpers.js';
+
+const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
+
+interface Proc {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  exited: Promise<number | null>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+function lectern(args: string[], env: Record<string, string> = {}): Proc {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p: Proc = {
+    stdout: '',
+    stderr: '',
+    code: null,
+    exited: new Promise((r) => child.on('exit', (code) => r((p.code = code)))),
+    kill: (s) => child.kill(s),
+  };
+  child.stdout.on('data', (d) => (p.stdout += d));
+  child.stderr.on('data', (d) => (p.stderr += d));
+  return p;
+}
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function simAndConfig(extra = '') {
+  const sim = new TwitchSim({ validTokens: [TOKEN] });
+  const port = await sim.start();
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup, () => sim.stop());
+  const config = join(dir, 'lectern.yaml');
+  writeFileSync(config, `twitch:\n  channel: teacher\n  username: lecternbot\n  server: { host: 127.0.0.1, port: ${port}, secure: false }\nstorage: { path: ${JSON.stringify(join(dir, 'db', 'lectern.db'))} }\n${extra}`);
+  return { sim, dir, config, db: join(dir, 'db', 'lectern.db') };
+}
+
+describe('lectern CLI', () => {
+  it('prints its version and exits 2 on bad usage', async () => {
+    const v = lectern(['--version']);
+    expect(await v.exited).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const bad = lectern(['start', '--no-such-flag']);
+    expect(await bad.exited).toBe(2);
+    const unknown = lectern(['frobnicate']);
+    expect(await unknown.exited).toBe(2);
+  });
+
+  it('lists every config problem with its path, exits 2 and starts nothing', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const config = join(dir, 'bad.yaml');
+    writeFileSync(config, `twitch:\n  channel: teacher\n  server: { port: 99999 }\n  colour: red\nstorage: { path: ${JSON.stringify(join(dir, 'x.db'))} }\ncommands: { prefix: 5 }\n`);
+    const p = lectern(['start', '--config', config]);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr).toContain('3 problems');
+    expect(p.stderr).toContain('twitch.server.port: expected at most 65535');
+    expect(p.stderr).toContain('twitch.colour: unknown key');
+    expect(p.stderr).toContain('commands.prefix: expected string');
+    expect(existsSync(join(dir, 'x.db'))).toBe(false);
+
+    const missing = lectern(['doctor', '--config', join(dir, 'nope.yaml')]);
+    expect(await missing.exited).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read .*nope\.yaml: no such file/);
+  });
+
+  it('a refused login is a clear error, exit 1, and no reconnect loop', async () => {
+    const { sim, config } = await simAndConfig();
+    const p = lectern(['start', '--config', config], { TWITCH_OAUTH_TOKEN: 'wrong-token-123' });
+    expect(await p.exited).toBe(1);
+    expect(p.stderr).toMatch(/Twitch refused the login/);
+    expect(sim.connectionsAccepted).toBe(1);
+    expect(p.stdout + p.stderr).not.toContain('wrong-token-123');
+  });
+
+  it('runs, answers, and on SIGTERM shuts down in order with exit 0; logs carry no secret and no chat text', async () => {
+    const { sim, config, db } = await simAndConfig();
+    const p = lectern(['start', '--config', config], { TWITCH_OAUTH_TOKEN: TOKEN });
+    await until(() => p.stdout.includes('lectern is running'), 'running', 10_000);
+    sim.chat('teacher', viewer('alice'), '!help secret-marker-words-here');
+    await until(() => sim.sent.length === 1, 'reply', 10_000);
+    p.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    const messages = p.stdout.trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+    const order = messages.map((m) => m.msg).filter((m) => ['shutting down', 'stopped'].includes(m));
+    expect(order).toEqual(['shutting down', 'stopped']);
+    expect(p.stdout).not.toContain(TOKEN);
+    expect(p.stdout).not.toContain('secret-marker-words-here');
+    const row = new Database(db, { readonly: true }).prepare('SELECT ended_at FROM streams').get() as { ended_at: number | null };
+    expect(row.ended_at).not.toBeNull();
+  });
+
+  it('doctor reports config, database and Twitch in plain words', async () => {
+    const { config } = await simAndConfig();
+    const ok = lectern(['doctor', '--config', config], { TWITCH_OAUTH_TOKEN: TOKEN });
+    expect(await ok.exited).toBe(0);
+    expect(ok.stdout).toMatch(/ok\s+config\s+.*twitch #teacher as lecternbot, TWITCH_OAUTH_TOKEN set/);
+    expect(ok.stdout).toMatch(/ok\s+database\s+.*does not exist yet/);
+    expect(ok.stdout).toMatch(/ok\s+twitch\s+reached 127\.0\.0\.1:\d+ and joined #teacher as lecternbot/);
+    expect(ok.stdout).not.toContain(TOKEN);
+    const bad = lectern(['doctor', '--config', config], { TWITCH_OAUTH_TOKEN: 'not-the-token' });
+    expect(await bad.exited).toBe(1);
+    expect(bad.stdout).toMatch(/FAIL\s+twitch\s+Twitch refused the login/);
+  });
+});
