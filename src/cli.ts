@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { demo, doctor, EXIT, processIo, start } from './main.js';
+import { demo, doctor, EXIT, healthcheck, processIo, start } from './main.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -33,6 +33,11 @@ export function program(run: (code: Promise<number>) => void): Command {
     .description('check the config, the database and the platforms, in plain words')
     .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
     .action((o: { config: string }) => run(doctor(o.config, io)));
+  cli
+    .command('healthcheck')
+    .description('exit 0 if a running service has heartbeated in the last 3 minutes (for containers)')
+    .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
+    .action((o: { config: string }) => run(Promise.resolve(healthcheck(o.config, io))));
   return cli;
 }
 

@@ -4,7 +4,8 @@ import { App } from './app.js';
 import { formatProblems, parseConfig, secretValues, type Config, type ConfigProblem } from './config/index.js';
 import { createLogger, isLecternError, toError, type Logger } from './core/index.js';
 import { runDemo } from './demo.js';
-import { runDoctor } from './doctor.js';
+import { checkDatabase, runDoctor } from './doctor.js';
+import { Store } from './store/index.js';
 
 /** Exit codes: 0 ok, 2 invalid config or usage, 1 anything else. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -105,6 +106,22 @@ export async function doctor(configPath: string, io: Io): Promise<number> {
   for (const c of checks) io.out(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(9)} ${c.detail}`);
   return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure;
 }
+
+/**
+ * For container health checks: the running service heartbeats its stream session every minute,
+ * so a fresh heartbeat on an open session means the process is alive and its store works.
+ */
+export function healthcheck(configPath: string, io: Io, now = Date.now()): number {
+  const config = configOrExit(configPath, io);
+  if (typeof config === 'number') return config;
+  const check = checkDatabase(config, now);
+  const latest = check.ok ? Store.inspect(config.storage.path).latestStream : undefined;
+  const alive = latest !== undefined && latest.endedAt === null && now - latest.lastSeenAt < HEALTHY_WITHIN_MS;
+  io.out(alive ? `healthy: session #${latest.id} heartbeat ${Math.round((now - latest.lastSeenAt) / 1000)} s ago` : 'unhealthy: no running session with a recent heartbeat');
+  return alive ? EXIT.ok : EXIT.failure;
+}
+
+const HEALTHY_WITHIN_MS = 3 * 60_000;
 
 export async function demo(durationSeconds: number | undefined, io: Io): Promise<number> {
   const logger = createLogger({ level: 'warn', pretty: io.isTty, stderr: true });

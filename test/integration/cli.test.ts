@@ -90,8 +90,12 @@ describe('lectern CLI', () => {
     await until(() => p.stdout.includes('lectern is running'), 'running', 10_000);
     sim.chat('teacher', viewer('alice'), '!help secret-marker-words-here');
     await until(() => sim.sent.length === 1, 'reply', 10_000);
+    const healthy = lectern(['healthcheck', '--config', config], { TWITCH_OAUTH_TOKEN: TOKEN });
+    expect(await healthy.exited).toBe(0);
     p.kill('SIGTERM');
     expect(await p.exited).toBe(0);
+    const stopped = lectern(['healthcheck', '--config', config], { TWITCH_OAUTH_TOKEN: TOKEN });
+    expect(await stopped.exited).toBe(1);
     const messages = p.stdout.trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
     const order = messages.map((m) => m.msg).filter((m) => ['shutting down', 'stopped'].includes(m));
     expect(order).toEqual(['shutting down', 'stopped']);

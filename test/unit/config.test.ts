@@ -81,3 +81,13 @@ unknownTop: 1
     expect(problems('a: 1\na: 2')[0]!.message).toMatch(/not valid YAML/);
   });
 });
+
+describe('config/lectern.example.yaml', () => {
+  it('is valid and documents every top-level section', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(new URL('../../config/lectern.example.yaml', import.meta.url), 'utf8');
+    const r = parseConfig(text, { TWITCH_OAUTH_TOKEN: 'abcdef123456' });
+    expect(r.ok).toBe(true);
+    for (const key of ['twitch', 'storage', 'stream', 'commands', 'outbox', 'log']) expect(text).toMatch(new RegExp(`^${key}:`, 'm'));
+  });
+});
