@@ -54,6 +54,26 @@ describe('Twitch chat end to end (real tmi.js against the simulator)', () => {
     expect(h.sim.sent[0]!.text).not.toContain('nosuchcommand');
   });
 
+  it('handles huge, control, zero-width, right-to-left and emoji text without echoing it', async () => {
+    h = await startHarness({ extraYaml: CUSTOM });
+    const hostile = [
+      `!help ${'A'.repeat(10_000)}`,
+      '!help \u0000\u0007\u001b[31mred\u200B\u200D\u2060',
+      '\u202E!help\u202C evil-rtl-marker',
+      '!discord 🎉👨‍👩‍👧🔥 مرحبا עברית',
+      `${'💥'.repeat(3000)}`,
+    ];
+    hostile.forEach((t, i) => h!.sim.chat('teacher', viewer(`v${i}`), t));
+    await untilClock(h.clock, () => h!.app.bot.stats.processed === hostile.length, 'all processed');
+    // Four commands (the RTL one is still !help once cleaned); answers may share messages.
+    await untilClock(h.clock, () => h!.app.outboxes.get('twitch')!.stats.repliesDelivered === 4, 'four answers');
+    for (const m of h.sim.sent) {
+      expect(m.text).not.toMatch(/AAAA|red|evil|مرحبا|עברית|💥|🎉/);
+      expect([...m.text].length).toBeLessThanOrEqual(500);
+    }
+    expect(h.app.health.list().filter((p) => p.code !== 'PLATFORM_SEND_FAILED')).toEqual([]);
+  });
+
   it('enforces permissions: moderators may, viewers may not', async () => {
     h = await startHarness({ extraYaml: CUSTOM });
     h.sim.chat('teacher', viewer('viewer1'), '!so');
