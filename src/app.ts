@@ -1,5 +1,5 @@
 import {
-  createGuard, EventBus, Health, systemClock,
+  createGuard, EventBus, Health, LecternError, systemClock,
   type ChatPlatform, type Clock, type Guard, type Logger, type PlatformStatus, type TimerHandle,
 } from './core/index.js';
 import type { Config } from './config/index.js';
@@ -8,6 +8,7 @@ import { CommandRouter, customCommand, helpCommand } from './commands/index.js';
 import { Outbox } from './outbox/index.js';
 import { Bot, type DomainEvents } from './bot/index.js';
 import { TwitchPlatform } from './platforms/twitch/index.js';
+import { QuotaPlanner, YouTubeApi, YouTubePlatform } from './platforms/youtube/index.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -74,6 +75,50 @@ export class App {
       });
       this.addPlatform(platform, t.username);
     }
+    if (config.youtube) this.addPlatform(this.createYouTube(config));
+  }
+
+  private createYouTube(config: Config): YouTubePlatform {
+    const y = config.youtube!;
+    const s = config.secrets;
+    const oauth =
+      s.youtubeClientId && s.youtubeClientSecret && s.youtubeRefreshToken
+        ? { clientId: s.youtubeClientId, clientSecret: s.youtubeClientSecret, refreshToken: s.youtubeRefreshToken, tokenUrl: y.oauth.tokenUrl }
+        : undefined;
+    const api = new YouTubeApi({ apiRoot: y.apiRoot, ...(s.youtubeApiKey ? { apiKey: s.youtubeApiKey } : {}), ...(oauth ? { oauth } : {}) });
+    // The store opens in start(); these run only after it.
+    const store = () => {
+      if (!this.store) throw new LecternError('INTERNAL', 'store used before start');
+      return this.store;
+    };
+    const planner = new QuotaPlanner({
+      dailyUnits: y.quota.dailyUnits,
+      // Without OAuth there are no replies, so nothing is held back for them.
+      replyReserve: api.canWrite ? y.quota.replyReserve : 0,
+      costs: y.quota.costs,
+      plannedStreamMs: y.plannedStreamHours * 3_600_000,
+      clock: this.clock,
+      ledger: {
+        get: (day) => store().quota.get('youtube', day),
+        add: (day, units, replyUnits) => store().quota.add('youtube', day, units, replyUnits),
+      },
+    });
+    return new YouTubePlatform({
+      source: { ...(y.videoId ? { videoId: y.videoId } : {}), ...(y.liveChatId ? { liveChatId: y.liveChatId } : {}), ...(y.broadcast ? { broadcast: y.broadcast } : {}) },
+      transport: y.transport,
+      waitForLiveMs: y.waitForLiveSeconds * 1000,
+      api,
+      planner,
+      state: {
+        get: (key) => store().platformState.get('youtube', key),
+        set: (key, value) => store().platformState.set('youtube', key, value, this.clock.now()),
+      },
+      clock: this.clock,
+      logger: this.log,
+      guard: this.guard,
+      health: this.health,
+      ...(this.deps.random ? { random: this.deps.random } : {}),
+    });
   }
 
   private addPlatform(platform: ChatPlatform, ownLogin?: string): void {

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { App } from '../src/app.js';
 import { parseConfig, type Config } from '../src/config/index.js';
 import { createLogger, ManualClock, type Logger } from '../src/core/index.js';
-import { TwitchSim, type TwitchSimOptions } from '../src/sim/index.js';
+import { TwitchSim, YouTubeSim, type TwitchSimOptions, type YouTubeSimOptions } from '../src/sim/index.js';
 
 export const TOKEN = 'simtoken0123456789';
 
@@ -106,3 +106,89 @@ export async function advance(clock: ManualClock, ms: number, stepMs = 100): Pro
 }
 
 export const viewer = (login: string, badges?: Record<string, string>) => ({ login, displayName: login, ...(badges ? { badges } : {}) });
+
+export const YT_KEY = 'AIzaSim-test-key-000';
+export const YT_REFRESH = '1//sim-refresh-token';
+export const YT_OAUTH_ENV = { YOUTUBE_CLIENT_ID: 'sim-client.apps', YOUTUBE_CLIENT_SECRET: 'sim-client-secret', YOUTUBE_REFRESH_TOKEN: YT_REFRESH };
+
+export interface YouTubeHarness {
+  yt: YouTubeSim;
+  twitch: TwitchSim | undefined;
+  app: App;
+  clock: ManualClock;
+  dir: string;
+  dbPath: string;
+  /** Builds another App on the same database and simulators (a restart). */
+  restart(): Promise<App>;
+  close(): Promise<void>;
+}
+
+/** The real App with the real Google client against the YouTube simulator (and optionally Twitch). */
+export async function startYouTubeHarness(opts: {
+  transport?: 'auto' | 'stream' | 'poll';
+  oauth?: boolean;
+  withTwitch?: boolean;
+  extraYaml?: string;
+  youtubeYaml?: string;
+  sim?: YouTubeSimOptions;
+  live?: boolean;
+  start?: boolean;
+} = {}): Promise<YouTubeHarness> {
+  const clock = new ManualClock(Date.UTC(2026, 5, 1, 17, 0));
+  const yt = new YouTubeSim({ clock, apiKeys: [YT_KEY], refreshTokens: [YT_REFRESH], streamHoldMs: 60_000, ...opts.sim });
+  await yt.start();
+  // Not live: the video exists (scheduled) but has no chat yet.
+  yt.addVideo('vid-live-01', opts.live === false ? undefined : 'chat-live-01');
+  let twitch: TwitchSim | undefined;
+  let twitchYaml = '';
+  if (opts.withTwitch) {
+    twitch = new TwitchSim({ clock, validTokens: [TOKEN] });
+    const port = await twitch.start();
+    twitchYaml = `twitch:\n  channel: teacher\n  username: lecternbot\n  server: { host: 127.0.0.1, port: ${port}, secure: false }\n`;
+  }
+  const { dir, cleanup } = tempDir();
+  const dbPath = join(dir, 'lectern.db');
+  const env: Record<string, string> = { ...(opts.oauth ? YT_OAUTH_ENV : { YOUTUBE_API_KEY: YT_KEY }), ...(opts.withTwitch ? { TWITCH_OAUTH_TOKEN: TOKEN } : {}) };
+  const config = mustParse(
+    `${twitchYaml}youtube:
+  videoId: vid-live-01
+  apiRoot: ${yt.rootUrl}
+  transport: ${opts.transport ?? 'auto'}
+  oauth: { tokenUrl: ${yt.rootUrl}token }
+${opts.youtubeYaml ?? ''}storage: { path: ${JSON.stringify(dbPath)} }
+${opts.extraYaml ?? ''}`,
+    env,
+  );
+  const { logger } = memoryLogger('warn');
+  const make = () => new App({ config, logger, clock, random: () => 0.5 });
+  let app = make();
+  const stopApp = async (a: App) => {
+    let done = false;
+    const stopped = a.stop().finally(() => (done = true));
+    while (!done) await advance(clock, 100, 100);
+    await stopped;
+  };
+  if (opts.start !== false) await app.start();
+  const h: YouTubeHarness = {
+    yt,
+    twitch,
+    app,
+    clock,
+    dir,
+    dbPath,
+    async restart() {
+      await stopApp(app);
+      app = make();
+      h.app = app;
+      await app.start();
+      return app;
+    },
+    async close() {
+      await stopApp(h.app);
+      await yt.stop();
+      await twitch?.stop();
+      cleanup();
+    },
+  };
+  return h;
+}

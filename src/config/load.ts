@@ -5,6 +5,10 @@ import { configSchema, type FileConfig } from './schema.js';
 /** Secrets come only from the environment, never from the file and never with defaults. */
 export interface Secrets {
   readonly twitchToken?: string;
+  readonly youtubeApiKey?: string;
+  readonly youtubeClientId?: string;
+  readonly youtubeClientSecret?: string;
+  readonly youtubeRefreshToken?: string;
 }
 
 export type Config = Readonly<FileConfig> & { readonly secrets: Readonly<Secrets>; readonly source: string };
@@ -17,7 +21,13 @@ export interface ConfigProblem {
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
 
-export const SECRET_ENV = { twitchToken: 'TWITCH_OAUTH_TOKEN' } as const;
+export const SECRET_ENV = {
+  twitchToken: 'TWITCH_OAUTH_TOKEN',
+  youtubeApiKey: 'YOUTUBE_API_KEY',
+  youtubeClientId: 'YOUTUBE_CLIENT_ID',
+  youtubeClientSecret: 'YOUTUBE_CLIENT_SECRET',
+  youtubeRefreshToken: 'YOUTUBE_REFRESH_TOKEN',
+} as const;
 
 function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -69,14 +79,29 @@ export function parseConfig(text: string, env: Readonly<Record<string, string | 
   const parsed = configSchema.safeParse(raw);
   const problems: ConfigProblem[] = parsed.success ? [] : parsed.error.issues.flatMap(describe);
 
-  const secrets: { twitchToken?: string } = {};
-  const token = env[SECRET_ENV.twitchToken]?.trim();
-  if (token) secrets.twitchToken = token.replace(/^oauth:/i, '');
+  const secrets: { -readonly [K in keyof Secrets]: Secrets[K] } = {};
+  for (const [key, name] of Object.entries(SECRET_ENV) as Array<[keyof Secrets, string]>) {
+    const value = env[name]?.trim();
+    if (value) secrets[key] = value;
+  }
+  if (secrets.twitchToken) secrets.twitchToken = secrets.twitchToken.replace(/^oauth:/i, '');
   if (parsed.success && parsed.data.twitch?.username && !secrets.twitchToken) {
     problems.push({
       path: SECRET_ENV.twitchToken,
       message: 'twitch.username is set, so a user access token is expected in this environment variable (or remove twitch.username to read anonymously)',
     });
+  }
+  if (parsed.success && parsed.data.youtube) {
+    const oauthParts = [secrets.youtubeClientId, secrets.youtubeClientSecret, secrets.youtubeRefreshToken].filter(Boolean).length;
+    if (oauthParts > 0 && oauthParts < 3) {
+      problems.push({ path: 'YOUTUBE_CLIENT_ID', message: 'OAuth needs all three of YOUTUBE_CLIENT_ID, YOUTUBE_CLIENT_SECRET and YOUTUBE_REFRESH_TOKEN' });
+    }
+    if (!secrets.youtubeApiKey && oauthParts < 3) {
+      problems.push({ path: 'YOUTUBE_API_KEY', message: 'youtube is configured, so YOUTUBE_API_KEY (read-only) or the three YOUTUBE_CLIENT_ID/SECRET/REFRESH_TOKEN (read and reply) are expected in the environment' });
+    }
+    if (parsed.data.youtube.broadcast === 'mine' && oauthParts < 3) {
+      problems.push({ path: 'youtube.broadcast', message: '"mine" needs OAuth (YOUTUBE_CLIENT_ID, YOUTUBE_CLIENT_SECRET, YOUTUBE_REFRESH_TOKEN); an API key cannot see your broadcasts' });
+    }
   }
   if (!parsed.success || problems.length > 0) return { ok: false, problems };
   return { ok: true, config: deepFreeze({ ...parsed.data, secrets, source }) };

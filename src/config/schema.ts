@@ -44,9 +44,56 @@ const twitch = z.strictObject({
     .default({ initialSeconds: 1, maxSeconds: 60 }),
 });
 
+/** Google's own endpoints; tests and the demo point `youtube.apiRoot` at the simulator. */
+export const YOUTUBE_DEFAULTS = {
+  apiRoot: 'https://youtube.googleapis.com/',
+  tokenUrl: 'https://oauth2.googleapis.com/token',
+  dailyUnits: 10_000,
+  costs: { list: 5, stream: 5, insert: 20, videos: 1, broadcasts: 1 },
+  replyReserve: 1_000,
+  plannedStreamHours: 4,
+} as const;
+
+const youtube = z
+  .strictObject({
+    videoId: z.string().regex(/^[\w-]{6,20}$/, 'expected a YouTube video id (the part after watch?v=)').optional(),
+    liveChatId: z.string().min(10).max(200).optional(),
+    broadcast: z.literal('mine').optional(),
+    apiRoot: z.url().default(YOUTUBE_DEFAULTS.apiRoot),
+    transport: z.enum(['auto', 'stream', 'poll']).default('auto'),
+    plannedStreamHours: z.number().min(0.25).max(48).default(YOUTUBE_DEFAULTS.plannedStreamHours),
+    /** How often to look for the live chat before the stream starts (videos.list, 1 unit). */
+    waitForLiveSeconds: z.number().min(5).max(3600).default(60),
+    quota: z
+      .strictObject({
+        dailyUnits: z.number().int().min(100).max(10_000_000).default(YOUTUBE_DEFAULTS.dailyUnits),
+        replyReserve: z.number().int().min(0).default(YOUTUBE_DEFAULTS.replyReserve),
+        costs: z
+          .strictObject({
+            list: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.list),
+            stream: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.stream),
+            insert: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.insert),
+            videos: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.videos),
+            broadcasts: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.broadcasts),
+          })
+          .default({ ...YOUTUBE_DEFAULTS.costs }),
+      })
+      .default({ dailyUnits: YOUTUBE_DEFAULTS.dailyUnits, replyReserve: YOUTUBE_DEFAULTS.replyReserve, costs: { ...YOUTUBE_DEFAULTS.costs } }),
+    oauth: z
+      .strictObject({ tokenUrl: z.url().default(YOUTUBE_DEFAULTS.tokenUrl) })
+      .default({ tokenUrl: YOUTUBE_DEFAULTS.tokenUrl }),
+  })
+  .superRefine((y, ctx) => {
+    const sources = [y.videoId, y.liveChatId, y.broadcast].filter((v) => v !== undefined).length;
+    if (sources !== 1) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'expected exactly one of videoId, liveChatId or broadcast: mine' });
+    }
+  });
+
 export const configSchema = z
   .strictObject({
     twitch: twitch.optional(),
+    youtube: youtube.optional(),
     storage: z
       .strictObject({
         path: z.string().min(1).default('./data/lectern.db'),
@@ -82,8 +129,8 @@ export const configSchema = z
       .default({ level: 'info' }),
   })
   .superRefine((cfg, ctx) => {
-    if (!cfg.twitch) {
-      ctx.addIssue({ code: 'custom', path: ['twitch'], message: 'expected at least one platform section (twitch)' });
+    if (!cfg.twitch && !cfg.youtube) {
+      ctx.addIssue({ code: 'custom', path: ['twitch'], message: 'expected at least one platform section (twitch or youtube)' });
     }
     const seen = new Map<string, string>();
     cfg.commands.custom.forEach((c, i) => {

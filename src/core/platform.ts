@@ -17,6 +17,17 @@ export interface PlatformStatus {
   readonly messagesOut: number;
   /** Plain-words reason for the current state, when it is not `connected`. */
   readonly detail?: string;
+  /** For platforms with a daily quota (YouTube). */
+  readonly quota?: {
+    readonly dailyUnits: number;
+    readonly used: number;
+    readonly remaining: number;
+    readonly replyRemaining: number;
+    readonly projectedMsLeft: number;
+    readonly resetsAt: number;
+  };
+  /** Which way chat is read right now (YouTube: stream or poll). */
+  readonly transport?: string;
 }
 
 /** A message the outbox hands to a platform: already split, bounded and safe. */

@@ -4,10 +4,13 @@ import { LecternError } from '../core/index.js';
 import { openDatabase, readMigrations, schemaVersion, type Db } from './database.js';
 import { StreamsRepo } from './streams-repo.js';
 import { PlatformStateRepo } from './platform-state-repo.js';
+import { QuotaRepo } from './quota-repo.js';
 
 import type { StreamRow } from './streams-repo.js';
 export type { StreamRow } from './streams-repo.js';
 export { readMigrations } from './database.js';
+export type { QuotaRepo, QuotaDay } from './quota-repo.js';
+export type { PlatformStateRepo } from './platform-state-repo.js';
 
 export interface StoreInspection {
   readonly exists: boolean;
@@ -22,11 +25,13 @@ export interface StoreInspection {
 export class Store {
   readonly streams: StreamsRepo;
   readonly platformState: PlatformStateRepo;
+  readonly quota: QuotaRepo;
   private closed = false;
 
   private constructor(private readonly db: Db, readonly path: string) {
     this.streams = new StreamsRepo(db);
     this.platformState = new PlatformStateRepo(db);
+    this.quota = new QuotaRepo(db);
   }
 
   static open(path: string): Store {

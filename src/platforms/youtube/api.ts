@@ -1,0 +1,156 @@
+import { Readable } from 'node:stream';
+import { auth as googleAuth, youtube, type youtube_v3 } from '@googleapis/youtube';
+import { LecternError } from '../../core/index.js';
+import { JsonArrayReader } from './json-array-reader.js';
+
+export type ListResponse = youtube_v3.Schema$LiveChatMessageListResponse;
+export type LiveChatMessage = youtube_v3.Schema$LiveChatMessage;
+
+export interface YouTubeApiOptions {
+  readonly apiRoot: string;
+  readonly apiKey?: string;
+  readonly oauth?: { readonly clientId: string; readonly clientSecret: string; readonly refreshToken: string; readonly tokenUrl: string };
+  readonly timeoutMs?: number;
+}
+
+/** What went wrong with a call, as Google says it: HTTP status and the first error reason. */
+export class YouTubeApiError extends LecternError {
+  constructor(readonly status: number, readonly reason: string, message: string, cause?: unknown) {
+    super(status === 401 ? 'PLATFORM_AUTH_FAILED' : 'PLATFORM_CONNECT_FAILED', message, { cause, details: { status, reason } });
+  }
+}
+
+/** The chat's own errors: answers about the chat, not about the endpoint being unavailable. */
+export const CHAT_REASONS = new Set([
+  'liveChatEnded', 'liveChatDisabled', 'liveChatNotFound', 'forbidden', 'quotaExceeded', 'rateLimitExceeded', 'pageTokenInvalid', 'authError', 'invalid_grant',
+]);
+
+async function readAll(data: unknown): Promise<string> {
+  if (typeof data === 'string') return data;
+  if (data instanceof Readable) {
+    let s = '';
+    for await (const c of data) s += String(c);
+    return s;
+  }
+  return JSON.stringify(data ?? '');
+}
+
+/** Turns what the Google client throws into a YouTubeApiError with status and reason. */
+export async function classify(err: unknown): Promise<YouTubeApiError> {
+  if (err instanceof YouTubeApiError) return err;
+  const e = err as { status?: number; code?: string | number; response?: { status?: number; data?: unknown }; message?: string };
+  const status = e.response?.status ?? e.status ?? 0;
+  let reason = status ? `http${status}` : String(e.code ?? 'network');
+  try {
+    const body = e.response?.data;
+    const parsed = (typeof body === 'object' && body !== null && !(body instanceof Readable) ? body : JSON.parse(await readAll(body))) as {
+      error?: { errors?: Array<{ reason?: string }> } | string;
+    };
+    if (typeof parsed.error === 'string') reason = parsed.error;
+    else if (parsed.error?.errors?.[0]?.reason) reason = parsed.error.errors[0].reason;
+  } catch {
+    // With streamed responses the client puts the error body in the message instead.
+    try {
+      const parsed = JSON.parse(e.message ?? '') as { error?: { errors?: Array<{ reason?: string }> } };
+      if (parsed.error?.errors?.[0]?.reason) reason = parsed.error.errors[0].reason;
+    } catch {
+      // No readable body at all: keep the status-based reason.
+    }
+  }
+  if (status === 401 && reason.startsWith('http')) reason = 'authError';
+  return new YouTubeApiError(status, reason, `YouTube API ${status || 'network'} ${reason}`, err);
+}
+
+/**
+ * The Google client for YouTube, reduced to the calls Lectern makes. The client's own retries are
+ * off: the adapter paces and backs off itself, within the quota.
+ */
+export class YouTubeApi {
+  private readonly yt: youtube_v3.Youtube;
+  readonly canWrite: boolean;
+
+  constructor(opts: YouTubeApiOptions) {
+    let authOption: string | InstanceType<typeof googleAuth.OAuth2> | undefined = opts.apiKey;
+    if (opts.oauth) {
+      const client = new googleAuth.OAuth2({
+        clientId: opts.oauth.clientId,
+        clientSecret: opts.oauth.clientSecret,
+        endpoints: { oauth2TokenUrl: opts.oauth.tokenUrl },
+        forceRefreshOnFailure: true,
+      });
+      client.setCredentials({ refresh_token: opts.oauth.refreshToken });
+      authOption = client;
+    }
+    this.canWrite = Boolean(opts.oauth);
+    this.yt = youtube({ version: 'v3', rootUrl: opts.apiRoot, ...(authOption ? { auth: authOption } : {}), retry: false, timeout: opts.timeoutMs ?? 20_000 });
+  }
+
+  private async call<T>(fn: () => Promise<{ data: T }>): Promise<T> {
+    let data: T;
+    try {
+      data = (await fn()).data;
+    } catch (err) {
+      throw await classify(err);
+    }
+    // The client hands back the raw text when a 200 body is not JSON.
+    if (data === null || typeof data !== 'object') throw new YouTubeApiError(200, 'unreadableResponse', 'YouTube sent an answer Lectern cannot read');
+    return data;
+  }
+
+  /** videos.list (1 unit): the active chat and start time of a video, if it is live. */
+  async videoLiveDetails(videoId: string): Promise<{ exists: boolean; liveChatId?: string; startedAt?: string }> {
+    const data = await this.call(() => this.yt.videos.list({ part: ['liveStreamingDetails'], id: [videoId] }));
+    const v = data.items?.[0];
+    const d = v?.liveStreamingDetails;
+    return { exists: Boolean(v), ...(d?.activeLiveChatId ? { liveChatId: d.activeLiveChatId } : {}), ...(d?.actualStartTime ? { startedAt: d.actualStartTime } : {}) };
+  }
+
+  /** liveBroadcasts.list for the authorised channel's active broadcast (OAuth). */
+  async myActiveBroadcast(): Promise<{ liveChatId?: string; startedAt?: string }> {
+    const data = await this.call(() => this.yt.liveBroadcasts.list({ part: ['snippet'], broadcastStatus: 'active', broadcastType: 'all' }));
+    const s = data.items?.[0]?.snippet;
+    return { ...(s?.liveChatId ? { liveChatId: s.liveChatId } : {}), ...(s?.actualStartTime ? { startedAt: s.actualStartTime } : {}) };
+  }
+
+  /** liveChatMessages.list (5 units). */
+  listMessages(liveChatId: string, pageToken: string | undefined): Promise<ListResponse> {
+    return this.call(() => this.yt.liveChatMessages.list({ liveChatId, part: ['snippet', 'authorDetails'], maxResults: 2000, ...(pageToken ? { pageToken } : {}) }));
+  }
+
+  /**
+   * liveChatMessages.streamList (5 units): calls `onPage` for each response as it arrives and
+   * resolves when the server ends the stream. A body it cannot read rejects with reason
+   * `unreadableStream`; a stream cut mid-object with `streamCut`.
+   */
+  async streamMessages(liveChatId: string, pageToken: string | undefined, signal: AbortSignal, onPage: (page: ListResponse) => void): Promise<void> {
+    let body: Readable;
+    try {
+      const res = await this.yt.youtube.v3.liveChat.messages.stream(
+        { liveChatId, part: ['snippet', 'authorDetails'], ...(pageToken ? { pageToken } : {}) },
+        { responseType: 'stream', signal, timeout: 0 },
+      );
+      body = res.data as unknown as Readable;
+    } catch (err) {
+      throw await classify(err);
+    }
+    const reader = new JsonArrayReader();
+    try {
+      for await (const chunk of body) {
+        for (const page of reader.push(String(chunk))) onPage(page as ListResponse);
+      }
+    } catch (err) {
+      if (signal.aborted) return;
+      if (err instanceof SyntaxError) throw new YouTubeApiError(200, 'unreadableStream', 'YouTube sent a stream Lectern cannot read', err);
+      throw new YouTubeApiError(0, 'streamCut', 'the chat stream broke off', err);
+    }
+    if (signal.aborted) return;
+    if (!reader.complete) throw new YouTubeApiError(0, reader.midElement ? 'streamCut' : 'unreadableStream', 'the chat stream ended before the end of its array');
+  }
+
+  /** liveChatMessages.insert (OAuth; 20 units in the current documentation). */
+  insertMessage(liveChatId: string, text: string): Promise<LiveChatMessage> {
+    return this.call(() =>
+      this.yt.liveChatMessages.insert({ part: ['snippet'], requestBody: { snippet: { liveChatId, type: 'textMessageEvent', textMessageDetails: { messageText: text } } } }),
+    );
+  }
+}

@@ -1,0 +1,375 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../core/index.js';
+
+export type YouTubeMethod = 'videos' | 'broadcasts' | 'list' | 'stream' | 'insert' | 'token';
+
+export type YouTubeFault =
+  | { kind: 'http'; status: number; reason?: string; domain?: string }
+  | { kind: 'malformed' }
+  | { kind: 'cut' }
+  | { kind: 'slow'; ms: number };
+
+export interface SimAuthor {
+  readonly channelId: string;
+  readonly displayName: string;
+  readonly owner?: boolean;
+  readonly moderator?: boolean;
+  readonly member?: boolean;
+}
+
+interface Chat {
+  readonly messages: Array<Record<string, unknown>>;
+  ended: boolean;
+}
+
+export interface YouTubeSimOptions {
+  readonly clock?: Clock;
+  readonly apiKeys?: readonly string[];
+  /** refresh token -> client id that may use it */
+  readonly refreshTokens?: readonly string[];
+  readonly dailyUnits?: number;
+  readonly costs?: Partial<Record<YouTubeMethod, number>>;
+  readonly pollingIntervalMillis?: number;
+  /** How long (clock ms) the server keeps one stream call open. */
+  readonly streamHoldMs?: number;
+  readonly accessTokenTtlMs?: number;
+  /** The bot's own channel, as the author of inserted messages. */
+  readonly botChannelId?: string;
+}
+
+export interface CallRecord {
+  readonly method: YouTubeMethod;
+  readonly at: number;
+  readonly status: number;
+  readonly units: number;
+}
+
+const COSTS: Record<YouTubeMethod, number> = { videos: 1, broadcasts: 1, list: 5, stream: 5, insert: 20, token: 0 };
+
+/**
+ * The YouTube Data API on loopback: videos.list, liveBroadcasts.list, liveChatMessages list,
+ * stream and insert, and the OAuth token endpoint; per-call quota with a 403 `quotaExceeded`
+ * once spent; and injected faults (HTTP errors with any reason, malformed JSON, a stream cut in
+ * the middle of an object, slow answers).
+ */
+export class YouTubeSim {
+  private server: Server | undefined;
+  private readonly clock: Clock;
+  private readonly chats = new Map<string, Chat>();
+  private readonly videos = new Map<string, { liveChatId?: string; actualStartTime?: string; owner: boolean }>();
+  private readonly accessTokens = new Map<string, number>();
+  private readonly faults: Array<{ method: YouTubeMethod; fault: YouTubeFault }> = [];
+  private readonly streams = new Set<{ chatId: string; res: ServerResponse; next: number; close: () => void }>();
+  private nextId = 1;
+  private nextToken = 1;
+  readonly calls: CallRecord[] = [];
+  readonly inserted: Array<{ at: number; chatId: string; text: string }> = [];
+  readonly revoked = new Set<string>();
+  unitsUsed = 0;
+  quotaErrors = 0;
+  dailyUnits: number;
+  pollingIntervalMillis: number;
+
+  constructor(private readonly opts: YouTubeSimOptions = {}) {
+    this.clock = opts.clock ?? systemClock;
+    this.dailyUnits = opts.dailyUnits ?? 10_000;
+    this.pollingIntervalMillis = opts.pollingIntervalMillis ?? 5_000;
+  }
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo).port;
+  }
+
+  get rootUrl(): string {
+    return `http://127.0.0.1:${this.port}/`;
+  }
+
+  start(port = 0): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const server = createServer((req, res) => void this.route(req, res));
+      this.server = server;
+      server.keepAliveTimeout = 1000;
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve(this.port));
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.streams) s.close();
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  /** A video that is live with a chat, or (without chat id) scheduled and not yet live. */
+  addVideo(videoId: string, liveChatId?: string, opts: { owner?: boolean } = {}): void {
+    this.videos.set(videoId, { ...(liveChatId ? { liveChatId, actualStartTime: new Date(this.clock.now()).toISOString() } : {}), owner: opts.owner ?? true });
+    if (liveChatId && !this.chats.has(liveChatId)) this.chats.set(liveChatId, { messages: [], ended: false });
+  }
+
+  goLive(videoId: string, liveChatId: string): void {
+    this.addVideo(videoId, liveChatId, { owner: this.videos.get(videoId)?.owner ?? true });
+  }
+
+  endChat(liveChatId: string): void {
+    const chat = this.chats.get(liveChatId);
+    if (chat) chat.ended = true;
+    this.flushStreams(liveChatId);
+  }
+
+  /** Queues a fault for the next call of `method`. */
+  inject(method: YouTubeMethod, fault: YouTubeFault, times = 1): void {
+    for (let i = 0; i < times; i++) this.faults.push({ method, fault });
+  }
+
+  revokeAccessTokens(): void {
+    this.accessTokens.clear();
+  }
+
+  /** A viewer writes (or any other event happens) in a chat. Returns the message. */
+  post(liveChatId: string, author: SimAuthor, text: string, type = 'textMessageEvent', details: Record<string, unknown> = {}): Record<string, unknown> {
+    const chat = this.chats.get(liveChatId);
+    if (!chat) throw new Error(`no chat ${liveChatId}`);
+    const id = `yt-${this.nextId++}`;
+    const message = {
+      kind: 'youtube#liveChatMessage',
+      id,
+      snippet: {
+        type,
+        liveChatId,
+        authorChannelId: author.channelId,
+        publishedAt: new Date(this.clock.now()).toISOString(),
+        hasDisplayContent: true,
+        displayMessage: text,
+        ...(type === 'textMessageEvent' ? { textMessageDetails: { messageText: text } } : {}),
+        ...details,
+      },
+      authorDetails: {
+        channelId: author.channelId,
+        displayName: author.displayName,
+        isChatOwner: author.owner ?? false,
+        isChatModerator: author.moderator ?? false,
+        isChatSponsor: author.member ?? false,
+        isVerified: false,
+      },
+    };
+    chat.messages.push(message);
+    this.flushStreams(liveChatId);
+    return message;
+  }
+
+  messages(liveChatId: string): ReadonlyArray<Record<string, unknown>> {
+    return this.chats.get(liveChatId)?.messages ?? [];
+  }
+
+  private page(chatId: string, from: number): Record<string, unknown> {
+    const chat = this.chats.get(chatId)!;
+    return {
+      kind: 'youtube#liveChatMessageListResponse',
+      pollingIntervalMillis: this.pollingIntervalMillis,
+      pageInfo: { totalResults: chat.messages.length - from, resultsPerPage: chat.messages.length - from },
+      nextPageToken: `tok-${chat.messages.length}`,
+      items: chat.messages.slice(from),
+      ...(chat.ended ? { offlineAt: new Date(this.clock.now()).toISOString() } : {}),
+    };
+  }
+
+  private flushStreams(chatId: string): void {
+    for (const s of this.streams) {
+      if (s.chatId !== chatId) continue;
+      const chat = this.chats.get(chatId)!;
+      if (chat.messages.length > s.next || chat.ended) {
+        s.res.write(`,\n${JSON.stringify(this.page(chatId, s.next))}`);
+        s.next = chat.messages.length;
+        if (chat.ended) s.close();
+      }
+    }
+  }
+
+  private error(res: ServerResponse, status: number, reason: string, domain = 'youtube.liveChat'): void {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: status, message: reason, errors: [{ domain, reason, message: reason }] } }));
+  }
+
+  private json(res: ServerResponse, body: unknown): void {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  }
+
+  private authorised(req: IncomingMessage, url: URL, needOAuth: boolean): boolean {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer) {
+      const exp = this.accessTokens.get(bearer);
+      return exp !== undefined && exp > this.clock.now();
+    }
+    if (needOAuth) return false;
+    const key = url.searchParams.get('key');
+    return key !== null && (this.opts.apiKeys ?? []).includes(key);
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const p = url.pathname.replace(/\/+$/, '');
+    const method: YouTubeMethod | undefined =
+      p === '/token' ? 'token'
+      : p === '/youtube/v3/videos' ? 'videos'
+      : p === '/youtube/v3/liveBroadcasts' ? 'broadcasts'
+      : p === '/youtube/v3/liveChat/messages/stream' ? 'stream'
+      : p === '/youtube/v3/liveChat/messages' ? (req.method === 'POST' ? 'insert' : 'list')
+      : undefined;
+    if (!method) return this.error(res, 404, 'notFound', 'global');
+    const body = req.method === 'POST' ? await readBody(req) : '';
+    const record = (status: number, units: number) => this.calls.push({ method, at: this.clock.now(), status, units });
+    if (method === 'token') return this.token(res, body, record);
+
+    const faultIndex = this.faults.findIndex((f) => f.method === method);
+    const fault = faultIndex >= 0 ? this.faults.splice(faultIndex, 1)[0]!.fault : undefined;
+    if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, fault.ms));
+    if (fault?.kind === 'http') {
+      record(fault.status, 0);
+      return this.error(res, fault.status, fault.reason ?? 'backendError', fault.domain ?? (fault.reason === 'quotaExceeded' ? 'youtube.quota' : 'youtube.liveChat'));
+    }
+    if (!this.authorised(req, url, method === 'insert' || method === 'broadcasts')) {
+      record(401, 0);
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
+      res.end(JSON.stringify({ error: { code: 401, message: 'Request had invalid authentication credentials.', errors: [{ domain: 'global', reason: 'authError' }] } }));
+      return;
+    }
+    const cost = this.opts.costs?.[method] ?? COSTS[method];
+    if (this.unitsUsed + cost > this.dailyUnits) {
+      this.quotaErrors++;
+      record(403, 0);
+      return this.error(res, 403, 'quotaExceeded', 'youtube.quota');
+    }
+    if (fault?.kind === 'malformed') {
+      this.unitsUsed += cost;
+      record(200, cost);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(method === 'stream' ? '[{"items": [nonsense]}]' : '{"items": [nonsense]}');
+      return;
+    }
+
+    switch (method) {
+      case 'videos': {
+        const v = this.videos.get(url.searchParams.get('id') ?? '');
+        this.unitsUsed += cost;
+        record(200, cost);
+        const items = v ? [{ id: url.searchParams.get('id'), liveStreamingDetails: { ...(v.liveChatId ? { activeLiveChatId: v.liveChatId, actualStartTime: v.actualStartTime } : { scheduledStartTime: new Date(this.clock.now() + 3_600_000).toISOString() }) } }] : [];
+        return this.json(res, { kind: 'youtube#videoListResponse', items });
+      }
+      case 'broadcasts': {
+        this.unitsUsed += cost;
+        record(200, cost);
+        const live = [...this.videos.entries()].filter(([, v]) => v.owner && v.liveChatId);
+        return this.json(res, { kind: 'youtube#liveBroadcastListResponse', items: live.map(([id, v]) => ({ id, snippet: { liveChatId: v.liveChatId, actualStartTime: v.actualStartTime } })) });
+      }
+      case 'list':
+      case 'stream': {
+        const chatId = url.searchParams.get('liveChatId') ?? '';
+        const chat = this.chats.get(chatId);
+        if (!chat) {
+          record(404, 0);
+          return this.error(res, 404, 'liveChatNotFound');
+        }
+        const token = url.searchParams.get('pageToken');
+        if (token !== null && !/^tok-\d+$/.test(token)) {
+          record(400, 0);
+          return this.error(res, 400, 'pageTokenInvalid');
+        }
+        if (chat.ended && token !== null && Number(token.slice(4)) >= chat.messages.length) {
+          record(403, 0);
+          return this.error(res, 403, 'liveChatEnded');
+        }
+        this.unitsUsed += cost;
+        record(200, cost);
+        const from = token === null ? Math.max(0, chat.messages.length - 20) : Math.min(Number(token.slice(4)), chat.messages.length);
+        if (method === 'list') return this.json(res, this.page(chatId, from));
+        return this.stream(res, chatId, from, fault?.kind === 'cut');
+      }
+      case 'insert': {
+        const parsed = safeJson(body) as { snippet?: { liveChatId?: string; textMessageDetails?: { messageText?: string } } } | undefined;
+        const chatId = parsed?.snippet?.liveChatId ?? '';
+        const text = parsed?.snippet?.textMessageDetails?.messageText ?? '';
+        const chat = this.chats.get(chatId);
+        if (!chat) {
+          record(404, 0);
+          return this.error(res, 404, 'liveChatNotFound');
+        }
+        if (chat.ended) {
+          record(403, 0);
+          return this.error(res, 403, 'liveChatEnded');
+        }
+        if (text.length === 0 || [...text].length > 200) {
+          record(400, 0);
+          return this.error(res, 400, text.length === 0 ? 'messageTextMissing' : 'messageTooLong');
+        }
+        this.unitsUsed += cost;
+        record(200, cost);
+        this.inserted.push({ at: this.clock.now(), chatId, text });
+        const bot = this.opts.botChannelId ?? 'UC-lectern-bot';
+        return this.json(res, this.post(chatId, { channelId: bot, displayName: 'Lectern Bot' }, text));
+      }
+    }
+  }
+
+  private stream(res: ServerResponse, chatId: string, from: number, cut: boolean): void {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const first = JSON.stringify(this.page(chatId, from));
+    if (cut) {
+      res.write(`[${first},\n${first.slice(0, Math.floor(first.length / 2))}`);
+      setTimeout(() => res.destroy(), 5);
+      return;
+    }
+    res.write(`[${first}`);
+    const entry = {
+      chatId,
+      res,
+      next: this.chats.get(chatId)!.messages.length,
+      close: () => {
+        if (!this.streams.delete(entry)) return;
+        this.clock.clearTimeout(timer);
+        res.end('\n]');
+      },
+    };
+    this.streams.add(entry);
+    const timer = this.clock.setTimeout(() => entry.close(), this.opts.streamHoldMs ?? 300_000);
+    res.on('close', () => {
+      this.streams.delete(entry);
+      this.clock.clearTimeout(timer);
+    });
+    if (this.chats.get(chatId)!.ended) entry.close();
+  }
+
+  private token(res: ServerResponse, body: string, record: (status: number, units: number) => void): void {
+    const form = new URLSearchParams(body);
+    const refresh = form.get('refresh_token') ?? '';
+    if (form.get('grant_type') !== 'refresh_token' || !(this.opts.refreshTokens ?? []).includes(refresh) || this.revoked.has(refresh)) {
+      record(400, 0);
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }));
+      return;
+    }
+    const access = `ya29.sim-${this.nextToken++}`;
+    const ttl = this.opts.accessTokenTtlMs ?? 3_600_000;
+    this.accessTokens.set(access, this.clock.now() + ttl);
+    record(200, 0);
+    this.json(res, { access_token: access, expires_in: Math.floor(ttl / 1000), token_type: 'Bearer', scope: 'https://www.googleapis.com/auth/youtube.force-ssl' });
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => resolve(data));
+    req.on('error', () => resolve(data));
+  });
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}

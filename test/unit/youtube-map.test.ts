@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { mapLiveChatMessage } from '../../src/platforms/youtube/map-event.js';
+
+const author = { channelId: 'UC1', displayName: '@Alice', isChatOwner: false, isChatModerator: true, isChatSponsor: true, isVerified: false };
+const base = (type: string, extra: Record<string, unknown> = {}) => ({
+  id: `id-${type}`,
+  snippet: { type, liveChatId: 'chat', authorChannelId: 'UC1', publishedAt: '2026-01-01T12:00:00Z', hasDisplayContent: true, ...extra },
+  authorDetails: author,
+});
+
+describe('YouTube mapper', () => {
+  it('maps a text message with roles and publish time', () => {
+    const e = mapLiveChatMessage(base('textMessageEvent', { textMessageDetails: { messageText: 'why softmax?' }, displayMessage: 'why softmax?' }), 'vid', 0);
+    expect(e).toMatchObject({ platform: 'youtube', kind: 'message', text: 'why softmax?', time: Date.parse('2026-01-01T12:00:00Z'), author: { id: 'UC1', displayName: '@Alice', login: 'Alice', roles: ['moderator', 'subscriber'] } });
+  });
+
+  it('maps every snippet.type of the Data API', () => {
+    const cases: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
+      ['superChatEvent', { superChatDetails: { amountMicros: '5000000', currency: 'USD', userComment: 'thanks!', tier: 2 } }, { kind: 'paid-message', text: 'thanks!', amount: { value: 5_000_000, unit: 'micros-USD' } }],
+      ['superStickerEvent', { superStickerDetails: { amountMicros: '2000000', currency: 'EUR', superStickerMetadata: { altText: 'cat' } } }, { kind: 'paid-message', amount: { value: 2_000_000, unit: 'micros-EUR' } }],
+      ['newSponsorEvent', { newSponsorDetails: { memberLevelName: 'Student' } }, { kind: 'membership' }],
+      ['memberMilestoneChatEvent', { memberMilestoneChatDetails: { memberMonth: 6, userComment: 'half a year' } }, { kind: 'membership', text: 'half a year' }],
+      ['membershipGiftingEvent', { membershipGiftingDetails: { giftMembershipsCount: 5 } }, { kind: 'membership', amount: { value: 5, unit: 'memberships' } }],
+      ['giftMembershipReceivedEvent', { giftMembershipReceivedDetails: {} }, { kind: 'membership' }],
+      ['giftEvent', { giftDetails: {} }, { kind: 'paid-message' }],
+      ['messageDeletedEvent', { messageDeletedDetails: { deletedMessageId: 'm9' } }, { kind: 'deletion', target: { messageId: 'm9' } }],
+      ['messageRetractedEvent', { messageRetractedDetails: { retractedMessageId: 'm8' } }, { kind: 'deletion', target: { messageId: 'm8' } }],
+      ['userBannedEvent', { userBannedDetails: { bannedUserDetails: { channelId: 'UC9' }, banType: 'temporary', banDurationSeconds: '300' } }, { kind: 'ban', target: { userId: 'UC9', durationSeconds: 300 } }],
+      ['pollEvent', { pollDetails: {} }, { kind: 'system', subtype: 'pollEvent' }],
+      ['sponsorOnlyModeStartedEvent', {}, { kind: 'system' }],
+      ['sponsorOnlyModeEndedEvent', {}, { kind: 'system' }],
+      ['chatEndedEvent', {}, { kind: 'system', subtype: 'chatEndedEvent' }],
+      ['tombstone', {}, { kind: 'deletion' }],
+      ['fanFundingEvent', {}, { kind: 'paid-message' }],
+    ];
+    for (const [type, extra, expected] of cases) expect(mapLiveChatMessage(base(type, extra), 'vid', 0), type).toMatchObject(expected);
+  });
+
+  it('drops unknown types and messages without id; cleans hostile text', () => {
+    expect(mapLiveChatMessage(base('invalidType'), 'v', 0)).toBeNull();
+    expect(mapLiveChatMessage({ snippet: { type: 'textMessageEvent' } }, 'v', 0)).toBeNull();
+    expect(mapLiveChatMessage({ id: 'x' }, 'v', 0)).toBeNull();
+    const e = mapLiveChatMessage(base('textMessageEvent', { textMessageDetails: { messageText: `\u202Ehi\u0000 ${'z'.repeat(5000)}` } }), 'v', 0)!;
+    expect(e.text.startsWith('hi z')).toBe(true);
+    expect(e.truncated).toBe(true);
+  });
+});
