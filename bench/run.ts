@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { benchIngest } from './ingest.js';
+import { benchYouTubeQuota } from './youtube-quota.js';
 
 /** `npm run bench`: prints the numbers; targets are reported, never asserted in tests. */
 async function main(): Promise<void> {
@@ -7,6 +8,8 @@ async function main(): Promise<void> {
   print(`Lectern benchmarks: node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}`);
   print('');
   await benchIngest(print);
+  print('');
+  await benchYouTubeQuota(print);
   print('');
   print(`peak RSS ${Math.round(process.memoryUsage().rss / 1e6)} MB`);
   process.exit(0);

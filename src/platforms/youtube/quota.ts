@@ -100,10 +100,12 @@ export class QuotaPlanner {
   }
 
   /**
-   * The gap between the starts of two read calls. `activity` is chat messages per minute lately;
-   * `minMs` is what the API asks (pollingIntervalMillis) or 0 for streams.
+   * The gap between the starts of two read calls. `activity` is chat messages per minute lately,
+   * `usual` the stream's average so far: busier than usual reads faster (down to half the fair
+   * interval), quieter slower (up to one and a half), silence at twice the fair interval. `minMs` is what the API
+   * asks (pollingIntervalMillis), or 0 for streams.
    */
-  interval(call: QuotaCall, minMs: number, activity: number): number {
+  interval(call: QuotaCall, minMs: number, activity: number, usual = activity): number {
     const budget = this.readBudget();
     const cost = this.cost(call);
     if (budget < cost) return this.msUntilReset();
@@ -111,7 +113,7 @@ export class QuotaPlanner {
     const plannedEnd = this.startedAt + this.opts.plannedStreamMs;
     const horizon = Math.max(plannedEnd - now, MIN_HORIZON_MS);
     const fair = horizon / (budget / cost);
-    const factor = activity >= 20 ? 0.5 : activity >= 5 ? 0.75 : activity > 0 ? 1 : 1.5;
+    const factor = activity <= 0 ? 2 : Math.min(1.5, Math.max(0.5, Math.sqrt(Math.max(usual, 0.1) / activity)));
     return Math.max(minMs, Math.round(fair * factor));
   }
 

@@ -186,7 +186,7 @@ export class YouTubePlatform implements ChatPlatform {
         this.errorBackoff.reset();
         this.rateBackoff.reset();
         if (this.ended || this.stopped) break;
-        const interval = this.opts.planner.interval(call, transport === 'poll' ? this.pollingMs : 0, this.chatRate());
+        const interval = this.opts.planner.interval(call, transport === 'poll' ? this.pollingMs : 0, this.chatRate(), this.usualRate());
         this.currentIntervalMs = interval;
         const elapsed = this.opts.clock.now() - began;
         await this.sleep(transport === 'poll' ? Math.max(this.pollingMs, interval - elapsed) : Math.max(0, interval - elapsed));
@@ -274,6 +274,12 @@ export class YouTubePlatform implements ChatPlatform {
     this.detail = detail;
     this.setState('ended');
     this.log.info({ liveChatId: this.chatId }, detail);
+  }
+
+  /** Messages per minute since reading began: what is usual for this stream. */
+  private usualRate(): number {
+    const minutes = (this.opts.clock.now() - (this.connectedAt ?? this.opts.clock.now())) / 60_000;
+    return minutes < 2 ? this.chatRate() : this.messagesIn / minutes;
   }
 
   /** Messages per minute over the last two minutes, for pacing. */
