@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { App } from './app.js';
 import { parseConfig } from './config/index.js';
 import type { Logger } from './core/index.js';
-import { DEMO_SCRIPT, runScript, TwitchSim } from './sim/index.js';
+import { DEMO_SCRIPT, runScript, TwitchSim, YouTubeSim } from './sim/index.js';
 
 export interface DemoOptions {
   readonly dataDir: string;
@@ -13,8 +13,14 @@ export interface DemoOptions {
 }
 
 const DEMO_TOKEN = 'demo-token-not-a-secret';
+const DEMO_YT = { YOUTUBE_CLIENT_ID: 'demo-client', YOUTUBE_CLIENT_SECRET: 'demo-secret-not-a-secret', YOUTUBE_REFRESH_TOKEN: 'demo-refresh-not-a-secret' };
+const DEMO_CHAT = 'demo-live-chat';
 
-const demoConfig = (port: number, dataDir: string) => `
+const demoConfig = (port: number, ytRoot: string, dataDir: string) => `
+youtube:
+  videoId: demo-video-1
+  apiRoot: ${ytRoot}
+  oauth: { tokenUrl: ${ytRoot}token }
 twitch:
   channel: teacher
   username: lecternbot
@@ -43,7 +49,10 @@ commands:
 export async function runDemo(opts: DemoOptions): Promise<void> {
   const sim = new TwitchSim({ validTokens: [DEMO_TOKEN] });
   const port = await sim.start();
-  const parsed = parseConfig(demoConfig(port, opts.dataDir), { TWITCH_OAUTH_TOKEN: DEMO_TOKEN }, '(demo)');
+  const yt = new YouTubeSim({ refreshTokens: [DEMO_YT.YOUTUBE_REFRESH_TOKEN], streamHoldMs: 60_000 });
+  await yt.start();
+  yt.addVideo('demo-video-1', DEMO_CHAT);
+  const parsed = parseConfig(demoConfig(port, yt.rootUrl, opts.dataDir), { TWITCH_OAUTH_TOKEN: DEMO_TOKEN, ...DEMO_YT }, '(demo)');
   if (!parsed.ok) throw new Error(`demo config is invalid: ${JSON.stringify(parsed.problems)}`);
   const app = new App({ config: parsed.config, logger: opts.logger });
   const w = opts.write;
@@ -54,9 +63,10 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   app.bus.on('outcome', ({ event, outcome }) => {
     if (outcome.status === 'denied') w(`  (lectern: !${outcome.command} from ${event.author.displayName} not run: ${outcome.code})`);
   });
-  app.bus.on('platform-status', (s) => w(`  (twitch is ${s.state}${s.detail ? `: ${s.detail}` : ''})`));
+  app.bus.on('platform-status', (s) => w(`  (${s.platform} is ${s.state}${s.detail ? `: ${s.detail}` : ''})`));
 
-  w(`Lectern demo: simulated Twitch chat at ws://127.0.0.1:${port}, channel #teacher, bot "lecternbot".`);
+  w(`Lectern demo: simulated Twitch chat at ws://127.0.0.1:${port} (#teacher, bot "lecternbot")`);
+  w(`and the simulated YouTube Data API at ${yt.rootUrl} (video demo-video-1).`);
   w(`Data: ${opts.dataDir}. ${opts.durationSeconds ? `Runs for ${opts.durationSeconds} s.` : 'Press Ctrl-C to stop.'}`);
   await app.start();
   const stream = app.currentStream;
@@ -70,6 +80,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     await runScript(DEMO_SCRIPT, {
       sim,
       channel: 'teacher',
+      youtube: { sim: yt, liveChatId: DEMO_CHAT },
       loop: true,
       signal: done.signal,
       onStep: (step) => {
@@ -78,13 +89,17 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     });
   } finally {
     clearTimeout(timer);
-    const outbox = app.outboxes.get('twitch');
-    const status = app.statuses()[0];
+    const statuses = app.statuses();
     await app.stop();
     await sim.stop();
+    await yt.stop();
     w('');
-    w(`Summary: ${app.bot.stats.processed} chat messages read, ${app.bot.stats.commands} commands run, ` +
-      `${outbox?.stats.sent ?? 0} messages sent carrying ${outbox?.stats.repliesDelivered ?? 0} answers, ` +
-      `${status?.reconnects ?? 0} reconnects, ${sim.violations.length} sends over Twitch's limits.`);
+    w(`Summary: ${app.bot.stats.processed} chat messages read, ${app.bot.stats.commands} commands run.`);
+    for (const s of statuses) {
+      const o = app.outboxes.get(s.platform)?.stats;
+      const quota = s.quota ? `, ${s.quota.used} of ${s.quota.dailyUnits} YouTube quota units used today` : '';
+      w(`  ${s.platform}: ${o?.sent ?? 0} messages sent carrying ${o?.repliesDelivered ?? 0} answers, ${s.reconnects} reconnects${quota}.`);
+    }
+    w(`  Sends over Twitch's limits: ${sim.violations.length}. YouTube quota errors: ${yt.quotaErrors}.`);
   }
 }

@@ -1,4 +1,5 @@
 import { TwitchPlatform } from './platforms/twitch/index.js';
+import { pacificDay, YouTubeApi, YouTubeApiError } from './platforms/youtube/index.js';
 import type { Config } from './config/index.js';
 import { createGuard, Health, silentLogger, systemClock, toError } from './core/index.js';
 import { Store } from './store/index.js';
@@ -57,11 +58,59 @@ export async function checkTwitch(config: Config, timeoutMs = 10_000): Promise<C
   }
 }
 
+/** Looks the video (or broadcast) up with one cheap call and reports credentials and quota. */
+export async function checkYouTube(config: Config, now: number): Promise<Check | undefined> {
+  const y = config.youtube;
+  if (!y) return undefined;
+  const s = config.secrets;
+  const oauth = s.youtubeClientId && s.youtubeClientSecret && s.youtubeRefreshToken
+    ? { clientId: s.youtubeClientId, clientSecret: s.youtubeClientSecret, refreshToken: s.youtubeRefreshToken, tokenUrl: y.oauth.tokenUrl }
+    : undefined;
+  const api = new YouTubeApi({ apiRoot: y.apiRoot, ...(s.youtubeApiKey ? { apiKey: s.youtubeApiKey } : {}), ...(oauth ? { oauth } : {}), timeoutMs: 10_000 });
+  const creds = oauth ? 'OAuth (reads and replies)' : 'API key only: read-only, the bot cannot answer on YouTube';
+  let quota = '';
+  try {
+    const used = Store.inspect(config.storage.path, pacificDay(now).day).quota['youtube']?.units ?? 0;
+    quota = `; quota today ${used} of ${y.quota.dailyUnits} units used (resets at midnight Pacific)`;
+  } catch {
+    // The database check reports its own problems.
+  }
+  try {
+    let where: string;
+    if (y.videoId) {
+      const v = await api.videoLiveDetails(y.videoId);
+      if (!v.exists) return { name: 'youtube', ok: false, detail: `YouTube has no video ${y.videoId}: check youtube.videoId` };
+      where = v.liveChatId ? `video ${y.videoId} is live (chat ${v.liveChatId})` : `video ${y.videoId} is not live yet; start waits for it`;
+    } else if (y.broadcast) {
+      const b = await api.myActiveBroadcast();
+      where = b.liveChatId ? `your broadcast is live (chat ${b.liveChatId})` : 'you have no live broadcast yet; start waits for one';
+    } else {
+      await api.listMessages(y.liveChatId!, undefined);
+      where = `live chat ${y.liveChatId} answers`;
+    }
+    return { name: 'youtube', ok: true, detail: `reached ${y.apiRoot}: ${where}; ${creds}${quota}` };
+  } catch (err) {
+    const reason = err instanceof YouTubeApiError ? err.reason : 'internal';
+    const hint =
+      reason === 'invalid_grant' ? ': the refresh token is revoked or expired (consent screens left in "Testing" issue refresh tokens that die after 7 days); run `lectern auth youtube` again'
+      : reason === 'authError' ? ': the credentials were rejected (check YOUTUBE_API_KEY or the OAuth variables)'
+      : reason === 'quotaExceeded' ? ': the quota is spent until midnight Pacific'
+      : '';
+    return { name: 'youtube', ok: false, detail: `${y.apiRoot}: ${toError(err).message}${hint}` };
+  }
+}
+
 export function describeConfig(config: Config): Check {
   const parts: string[] = [];
   if (config.twitch) {
     const t = config.twitch;
     parts.push(`twitch #${t.channel} ${t.username ? `as ${t.username}, TWITCH_OAUTH_TOKEN set` : 'anonymous (read-only)'}`);
+  }
+  if (config.youtube) {
+    const y = config.youtube;
+    const src = y.videoId ? `video ${y.videoId}` : y.liveChatId ? `live chat ${y.liveChatId}` : 'your active broadcast';
+    const creds = config.secrets.youtubeRefreshToken ? 'OAuth variables set' : 'YOUTUBE_API_KEY set (read-only)';
+    parts.push(`youtube ${src}, transport ${y.transport}, ${creds}`);
   }
   parts.push(`${config.commands.custom.length} custom commands, prefix "${config.commands.prefix}"`);
   return { name: 'config', ok: true, detail: `${config.source}: ${parts.join('; ')}` };
@@ -69,7 +118,8 @@ export function describeConfig(config: Config): Check {
 
 export async function runDoctor(config: Config, now = Date.now()): Promise<Check[]> {
   const checks: Check[] = [describeConfig(config), checkDatabase(config, now)];
-  const twitch = await checkTwitch(config);
+  const [twitch, youtube] = await Promise.all([checkTwitch(config), checkYouTube(config, now)]);
   if (twitch) checks.push(twitch);
+  if (youtube) checks.push(youtube);
   return checks;
 }

@@ -20,7 +20,8 @@ export function customCommand(cfg: CustomCommandConfig): CommandDefinition {
     globalCooldownMs: cfg.globalCooldown * 1000,
     userCooldownMs: cfg.userCooldown * 1000,
     run(ctx) {
-      ctx.reply(cfg.response.replaceAll('{user}', ctx.event.author.displayName));
+      // YouTube shows handles as @name; the answer reads better without the @.
+      ctx.reply(cfg.response.replaceAll('{user}', ctx.event.author.displayName.replace(/^@/, '')));
     },
   };
 }

@@ -5,11 +5,15 @@ const bob = { login: 'bob', displayName: 'bob', badges: { subscriber: '6' } };
 const mod = { login: 'modmarta', displayName: 'ModMarta', badges: { moderator: '1' } };
 const troll = { login: 'chaos_gremlin', displayName: 'chaos_gremlin' };
 const quiet = { login: 'lurker42', displayName: 'lurker42' };
+const ytViewer = { login: 'maria_codes', displayName: 'MariaCodes' };
+const ytMember = { login: 'deeplearner', displayName: 'DeepLearner', badges: { subscriber: '1' } };
 
-/** The demo's scripted chat: commands, ordinary talk, hostile input and a network fault. */
+/** The demo's scripted chat on both platforms: commands, ordinary talk, hostile input, network faults. */
 export const DEMO_SCRIPT: readonly ScriptStep[] = [
   { afterMs: 800, user: alice, text: 'hi! first time here, what are we learning today?' },
   { afterMs: 1200, user: alice, text: '!help' },
+  { afterMs: 900, user: ytViewer, text: 'hello from YouTube! !help', on: 'youtube' },
+  { afterMs: 900, user: ytViewer, text: '!help', on: 'youtube' },
   { afterMs: 1500, user: bob, text: '!Schedule' },
   { afterMs: 1500, user: bob, text: '!discord' },
   { afterMs: 1200, user: quiet, text: '!discord' },
@@ -19,6 +23,8 @@ export const DEMO_SCRIPT: readonly ScriptStep[] = [
   { afterMs: 1200, user: troll, text: '!so' },
   { afterMs: 1200, user: mod, text: '!so' },
   { afterMs: 1500, user: quiet, text: 'this is great 🎉🔥 thanks for explaining' },
+  { afterMs: 800, user: ytMember, text: '!schedule', on: 'youtube' },
+  { afterMs: 300, user: ytViewer, text: '!discord', on: 'youtube' },
   { afterMs: 1000, fault: 'drop' },
   { afterMs: 3000, user: alice, text: '!schedule' },
   { afterMs: 1500, user: bob, text: '!help discord' },

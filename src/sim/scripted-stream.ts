@@ -1,12 +1,15 @@
 import type { SimUser, TwitchSim } from './twitch-sim.js';
+import type { YouTubeSim } from './youtube-sim.js';
 
 export type ScriptStep =
-  | { readonly afterMs: number; readonly user: SimUser; readonly text: string; readonly tags?: Record<string, string> }
+  | { readonly afterMs: number; readonly user: SimUser; readonly text: string; readonly tags?: Record<string, string>; readonly on?: 'twitch' | 'youtube' }
   | { readonly afterMs: number; readonly fault: 'drop' | 'reconnect' };
 
 export interface ScriptRunOptions {
   readonly sim: TwitchSim;
   readonly channel: string;
+  /** Where steps marked `on: 'youtube'` go; they are skipped without it. */
+  readonly youtube?: { readonly sim: YouTubeSim; readonly liveChatId: string };
   /** Loop the script until aborted. */
   readonly loop?: boolean;
   readonly signal?: AbortSignal;
@@ -39,6 +42,15 @@ export async function runScript(steps: readonly ScriptStep[], opts: ScriptRunOpt
       if ('fault' in step) {
         if (step.fault === 'drop') opts.sim.dropConnections();
         else opts.sim.sendReconnect();
+      } else if (step.on === 'youtube') {
+        if (!opts.youtube) continue;
+        const u = step.user;
+        opts.youtube.sim.post(opts.youtube.liveChatId, {
+          channelId: `UC-${u.login}`,
+          displayName: `@${u.displayName ?? u.login}`,
+          moderator: Boolean(u.badges?.['moderator']),
+          member: Boolean(u.badges?.['subscriber']),
+        }, step.text);
       } else {
         opts.sim.chat(opts.channel, step.user, step.text, step.tags);
       }

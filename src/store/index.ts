@@ -9,6 +9,7 @@ import { QuotaRepo } from './quota-repo.js';
 import type { StreamRow } from './streams-repo.js';
 export type { StreamRow } from './streams-repo.js';
 export { readMigrations } from './database.js';
+import type { QuotaDay } from './quota-repo.js';
 export type { QuotaRepo, QuotaDay } from './quota-repo.js';
 export type { PlatformStateRepo } from './platform-state-repo.js';
 
@@ -19,6 +20,8 @@ export interface StoreInspection {
   readonly integrity: string;
   readonly streams: number;
   readonly latestStream: StreamRow | undefined;
+  /** Quota spent per platform on the given day (only when asked). */
+  readonly quota: Readonly<Record<string, QuotaDay>>;
 }
 
 /** The store: one SQLite file, small repositories, nothing outside this folder writes SQL. */
@@ -39,9 +42,9 @@ export class Store {
   }
 
   /** Looks at a database without changing it (for `doctor`). */
-  static inspect(path: string): StoreInspection {
+  static inspect(path: string, quotaDay?: string): StoreInspection {
     const latestVersion = Math.max(0, ...readMigrations().map((m) => m.version));
-    if (!existsSync(path)) return { exists: false, schemaVersion: 0, latestVersion, integrity: 'ok', streams: 0, latestStream: undefined };
+    if (!existsSync(path)) return { exists: false, schemaVersion: 0, latestVersion, integrity: 'ok', streams: 0, latestStream: undefined, quota: {} };
     let db: Db;
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });
@@ -51,9 +54,10 @@ export class Store {
     try {
       const version = schemaVersion(db);
       const integrity = String(db.pragma('quick_check', { simple: true }));
-      if (version === 0) return { exists: true, schemaVersion: 0, latestVersion, integrity, streams: 0, latestStream: undefined };
+      if (version === 0) return { exists: true, schemaVersion: 0, latestVersion, integrity, streams: 0, latestStream: undefined, quota: {} };
       const repo = new StreamsRepo(db);
-      return { exists: true, schemaVersion: version, latestVersion, integrity, streams: repo.count(), latestStream: repo.latest() };
+      const quota: Record<string, QuotaDay> = quotaDay && version >= 2 ? { youtube: new QuotaRepo(db).get('youtube', quotaDay) } : {};
+      return { exists: true, schemaVersion: version, latestVersion, integrity, streams: repo.count(), latestStream: repo.latest(), quota };
     } finally {
       db.close();
     }

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TwitchSim } from '../../src/sim/index.js';
-import { tempDir, TOKEN, until, viewer } from '../helpers.js';
+import { TwitchSim, YouTubeSim } from '../../src/sim/index.js';
+import { tempDir, TOKEN, until, viewer, YT_KEY, YT_OAUTH_ENV, YT_REFRESH } from '../helpers.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
 
@@ -116,5 +116,34 @@ describe('lectern CLI', () => {
     const bad = lectern(['doctor', '--config', config], { TWITCH_OAUTH_TOKEN: 'not-the-token' });
     expect(await bad.exited).toBe(1);
     expect(bad.stdout).toMatch(/FAIL\s+twitch\s+Twitch refused the login/);
+  });
+
+  it('doctor checks YouTube: live video, credentials (read-only with a key) and quota', async () => {
+    const yt = new YouTubeSim({ apiKeys: [YT_KEY], refreshTokens: [YT_REFRESH] });
+    await yt.start();
+    cleanups.push(() => yt.stop());
+    yt.addVideo('vid-live-01', 'chat-live-01');
+    yt.addVideo('vid-later-1');
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const write = (name: string, video: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, `youtube:\n  videoId: ${video}\n  apiRoot: ${yt.rootUrl}\n  oauth: { tokenUrl: ${yt.rootUrl}token }\nstorage: { path: ${JSON.stringify(join(dir, 'l.db'))} }\n`);
+      return path;
+    };
+    const live = lectern(['doctor', '--config', write('a.yaml', 'vid-live-01')], { YOUTUBE_API_KEY: YT_KEY });
+    expect(await live.exited).toBe(0);
+    expect(live.stdout).toMatch(/ok\s+youtube\s+reached .*video vid-live-01 is live \(chat chat-live-01\); API key only: read-only.*quota today 0 of 10000 units used/);
+    const later = lectern(['doctor', '--config', write('b.yaml', 'vid-later-1')], YT_OAUTH_ENV);
+    expect(await later.exited).toBe(0);
+    expect(later.stdout).toMatch(/video vid-later-1 is not live yet; start waits for it; OAuth \(reads and replies\)/);
+    const missing = lectern(['doctor', '--config', write('c.yaml', 'vid-missing')], { YOUTUBE_API_KEY: YT_KEY });
+    expect(await missing.exited).toBe(1);
+    expect(missing.stdout).toMatch(/FAIL\s+youtube\s+YouTube has no video vid-missing/);
+    yt.revoked.add(YT_REFRESH);
+    const revoked = lectern(['doctor', '--config', write('d.yaml', 'vid-live-01')], YT_OAUTH_ENV);
+    expect(await revoked.exited).toBe(1);
+    expect(revoked.stdout).toMatch(/7 days.*lectern auth youtube/);
+    expect(revoked.stdout + live.stdout).not.toContain(YT_KEY);
   });
 });

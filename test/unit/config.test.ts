@@ -82,12 +82,29 @@ unknownTop: 1
   });
 });
 
+describe('youtube config', () => {
+  it('accepts a config with only youtube and fills the quota defaults', () => {
+    const r = parseConfig('youtube: { videoId: dQw4w9WgXcQ }', { YOUTUBE_API_KEY: 'k' });
+    expect(r.ok && r.config.youtube).toMatchObject({ transport: 'auto', plannedStreamHours: 4, quota: { dailyUnits: 10_000, costs: { list: 5, stream: 5, insert: 20, videos: 1 } } });
+  });
+
+  it('needs exactly one chat source and credentials from the environment', () => {
+    expect(problems('youtube: { videoId: dQw4w9WgXcQ, liveChatId: abcdefghijkl }', { YOUTUBE_API_KEY: 'k' })).toEqual([
+      { path: 'youtube', message: 'expected exactly one of videoId, liveChatId or broadcast: mine' },
+    ]);
+    expect(problems('youtube: { videoId: dQw4w9WgXcQ }').map((p) => p.path)).toEqual(['YOUTUBE_API_KEY']);
+    expect(problems('youtube: { videoId: dQw4w9WgXcQ }', { YOUTUBE_CLIENT_ID: 'a' }).map((p) => p.path)).toEqual(['YOUTUBE_CLIENT_ID', 'YOUTUBE_API_KEY']);
+    expect(problems('youtube: { broadcast: mine }', { YOUTUBE_API_KEY: 'k' }).map((p) => p.path)).toEqual(['youtube.broadcast']);
+    expect(problems('youtube: { videoId: dQw4w9WgXcQ, transport: carrier-pigeon }', { YOUTUBE_API_KEY: 'k' })[0]).toMatchObject({ path: 'youtube.transport' });
+  });
+});
+
 describe('config/lectern.example.yaml', () => {
   it('is valid and documents every top-level section', async () => {
     const { readFileSync } = await import('node:fs');
     const text = readFileSync(new URL('../../config/lectern.example.yaml', import.meta.url), 'utf8');
-    const r = parseConfig(text, { TWITCH_OAUTH_TOKEN: 'abcdef123456' });
+    const r = parseConfig(text, { TWITCH_OAUTH_TOKEN: 'abcdef123456', YOUTUBE_API_KEY: 'AIza-example' });
     expect(r.ok).toBe(true);
-    for (const key of ['twitch', 'storage', 'stream', 'commands', 'outbox', 'log']) expect(text).toMatch(new RegExp(`^${key}:`, 'm'));
+    for (const key of ['twitch', 'youtube', 'storage', 'stream', 'commands', 'outbox', 'log']) expect(text).toMatch(new RegExp(`^${key}:`, 'm'));
   });
 });
