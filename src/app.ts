@@ -9,6 +9,10 @@ import { Outbox } from './outbox/index.js';
 import { Bot, type DomainEvents } from './bot/index.js';
 import { TwitchPlatform } from './platforms/twitch/index.js';
 import { QuotaPlanner, YouTubeApi, YouTubePlatform } from './platforms/youtube/index.js';
+import { TopicTracker, topicCommand } from './topics/index.js';
+import {
+  answeredCommand, askCommand, dismissCommand, looksLikeQuestion, QuestionLog, questionsCommand, voteCommand,
+} from './questions/index.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -32,6 +36,8 @@ export class App {
   readonly bus: EventBus<DomainEvents>;
   readonly router: CommandRouter;
   readonly bot: Bot;
+  readonly topics: TopicTracker;
+  readonly questions: QuestionLog;
   readonly platforms: ChatPlatform[] = [];
   readonly outboxes = new Map<string, Outbox>();
   private store: Store | undefined;
@@ -52,10 +58,36 @@ export class App {
       clock: this.clock,
       logger,
       flood: { count: config.commands.floodLimit.count, windowMs: config.commands.floodLimit.perSeconds * 1000 },
-      reply: (event, text) => this.bot.reply(event, text),
+      reply: (event, text, options) => this.bot.reply(event, text, options),
     });
     this.bot = new Bot({ router: this.router, bus: this.bus, logger, guard: this.guard });
+    this.topics = new TopicTracker({
+      repo: () => this.requireStore().topics,
+      streamId: () => this.requireStream().id,
+      clock: this.clock,
+      onChange: (t) => this.bus.emit('topic-changed', t),
+    });
+    this.questions = new QuestionLog({
+      repo: () => this.requireStore().questions,
+      stream: () => this.requireStream(),
+      topics: this.topics,
+      clock: this.clock,
+      maxLength: config.questions.maxLength,
+      onChange: (question, change) => this.bus.emit('question', { question, change }),
+    });
     this.router.register(helpCommand);
+    this.router.register(topicCommand(this.topics));
+    this.router.register(askCommand(this.questions, config.questions.maxLength));
+    this.router.register(voteCommand(this.questions));
+    this.router.register(answeredCommand(this.questions));
+    this.router.register(dismissCommand(this.questions));
+    this.router.register(questionsCommand(this.questions));
+    if (config.questions.detect) {
+      const detect = { prefix: config.commands.prefix, minWords: config.questions.detectMinWords };
+      this.bus.on('chat', (event) => {
+        if (looksLikeQuestion(event, detect)) this.questions.ask(event, event.text, 'detected');
+      });
+    }
     config.commands.custom.forEach((c, i) => this.router.register(customCommand(c), `commands.custom[${i}]`));
 
     if (config.twitch) {
@@ -78,6 +110,16 @@ export class App {
     if (config.youtube) this.addPlatform(this.createYouTube(config));
   }
 
+  private requireStore(): Store {
+    if (!this.store) throw new LecternError('INTERNAL', 'store used before start');
+    return this.store;
+  }
+
+  private requireStream(): StreamRow {
+    if (!this.stream) throw new LecternError('INTERNAL', 'stream session used before start');
+    return this.stream;
+  }
+
   private createYouTube(config: Config): YouTubePlatform {
     const y = config.youtube!;
     const s = config.secrets;
@@ -87,10 +129,7 @@ export class App {
         : undefined;
     const api = new YouTubeApi({ apiRoot: y.apiRoot, ...(s.youtubeApiKey ? { apiKey: s.youtubeApiKey } : {}), ...(oauth ? { oauth } : {}) });
     // The store opens in start(); these run only after it.
-    const store = () => {
-      if (!this.store) throw new LecternError('INTERNAL', 'store used before start');
-      return this.store;
-    };
+    const store = () => this.requireStore();
     const planner = new QuotaPlanner({
       dailyUnits: y.quota.dailyUnits,
       // Without OAuth there are no replies, so nothing is held back for them.
@@ -145,6 +184,7 @@ export class App {
     this.store = Store.open(config.storage.path);
     const { stream, resumed } = this.store.streams.beginOrResume(this.clock.now(), config.stream.resumeWithinMinutes * 60_000);
     this.stream = stream;
+    this.topics.reset();
     this.log.info({ streamId: stream.id, resumed }, resumed ? 'resumed stream session' : 'new stream session');
     this.scheduleHeartbeat();
     await Promise.all(this.platforms.map((p) => p.start()));

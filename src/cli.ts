@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { demo, doctor, EXIT, healthcheck, processIo, start } from './main.js';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { demo, doctor, EXIT, exportStream, healthcheck, processIo, start } from './main.js';
+import { EXPORT_FORMATS, type ExportFormat } from './export/index.js';
+import type { StreamSelector } from './exporter.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -9,6 +11,12 @@ function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
   return n;
+}
+
+function streamSelector(value: string): StreamSelector {
+  if (value === 'latest') return 'latest';
+  if (/^\d+$/.test(value)) return Number(value);
+  throw new InvalidArgumentError('expected "latest" or a stream session number');
 }
 
 export function program(run: (code: Promise<number>) => void): Command {
@@ -33,6 +41,16 @@ export function program(run: (code: Promise<number>) => void): Command {
     .description('check the config, the database and the platforms, in plain words')
     .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
     .action((o: { config: string }) => run(doctor(o.config, io)));
+  cli
+    .command('export')
+    .description('write the questions of a stream as a blog draft (md), CSV, JSON or YouTube chapters; works while the bot runs')
+    .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
+    .option('-s, --stream <latest|ID>', 'which stream session', streamSelector, 'latest' as StreamSelector)
+    .addOption(new Option('-f, --format <format>', 'what to write').choices(EXPORT_FORMATS as string[]).makeOptionMandatory())
+    .option('-o, --out <file>', 'write to this file instead of standard output')
+    .action((o: { config: string; stream: StreamSelector; format: ExportFormat; out?: string }) =>
+      run(Promise.resolve(exportStream(o.config, { stream: o.stream, format: o.format, ...(o.out ? { out: o.out } : {}) }, io))),
+    );
   cli
     .command('healthcheck')
     .description('exit 0 if a running service has heartbeated in the last 3 minutes (for containers)')

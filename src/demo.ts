@@ -3,6 +3,9 @@ import { App } from './app.js';
 import { parseConfig } from './config/index.js';
 import type { Logger } from './core/index.js';
 import { DEMO_SCRIPT, runScript, TwitchSim, YouTubeSim } from './sim/index.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { EXPORT_EXTENSIONS, EXPORT_FORMATS } from './export/index.js';
+import { exportFromDatabase } from './exporter.js';
 
 export interface DemoOptions {
   readonly dataDir: string;
@@ -28,6 +31,10 @@ twitch:
   reconnect: { initialSeconds: 0.5, maxSeconds: 5 }
 storage:
   path: ${JSON.stringify(join(dataDir, 'lectern.db'))}
+stream:
+  vodUrl:
+    youtube: "https://youtu.be/demo-video-1?t={seconds}s"
+    twitch: "https://www.twitch.tv/videos/1000000?t={hms}"
 commands:
   custom:
     - name: discord
@@ -62,6 +69,11 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   app.bus.on('reply-sent', (r) => w(`  [${r.platform}] lecternbot → ${show(r.text)}${r.replies > 1 ? `  (${r.replies} answers in one message)` : ''}`));
   app.bus.on('outcome', ({ event, outcome }) => {
     if (outcome.status === 'denied') w(`  (lectern: !${outcome.command} from ${event.author.displayName} not run: ${outcome.code})`);
+  });
+  app.bus.on('topic-changed', (t) => w(`  (topic is now "${t.title}")`));
+  app.bus.on('question', ({ question: q, change }) => {
+    if (change === 'created' && q.source === 'detected') w(`  (question #${q.number} detected in ordinary chat; kept for the dashboard, not announced)`);
+    if (change === 'merged') w(`  (question #${q.number} asked again: now ${q.askerCount} askers)`);
   });
   app.bus.on('platform-status', (s) => w(`  (${s.platform} is ${s.state}${s.detail ? `: ${s.detail}` : ''})`));
 
@@ -101,5 +113,17 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       w(`  ${s.platform}: ${o?.sent ?? 0} messages sent carrying ${o?.repliesDelivered ?? 0} answers, ${s.reconnects} reconnects${quota}.`);
     }
     w(`  Sends over Twitch's limits: ${sim.violations.length}. YouTube quota errors: ${yt.quotaErrors}.`);
+    if (stream) {
+      const dir = join(opts.dataDir, 'exports');
+      mkdirSync(dir, { recursive: true });
+      w('');
+      w(`Exports of stream session #${stream.id}:`);
+      for (const format of EXPORT_FORMATS) {
+        const r = exportFromDatabase(parsed.config.storage.path, stream.id, format, parsed.config.stream.vodUrl, Date.now());
+        const file = join(dir, `stream-${stream.id}.${EXPORT_EXTENSIONS[format]}`);
+        writeFileSync(file, r.text);
+        w(`  ${format.padEnd(8)} ${file}${r.warnings.length ? `  (${r.warnings.join('; ')})` : ''}`);
+      }
+    }
   }
 }

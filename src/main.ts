@@ -5,6 +5,9 @@ import { formatProblems, parseConfig, secretValues, type Config, type ConfigProb
 import { createLogger, isLecternError, toError, type Logger } from './core/index.js';
 import { runDemo } from './demo.js';
 import { checkDatabase, runDoctor } from './doctor.js';
+import { exportFromDatabase, type StreamSelector } from './exporter.js';
+import type { ExportFormat } from './export/index.js';
+import { writeFileSync } from 'node:fs';
 import { Store } from './store/index.js';
 
 /** Exit codes: 0 ok, 2 invalid config or usage, 1 anything else. */
@@ -105,6 +108,24 @@ export async function doctor(configPath: string, io: Io): Promise<number> {
   io.out('Lectern doctor');
   for (const c of checks) io.out(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(9)} ${c.detail}`);
   return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure;
+}
+
+/** `lectern export`: one format of one stream session, to a file or stdout. */
+export function exportStream(configPath: string, opts: { stream: StreamSelector; format: ExportFormat; out?: string }, io: Io, now = Date.now()): number {
+  const config = configOrExit(configPath, io);
+  if (typeof config === 'number') return config;
+  try {
+    const r = exportFromDatabase(config.storage.path, opts.stream, opts.format, config.stream.vodUrl, now);
+    for (const w of r.warnings) io.err(`lectern export: ${w}`);
+    if (opts.out) {
+      writeFileSync(opts.out, r.text);
+      io.err(`Wrote ${opts.format} of stream session #${r.streamId} to ${resolve(opts.out)}`);
+    } else io.out(r.text.replace(/\n$/, ''));
+    return EXIT.ok;
+  } catch (err) {
+    io.err(`lectern export: ${toError(err).message}`);
+    return EXIT.failure;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import {
   type ChatEvent, type ChatPlatform, type EventBus, type Guard, type Logger, type PlatformId,
 } from '../core/index.js';
-import type { CommandRouter } from '../commands/index.js';
+import type { CommandRouter, ReplyOptions } from '../commands/index.js';
 import type { Outbox } from '../outbox/index.js';
 import type { DomainEvents } from './events.js';
 
@@ -68,10 +68,10 @@ export class Bot {
     void this.opts.router.handle(event);
   }
 
-  reply(event: ChatEvent, text: string): void {
+  reply(event: ChatEvent, text: string, options?: ReplyOptions): void {
     const outbox = this.outboxes.get(event.platform);
     if (!outbox) return;
-    const result = outbox.enqueue({ channel: event.channel, text, mention: mentionFor(event), replyTo: event.id });
+    const result = outbox.enqueue({ channel: event.channel, text, mention: mentionFor(event), replyTo: event.id, ...(options?.merge ? { merge: options.merge } : {}) });
     if (result === 'full') this.opts.logger.warn({ platform: event.platform }, 'reply refused: outbox full');
   }
 }

@@ -4,7 +4,7 @@ import {
 } from '../core/index.js';
 import { Cooldowns, FloodGate } from './cooldowns.js';
 import { parseCommand, type ParsedCommand } from './parse.js';
-import type { CommandContext, CommandDefinition, Outcome } from './types.js';
+import type { CommandContext, CommandDefinition, Outcome, ReplyOptions } from './types.js';
 
 export interface RouterOptions {
   readonly prefix: string;
@@ -12,7 +12,7 @@ export interface RouterOptions {
   readonly logger: Logger;
   readonly flood: { readonly count: number; readonly windowMs: number };
   /** Where answers go: the bot wires this to the platform's outbox. */
-  readonly reply: (event: ChatEvent, text: string) => void;
+  readonly reply: (event: ChatEvent, text: string, options?: ReplyOptions) => void;
 }
 
 type Resolved = { parsed: ParsedCommand; command: CommandDefinition };
@@ -116,7 +116,7 @@ export class CommandRouter {
       get log() {
         return (log ??= logger.child({ command: command.name, platform: event.platform, messageId: event.id }));
       },
-      reply: (text) => this.opts.reply(event, text),
+      reply: (text, options) => this.opts.reply(event, text, options),
       available: () => this.commands.filter((c) => hasPermission(event.author.roles, c.permission ?? 'everyone')),
     };
     const ran: Outcome = { status: 'ran', command: command.name };

@@ -11,10 +11,17 @@ export interface CommandContext {
   readonly prefix: string;
   readonly now: number;
   readonly log: Logger;
-  /** Answers the viewer on their platform, addressed to them and threaded under their message. */
-  reply(text: string): void;
+  /**
+   * Answers the viewer on their platform, addressed to them and threaded under their message.
+   * With `merge`, answers of the same key waiting together become one message of short forms.
+   */
+  reply(text: string, options?: ReplyOptions): void;
   /** Commands the caller is allowed to run, for help. */
   available(): readonly CommandDefinition[];
+}
+
+export interface ReplyOptions {
+  readonly merge?: { readonly key: string; readonly short: string };
 }
 
 export interface CommandDefinition {

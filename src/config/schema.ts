@@ -15,6 +15,10 @@ const commandName = z
   .regex(/^[A-Za-z0-9_+-]{1,32}$/, 'expected a command name without prefix: letters, digits, _ + -')
   .transform((s) => s.toLowerCase());
 
+const vodTemplate = z
+  .url()
+  .refine((u) => u.includes('{seconds}') || u.includes('{hms}'), 'expected a URL with {seconds} or {hms} where the time goes, e.g. https://youtu.be/ID?t={seconds}s');
+
 export const permissionSchema = z.enum(['everyone', 'subscriber', 'vip', 'moderator', 'broadcaster']);
 
 const customCommand = z.strictObject({
@@ -102,8 +106,23 @@ export const configSchema = z
     stream: z
       .strictObject({
         resumeWithinMinutes: z.number().min(0).max(24 * 60).default(30),
+        /** Links to a moment of the recording: `{seconds}` becomes 1234, `{hms}` becomes 1h2m3s. */
+        vodUrl: z
+          .strictObject({
+            youtube: vodTemplate.optional(),
+            twitch: vodTemplate.optional(),
+          })
+          .default({}),
       })
-      .default({ resumeWithinMinutes: 30 }),
+      .default({ resumeWithinMinutes: 30, vodUrl: {} }),
+    questions: z
+      .strictObject({
+        /** Also log questions asked in ordinary chat (shown on the dashboard, not announced). */
+        detect: z.boolean().default(true),
+        detectMinWords: z.number().int().min(1).max(50).default(4),
+        maxLength: z.number().int().min(20).max(500).default(300),
+      })
+      .default({ detect: true, detectMinWords: 4, maxLength: 300 }),
     commands: z
       .strictObject({
         prefix: z.string().min(1).max(3).regex(/^\S+$/, 'expected 1 to 3 characters without spaces').default('!'),

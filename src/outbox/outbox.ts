@@ -11,6 +11,17 @@ export interface Reply {
   readonly mention?: string;
   /** Platform message id to thread under. */
   readonly replyTo?: string;
+  /**
+   * Replies with the same key waiting side by side are merged into one message at once, each
+   * shown by its `short` form (`@a #12 · @b #13`), so a burst of acknowledgements takes a few
+   * queue slots instead of one each and nobody's is dropped.
+   */
+  readonly merge?: { readonly key: string; readonly short: string };
+}
+
+interface MergeEntry {
+  readonly mention: string | undefined;
+  readonly short: string;
 }
 
 interface Item {
@@ -21,8 +32,13 @@ interface Item {
   readonly deadline: number;
   /** Part of a reply that was split: sent alone, never packed with others. */
   readonly part: boolean;
+  /** How many replies this item carries (more than one once merged). */
+  readonly replies: number;
+  readonly merge?: { readonly key: string; readonly entries: readonly MergeEntry[] };
   retried?: boolean;
 }
+
+const renderEntry = (e: MergeEntry) => (e.mention ? `@${e.mention} ${e.short}` : e.short);
 
 export interface OutboxOptions {
   readonly platform: Pick<ChatPlatform, 'id' | 'send' | 'limits' | 'status' | 'onSignal'>;
@@ -100,6 +116,7 @@ export class Outbox {
     if (!text) return 'empty';
     const mention = reply.mention ? reply.mention.replace(/[^\p{L}\p{N}_-]/gu, '').slice(0, 40) || undefined : undefined;
     const deadline = this.opts.clock.now() + this.opts.maxDelayMs;
+    if (reply.merge && this.mergeIntoLast(reply.channel, reply.merge, mention, max)) return 'queued';
     const prefix = mention ? `@${mention} ` : '';
     const parts = codePointLength(prefix + text) <= max ? [text] : splitMessage(text, max - codePointLength(prefix));
     if (this.queue.length + parts.length > this.opts.maxQueue) {
@@ -107,12 +124,34 @@ export class Outbox {
       this.log.warn({ pending: this.queue.length }, 'outbox full; reply dropped');
       return 'full';
     }
+    const merge = reply.merge && parts.length === 1 ? { key: reply.merge.key, entries: [{ mention, short: safeOutgoing(reply.merge.short) }] } : undefined;
     parts.forEach((p, i) =>
-      this.queue.push({ channel: reply.channel, text: p, mention: i === 0 ? mention : undefined, replyTo: reply.replyTo, deadline, part: parts.length > 1 }),
+      this.queue.push({ channel: reply.channel, text: p, mention: i === 0 ? mention : undefined, replyTo: reply.replyTo, deadline, part: parts.length > 1, replies: i === 0 ? 1 : 0, ...(merge ? { merge } : {}) }),
     );
     this.stats.queued += parts.length;
     this.pump();
     return 'queued';
+  }
+
+  private mergeIntoLast(channel: string, merge: { key: string; short: string }, mention: string | undefined, max: number): boolean {
+    const last = this.queue[this.queue.length - 1];
+    if (!last?.merge || last.merge.key !== merge.key || last.channel !== channel) return false;
+    const entries = [...last.merge.entries, { mention, short: safeOutgoing(merge.short) }];
+    const text = entries.map(renderEntry).join(' · ');
+    if (codePointLength(text) > max) return false;
+    this.queue[this.queue.length - 1] = {
+      ...last,
+      text,
+      mention: undefined,
+      replyTo: undefined,
+      replies: last.replies + 1,
+      deadline: this.opts.clock.now() + this.opts.maxDelayMs,
+      merge: { key: merge.key, entries },
+    };
+    this.stats.queued++;
+    this.stats.coalesced++;
+    this.pump();
+    return true;
   }
 
   /** Resolves when the queue is empty or after `timeoutMs` of the clock, whichever comes first. */
@@ -255,7 +294,7 @@ export class Outbox {
       await this.opts.platform.send({ channel: msg.channel, text: msg.text, ...(msg.replyTo ? { replyTo: msg.replyTo } : {}) });
       this.stats.sent++;
       this.failures = 0;
-      this.stats.repliesDelivered += msg.items.length;
+      this.stats.repliesDelivered += msg.items.reduce((n, i) => n + i.replies, 0);
       this.lastSent = msg.items.length === 1 ? { item: msg.items[0]!, text: msg.text } : undefined;
       for (const l of this.sentListeners) l(msg.text, msg.items.length);
     } catch (err) {

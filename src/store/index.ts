@@ -5,6 +5,8 @@ import { openDatabase, readMigrations, schemaVersion, type Db } from './database
 import { StreamsRepo } from './streams-repo.js';
 import { PlatformStateRepo } from './platform-state-repo.js';
 import { QuotaRepo } from './quota-repo.js';
+import { TopicsRepo } from './topics-repo.js';
+import { QuestionsRepo } from './questions-repo.js';
 
 import type { StreamRow } from './streams-repo.js';
 export type { StreamRow } from './streams-repo.js';
@@ -12,6 +14,8 @@ export { readMigrations } from './database.js';
 import type { QuotaDay } from './quota-repo.js';
 export type { QuotaRepo, QuotaDay } from './quota-repo.js';
 export type { PlatformStateRepo } from './platform-state-repo.js';
+export type { TopicsRepo, TopicRow, TopicSource } from './topics-repo.js';
+export type { QuestionsRepo, QuestionRow, QuestionState, QuestionSource, NewQuestion, Asker } from './questions-repo.js';
 
 export interface StoreInspection {
   readonly exists: boolean;
@@ -29,12 +33,26 @@ export class Store {
   readonly streams: StreamsRepo;
   readonly platformState: PlatformStateRepo;
   readonly quota: QuotaRepo;
+  readonly topics: TopicsRepo;
+  readonly questions: QuestionsRepo;
   private closed = false;
 
   private constructor(private readonly db: Db, readonly path: string) {
     this.streams = new StreamsRepo(db);
     this.platformState = new PlatformStateRepo(db);
     this.quota = new QuotaRepo(db);
+    this.topics = new TopicsRepo(db);
+    this.questions = new QuestionsRepo(db);
+  }
+
+  /** Opens a database read-only (exports while the service runs; WAL lets both work). */
+  static openReadOnly(path: string): Store {
+    if (!existsSync(path)) throw new LecternError('STORE_OPEN_FAILED', `There is no database at ${path} yet`);
+    try {
+      return new Store(new Database(path, { readonly: true, fileMustExist: true }), path);
+    } catch (cause) {
+      throw new LecternError('STORE_OPEN_FAILED', `Cannot open the database at ${path}`, { cause });
+    }
   }
 
   static open(path: string): Store {

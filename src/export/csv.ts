@@ -1,0 +1,32 @@
+import { sortedByScore, vodLink, type ExportData } from './data.js';
+
+/** Cells starting with these are formulas to a spreadsheet. */
+const FORMULA = /^[=+\-@\t\r]/;
+
+/** One RFC 4180 cell, neutralised against formula injection with a leading apostrophe. */
+export function csvCell(value: string | number | boolean | null | undefined): string {
+  let s = value === null || value === undefined ? '' : String(value);
+  if (FORMULA.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const CSV_COLUMNS = ['id', 'text', 'state', 'score', 'asker_count', 'votes', 'platforms', 'topic', 'offset_seconds', 'vod_link', 'asked_at', 'source', 'askers'] as const;
+
+export function toCsv(data: ExportData): string {
+  const rows = sortedByScore(data.questions).map((q) => [
+    q.id,
+    q.text,
+    q.state,
+    q.score,
+    q.askerCount,
+    q.votes,
+    q.platforms.join(' '),
+    q.topic,
+    q.offsetSeconds,
+    vodLink(data, q.platforms, q.offsetSeconds),
+    q.askedAt,
+    q.source,
+    q.askers.map((a) => `${a.name} (${a.platform})`).join('; '),
+  ]);
+  return [CSV_COLUMNS, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}

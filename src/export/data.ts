@@ -1,0 +1,102 @@
+import type { QuestionState, Store } from '../store/index.js';
+
+/** Everything an export needs, read once from the store; the formatters are pure functions of it. */
+export interface ExportData {
+  readonly generatedAt: number;
+  readonly stream: { readonly id: number; readonly startedAt: number; readonly endedAt: number | null; readonly lastSeenAt: number };
+  readonly topics: readonly ExportTopic[];
+  readonly questions: readonly ExportQuestion[];
+  readonly vodUrl: { readonly youtube?: string; readonly twitch?: string };
+}
+
+export interface ExportTopic {
+  readonly id: number;
+  readonly title: string;
+  readonly source: string;
+  readonly startedAt: number;
+  readonly startOffsetSeconds: number;
+  /** Start of the next topic, or the end of the stream. */
+  readonly endOffsetSeconds: number;
+}
+
+export interface ExportQuestion {
+  /** The number viewers saw in chat (#12). */
+  readonly id: number;
+  readonly text: string;
+  readonly state: QuestionState;
+  readonly source: 'command' | 'detected';
+  readonly askerCount: number;
+  readonly votes: number;
+  readonly score: number;
+  readonly platforms: readonly string[];
+  readonly topic: string | null;
+  readonly topicId: number | null;
+  readonly offsetSeconds: number;
+  readonly askedAt: string;
+  readonly highlighted: boolean;
+  readonly askers: ReadonlyArray<{ readonly platform: string; readonly name: string; readonly askedAt: string }>;
+}
+
+export function collectExport(store: Store, streamId: number, vodUrl: ExportData['vodUrl'], now: number): ExportData {
+  const stream = store.streams.get(streamId);
+  if (!stream) throw new Error(`no stream session ${streamId}`);
+  const end = stream.endedAt ?? Math.max(stream.lastSeenAt, now);
+  const rows = store.topics.timeline(streamId);
+  const off = (t: number) => Math.max(0, Math.floor((t - stream.startedAt) / 1000));
+  const topics = rows.map((t, i) => ({
+    id: t.id,
+    title: t.title,
+    source: t.source,
+    startedAt: t.startedAt,
+    startOffsetSeconds: off(t.startedAt),
+    endOffsetSeconds: off(rows[i + 1]?.startedAt ?? end),
+  }));
+  const titles = new Map(topics.map((t) => [t.id, t.title]));
+  const questions = store.questions.list(streamId).map((q) => {
+    const askers = store.questions.askers(q.id);
+    return {
+      id: q.number,
+      text: q.text,
+      state: q.state,
+      source: q.source,
+      askerCount: q.askerCount,
+      votes: q.votes,
+      score: q.askerCount + q.votes,
+      platforms: [...new Set(askers.map((a) => a.platform))].sort(),
+      topic: q.topicId === null ? null : (titles.get(q.topicId) ?? null),
+      topicId: q.topicId,
+      offsetSeconds: q.offsetSeconds,
+      askedAt: new Date(q.createdAt).toISOString(),
+      highlighted: q.highlighted,
+      askers: askers.map((a) => ({ platform: a.platform, name: a.authorName, askedAt: new Date(a.askedAt).toISOString() })),
+    };
+  });
+  return { generatedAt: now, stream: { id: stream.id, startedAt: stream.startedAt, endedAt: stream.endedAt, lastSeenAt: stream.lastSeenAt }, topics, questions, vodUrl };
+}
+
+/** 3723 -> "1h2m3s" (Twitch's ?t= form). */
+export function hms(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${s}s`;
+}
+
+/** 3723 -> "1:02:03", 83 -> "01:23". */
+export function clock(seconds: number, withHours = seconds >= 3600): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  const mm = String(m).padStart(2, '0');
+  const ss = String(s).padStart(2, '0');
+  return withHours ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+/** The VOD link for a moment, for the platform the question came from (or any configured). */
+export function vodLink(data: ExportData, platforms: readonly string[], seconds: number): string | undefined {
+  const templates = data.vodUrl as Record<string, string | undefined>;
+  const template = platforms.map((p) => templates[p]).find(Boolean) ?? data.vodUrl.youtube ?? data.vodUrl.twitch;
+  return template?.replaceAll('{seconds}', String(seconds)).replaceAll('{hms}', hms(seconds));
+}
+
+export const sortedByScore = (qs: readonly ExportQuestion[]) => [...qs].sort((a, b) => b.score - a.score || a.id - b.id);

@@ -1,0 +1,28 @@
+export { collectExport, hms, clock, vodLink, type ExportData, type ExportQuestion, type ExportTopic } from './data.js';
+export { toMarkdown, escapeMarkdown } from './markdown.js';
+export { toCsv, csvCell, CSV_COLUMNS } from './csv.js';
+export { toJson } from './json.js';
+export { toChapters, CHAPTER_RULES, type Chapters } from './chapters.js';
+
+import type { ExportData } from './data.js';
+import { toMarkdown } from './markdown.js';
+import { toCsv } from './csv.js';
+import { toJson } from './json.js';
+import { toChapters } from './chapters.js';
+
+export type ExportFormat = 'md' | 'csv' | 'json' | 'chapters';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['md', 'csv', 'json', 'chapters'];
+export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { md: 'md', csv: 'csv', json: 'json', chapters: 'chapters.txt' };
+
+export function render(format: ExportFormat, data: ExportData): { text: string; warnings: readonly string[] } {
+  switch (format) {
+    case 'md':
+      return { text: toMarkdown(data), warnings: [] };
+    case 'csv':
+      return { text: toCsv(data), warnings: [] };
+    case 'json':
+      return { text: toJson(data), warnings: [] };
+    case 'chapters':
+      return toChapters(data);
+  }
+}

@@ -1,0 +1,20 @@
+import { vodLink, type ExportData } from './data.js';
+
+/** Everything, for other tools. The schema is documented in the README ("JSON export"). */
+export function toJson(data: ExportData): string {
+  return `${JSON.stringify(
+    {
+      schemaVersion: 1,
+      generatedAt: new Date(data.generatedAt).toISOString(),
+      stream: {
+        id: data.stream.id,
+        startedAt: new Date(data.stream.startedAt).toISOString(),
+        endedAt: data.stream.endedAt === null ? null : new Date(data.stream.endedAt).toISOString(),
+      },
+      topics: data.topics.map((t) => ({ id: t.id, title: t.title, source: t.source, startOffsetSeconds: t.startOffsetSeconds, endOffsetSeconds: t.endOffsetSeconds })),
+      questions: data.questions.map((q) => ({ ...q, vodLink: vodLink(data, q.platforms, q.offsetSeconds) ?? null })),
+    },
+    null,
+    2,
+  )}\n`;
+}

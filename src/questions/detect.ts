@@ -1,0 +1,23 @@
+import type { ChatEvent } from '../core/index.js';
+
+const INTERROGATIVE = /^(what|why|how|when|where|who|whom|whose|which|is|are|was|were|can|could|should|would|will|do|does|did|has|have|had|isn'?t|aren'?t|doesn'?t|don'?t|didn'?t|won'?t|wouldn'?t|shouldn'?t|couldn'?t|can'?t)\b/i;
+
+export interface DetectOptions {
+  readonly prefix: string;
+  readonly minWords: number;
+}
+
+/**
+ * A question asked in ordinary chat: a question mark or an interrogative opening, enough words,
+ * not a command, not addressed to another viewer, not a paid or system message.
+ */
+export function looksLikeQuestion(event: ChatEvent, opts: DetectOptions): boolean {
+  if (event.kind !== 'message' || event.action) return false;
+  const text = event.text.trim();
+  if (!text || text.startsWith(opts.prefix)) return false;
+  // Replies and @mentions are conversations between viewers, not questions to the streamer.
+  if (event.replyTo || text.startsWith('@')) return false;
+  const words = text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  if (words.length < opts.minWords) return false;
+  return text.includes('?') || INTERROGATIVE.test(text);
+}

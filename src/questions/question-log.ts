@@ -1,0 +1,144 @@
+import { cleanChatText, type ChatEvent, type Clock } from '../core/index.js';
+import type { QuestionRow, QuestionsRepo, QuestionSource, QuestionState, StreamRow } from '../store/index.js';
+import type { TopicTracker } from '../topics/index.js';
+import { keywords, similarity, SIMILARITY_THRESHOLD } from './similarity.js';
+
+export type AskResult =
+  | { readonly kind: 'created' | 'merged' | 'repeat'; readonly question: QuestionRow }
+  | { readonly kind: 'refused'; readonly reason: 'empty' | 'too-long' };
+
+export type VoteResult =
+  | { readonly kind: 'voted' | 'again' | 'own' | 'closed'; readonly question: QuestionRow }
+  | { readonly kind: 'missing' };
+
+export type QuestionChange = 'created' | 'merged' | 'voted' | 'state' | 'highlight';
+
+export interface QuestionLogOptions {
+  readonly repo: () => QuestionsRepo;
+  readonly stream: () => StreamRow;
+  readonly topics?: TopicTracker;
+  readonly clock: Clock;
+  readonly maxLength: number;
+  readonly threshold?: number;
+  readonly onChange?: (question: QuestionRow, change: QuestionChange) => void;
+}
+
+export const score = (q: Pick<QuestionRow, 'votes' | 'askerCount'>) => q.votes + q.askerCount;
+
+/** Orders questions best first: score, then the earlier one. */
+export const byScore = (a: QuestionRow, b: QuestionRow) => score(b) - score(a) || a.number - b.number;
+
+/**
+ * The question log of the current stream: capture (every question is committed to SQLite before
+ * this returns, so before any acknowledgement), near-duplicate merging across platforms, votes
+ * and states. Open questions' keywords are kept in memory for matching.
+ */
+export class QuestionLog {
+  private index: Map<number, { text: string; words: Set<string> }> | undefined;
+  private indexStream = -1;
+
+  constructor(private readonly opts: QuestionLogOptions) {}
+
+  private open(): Map<number, { text: string; words: Set<string> }> {
+    const streamId = this.opts.stream().id;
+    if (!this.index || this.indexStream !== streamId) {
+      this.index = new Map(this.opts.repo().open(streamId).map((q) => [q.id, { text: q.text, words: keywords(q.text) }]));
+      this.indexStream = streamId;
+    }
+    return this.index;
+  }
+
+  private findSimilar(text: string): number | undefined {
+    const words = keywords(text);
+    let best: number | undefined;
+    let bestScore = this.opts.threshold ?? SIMILARITY_THRESHOLD;
+    for (const [id, q] of this.open()) {
+      const s = similarity(text, q.text, words, q.words);
+      if (s >= bestScore) {
+        bestScore = s;
+        best = id;
+      }
+    }
+    return best;
+  }
+
+  ask(event: ChatEvent, rawText: string, source: QuestionSource): AskResult {
+    const text = cleanChatText(rawText).text;
+    if (!text) return { kind: 'refused', reason: 'empty' };
+    if ([...text].length > this.opts.maxLength) return { kind: 'refused', reason: 'too-long' };
+    const repo = this.opts.repo();
+    const now = this.opts.clock.now();
+    const similar = this.findSimilar(text);
+    if (similar !== undefined) {
+      const added = repo.addAsker(similar, { platform: event.platform, authorId: event.author.id, authorName: event.author.displayName, askedAt: now, messageId: event.id });
+      const question = repo.get(similar)!;
+      if (added) this.opts.onChange?.(question, 'merged');
+      return { kind: added ? 'merged' : 'repeat', question };
+    }
+    const stream = this.opts.stream();
+    const question = repo.create({
+      streamId: stream.id,
+      platform: event.platform,
+      authorId: event.author.id,
+      authorName: event.author.displayName,
+      text,
+      createdAt: now,
+      offsetSeconds: Math.max(0, Math.floor((now - stream.startedAt) / 1000)),
+      topicId: this.opts.topics?.current()?.id ?? null,
+      source,
+      messageId: event.id,
+    });
+    this.open().set(question.id, { text, words: keywords(text) });
+    this.opts.onChange?.(question, 'created');
+    return { kind: 'created', question };
+  }
+
+  get(number: number): QuestionRow | undefined {
+    return this.opts.repo().byNumber(this.opts.stream().id, number);
+  }
+
+  vote(event: ChatEvent, number: number): VoteResult {
+    const repo = this.opts.repo();
+    const q = this.get(number);
+    if (!q) return { kind: 'missing' };
+    if (q.state !== 'open') return { kind: 'closed', question: q };
+    if (repo.isAsker(q.id, event.platform, event.author.id)) return { kind: 'own', question: q };
+    if (!repo.vote(q.id, event.platform, event.author.id, this.opts.clock.now())) return { kind: 'again', question: q };
+    const question = repo.get(q.id)!;
+    this.opts.onChange?.(question, 'voted');
+    return { kind: 'voted', question };
+  }
+
+  setState(number: number, state: QuestionState): QuestionRow | undefined {
+    const q = this.get(number);
+    if (!q) return undefined;
+    if (q.state !== state) {
+      this.opts.repo().setState(q.id, state, this.opts.clock.now());
+      if (state === 'open') this.open().set(q.id, { text: q.text, words: keywords(q.text) });
+      else this.open().delete(q.id);
+      if (q.highlighted && state !== 'open') this.opts.repo().highlight(q.streamId, null, this.opts.clock.now());
+    }
+    const question = this.opts.repo().get(q.id)!;
+    this.opts.onChange?.(question, 'state');
+    return question;
+  }
+
+  /** Puts a question on the overlay (or clears it with null). */
+  highlight(number: number | null): QuestionRow | undefined {
+    const streamId = this.opts.stream().id;
+    const q = number === null ? undefined : this.get(number);
+    if (number !== null && !q) return undefined;
+    this.opts.repo().highlight(streamId, q?.id ?? null, this.opts.clock.now());
+    const question = q ? this.opts.repo().get(q.id)! : undefined;
+    if (question) this.opts.onChange?.(question, 'highlight');
+    return question;
+  }
+
+  top(n: number): QuestionRow[] {
+    return this.opts.repo().open(this.opts.stream().id).sort(byScore).slice(0, n);
+  }
+
+  all(): QuestionRow[] {
+    return this.opts.repo().list(this.opts.stream().id);
+  }
+}

@@ -1,0 +1,2 @@
+export { TopicTracker, MAX_TOPIC_LENGTH, type TopicTrackerOptions } from './topic-tracker.js';
+export { topicCommand } from './topic-command.js';

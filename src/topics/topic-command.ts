@@ -1,0 +1,27 @@
+import { isModeratorOrAbove } from '../core/index.js';
+import type { CommandDefinition } from '../commands/index.js';
+import type { TopicTracker } from './topic-tracker.js';
+
+const minutes = (ms: number) => Math.max(0, Math.round(ms / 60_000));
+
+/** `!topic` tells the current topic; `!topic set <text>` (moderators, broadcaster) changes it. */
+export function topicCommand(topics: TopicTracker): CommandDefinition {
+  return {
+    name: 'topic',
+    description: 'what is being explained right now (moderators: !topic set <text>)',
+    usage: 'topic [set <text>]',
+    userCooldownMs: 10_000,
+    run(ctx) {
+      if (ctx.args[0]?.toLowerCase() === 'set') {
+        // Only staff may change it; others are ignored like any command they may not use.
+        if (!isModeratorOrAbove(ctx.event.author.roles)) return;
+        const text = ctx.argText.replace(/^set\s*/i, '');
+        const row = topics.set(text, 'command', `${ctx.event.platform}:${ctx.event.author.login}`);
+        if (row) ctx.reply(`Topic is now: ${row.title}`);
+        return;
+      }
+      const t = topics.current();
+      ctx.reply(t ? `Now: ${t.title} (for ${minutes(ctx.now - t.startedAt)} min)` : 'No topic has been set yet.');
+    },
+  };
+}
