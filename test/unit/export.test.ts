@@ -56,9 +56,11 @@ describe('CSV export', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (s) => {
         const cell = csvCell(s);
-        const [[back]] = parse(`${cell}\r\n`, { relax_quotes: false }) as string[][];
-        expect(back!).not.toMatch(/^[=+\-@\t\r]/);
-        expect(back!.startsWith("'") ? back!.slice(1) : back).toBe(s.length === 0 ? '' : /^[=+\-@\t\r]/.test(s) ? s : s);
+        const rows = parse(`${cell}\r\n`, { relax_quotes: false }) as string[][];
+        const back = rows[0]?.[0] ?? '';
+        expect(back).not.toMatch(/^[=+\-@\t\r]/);
+        // What comes back is the text itself, with the apostrophe only where a formula was defused.
+        expect(/^[=+\-@\t\r]/.test(s) ? back.slice(1) : back).toBe(s);
       }),
       { numRuns: 1000 },
     );
