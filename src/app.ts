@@ -1,6 +1,6 @@
 import {
   createGuard, EventBus, Health, LecternError, systemClock,
-  type ChatPlatform, type Clock, type Guard, type Logger, type PlatformStatus, type TimerHandle,
+  type ChatEvent, type ChatPlatform, type Clock, type Guard, type Logger, type PlatformStatus, type TimerHandle,
 } from './core/index.js';
 import type { Config } from './config/index.js';
 import { Store, type StreamRow } from './store/index.js';
@@ -41,6 +41,7 @@ export class App {
   readonly platforms: ChatPlatform[] = [];
   readonly outboxes = new Map<string, Outbox>();
   private store: Store | undefined;
+  private readonly detected: ChatEvent[] = [];
   private stream: StreamRow | undefined;
   private heartbeat: TimerHandle | undefined;
   private stopping: Promise<void> | undefined;
@@ -85,7 +86,11 @@ export class App {
     if (config.questions.detect) {
       const detect = { prefix: config.commands.prefix, minWords: config.questions.detectMinWords };
       this.bus.on('chat', (event) => {
-        if (looksLikeQuestion(event, detect)) this.questions.ask(event, event.text, 'detected');
+        if (!looksLikeQuestion(event, detect)) return;
+        // Detected questions are never acknowledged, so they are written in batches, one
+        // transaction per turn of the event loop, off the path of every chat line.
+        this.detected.push(event);
+        if (this.detected.length === 1) setImmediate(this.guard('questions.detect', () => this.flushDetected()));
       });
     }
     config.commands.custom.forEach((c, i) => this.router.register(customCommand(c), `commands.custom[${i}]`));
@@ -108,6 +113,14 @@ export class App {
       this.addPlatform(platform, t.username);
     }
     if (config.youtube) this.addPlatform(this.createYouTube(config));
+  }
+
+  private flushDetected(): void {
+    if (!this.store || this.detected.length === 0) return;
+    const batch = this.detected.splice(0);
+    this.store.transaction(() => {
+      for (const event of batch) this.questions.ask(event, event.text, 'detected');
+    });
   }
 
   private requireStore(): Store {
@@ -217,6 +230,7 @@ export class App {
       for (const o of this.outboxes.values()) o.stop();
       await Promise.all(this.platforms.map((p) => p.stop().catch((err: unknown) => this.health.report(`${p.id}.stop`, err))));
       this.clock.clearTimeout(this.heartbeat);
+      this.flushDetected();
       if (this.store) {
         if (this.stream) this.store.streams.end(this.stream.id, this.clock.now());
         this.store.close();

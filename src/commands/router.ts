@@ -17,6 +17,11 @@ export interface RouterOptions {
 
 type Resolved = { parsed: ParsedCommand; command: CommandDefinition };
 
+// Ordinary chat ends here; shared outcomes keep the hot path from allocating per line.
+const NOT_CHAT: Outcome = Object.freeze({ status: 'ignored', code: 'not-chat' });
+const NOT_A_COMMAND: Outcome = Object.freeze({ status: 'ignored', code: 'not-a-command' });
+const UNKNOWN_COMMAND: Outcome = Object.freeze({ status: 'ignored', code: 'unknown-command' });
+
 /**
  * Runs each chat message through named stages: parse, resolve, preconditions (flood, permission,
  * cooldowns), run, record. Expected refusals are outcomes, not errors; a command that throws is
@@ -74,11 +79,11 @@ export class CommandRouter {
   }
 
   private resolve(event: ChatEvent): Resolved | Outcome {
-    if (event.kind !== 'message' && event.kind !== 'paid-message') return { status: 'ignored', code: 'not-chat' };
+    if (event.kind !== 'message' && event.kind !== 'paid-message') return NOT_CHAT;
     const parsed = parseCommand(event.text, this.opts.prefix);
-    if (!parsed) return { status: 'ignored', code: 'not-a-command' };
+    if (!parsed) return NOT_A_COMMAND;
     const command = this.byName.get(parsed.name);
-    if (!command) return { status: 'ignored', code: 'unknown-command' };
+    if (!command) return UNKNOWN_COMMAND;
     return { parsed, command };
   }
 

@@ -17,7 +17,9 @@ export function looksLikeQuestion(event: ChatEvent, opts: DetectOptions): boolea
   if (!text || text.startsWith(opts.prefix)) return false;
   // Replies and @mentions are conversations between viewers, not questions to the streamer.
   if (event.replyTo || text.startsWith('@')) return false;
-  const words = text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
-  if (words.length < opts.minWords) return false;
-  return text.includes('?') || INTERROGATIVE.test(text);
+  // The cheap tests first: most chat lines are not questions and stop here.
+  if (!text.includes('?') && !INTERROGATIVE.test(text)) return false;
+  let words = 0;
+  for (const w of text.split(' ')) if (/[\p{L}\p{N}]/u.test(w) && ++words >= opts.minWords) return true;
+  return false;
 }

@@ -85,6 +85,11 @@ export class Store {
     return schemaVersion(this.db);
   }
 
+  /** Runs `fn` in one transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   /** Integrity check for `doctor`: "ok" or SQLite's first complaint. */
   check(): string {
     return String(this.db.pragma('quick_check', { simple: true }));

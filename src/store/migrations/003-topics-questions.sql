@@ -25,6 +25,8 @@ CREATE TABLE questions (
   message_id     TEXT NOT NULL,
   state          TEXT NOT NULL DEFAULT 'open',   -- open | answered | dismissed
   state_at       INTEGER,
+  asker_count    INTEGER NOT NULL DEFAULT 0,     -- kept equal to its question_askers rows
+  votes          INTEGER NOT NULL DEFAULT 0,     -- kept equal to its question_votes rows
   UNIQUE (stream_id, number)
 );
 CREATE INDEX questions_stream ON questions (stream_id, state);
