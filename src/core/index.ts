@@ -8,3 +8,4 @@ export * from './logger.js';
 export * from './health.js';
 export * from './platform.js';
 export * from './bus.js';
+export * from './words.js';

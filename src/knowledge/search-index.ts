@@ -1,0 +1,133 @@
+import MiniSearch from 'minisearch';
+import { stemmer } from 'stemmer';
+import { normalizeText, STOP_WORDS } from '../core/index.js';
+import type { KnowledgeDoc, SearchResult } from './documents.js';
+
+/** Field weights: a word in a heading says more than the same word in a paragraph. */
+export const FIELD_BOOST = { headings: 3, title: 2, tags: 3, body: 1 } as const;
+
+/** Index and query terms: normalised, stop-words dropped, Porter-stemmed ("reproducible" and
+ * "reproducibility" meet). */
+function processTerm(term: string): string | null {
+  const t = normalizeText(term);
+  if (!t || STOP_WORDS.has(t)) return null;
+  return stemmer(t);
+}
+
+/** How many hits are looked at for note-level support, and how much that support counts. */
+const GROUP_WINDOW = 60;
+const GROUP_WEIGHT = 0.1;
+
+export interface SearchOptions {
+  readonly limit?: number;
+  /** The topic being explained: documents that mention it rank higher. */
+  readonly topic?: string;
+  readonly kinds?: ReadonlyArray<KnowledgeDoc['kind']>;
+}
+
+/**
+ * The full-text index over every document (MiniSearch, BM25): field boosts, stop-words and light
+ * stemming, prefix matching for longer words and typo tolerance weighted well below exact
+ * matches; a boost for what relates to the current topic; documents added and removed by group
+ * (a note file), so a changed note is re-indexed on its own.
+ */
+export class SearchIndex {
+  private readonly mini: MiniSearch<KnowledgeDoc>;
+  private readonly docs = new Map<string, KnowledgeDoc>();
+  private readonly groups = new Map<string, string[]>();
+
+  constructor() {
+    this.mini = new MiniSearch<KnowledgeDoc>({
+      idField: 'id',
+      fields: ['title', 'headings', 'tags', 'body'],
+      storeFields: [],
+      extractField: (doc, field) => {
+        switch (field) {
+          case 'id':
+            return doc.id;
+          case 'title':
+            return doc.noteTitle;
+          case 'headings':
+            return [...doc.parents, doc.heading].join(' ');
+          case 'tags':
+            return doc.tags.join(' ');
+          case 'body':
+            return doc.body;
+          default:
+            return '';
+        }
+      },
+      processTerm,
+      searchOptions: { processTerm },
+    });
+  }
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  count(kind: KnowledgeDoc['kind']): number {
+    let n = 0;
+    for (const d of this.docs.values()) if (d.kind === kind) n++;
+    return n;
+  }
+
+  /** Replaces every document of a group (a note file, a feed) with these. */
+  replaceGroup(group: string, docs: readonly KnowledgeDoc[]): void {
+    this.removeGroup(group);
+    this.mini.addAll(docs as KnowledgeDoc[]);
+    for (const d of docs) this.docs.set(d.id, d);
+    this.groups.set(group, docs.map((d) => d.id));
+  }
+
+  removeGroup(group: string): void {
+    const ids = this.groups.get(group);
+    if (!ids) return;
+    for (const id of ids) {
+      this.mini.discard(id);
+      this.docs.delete(id);
+    }
+    this.groups.delete(group);
+  }
+
+  search(query: string, opts: SearchOptions = {}): SearchResult[] {
+    const limit = opts.limit ?? 10;
+    const topicTerms = new Set((opts.topic ? normalizeText(opts.topic).split(' ') : []).map((t) => processTerm(t)).filter((t): t is string => Boolean(t)));
+    const kinds = opts.kinds ? new Set(opts.kinds) : undefined;
+    const hits = this.mini.search(query, {
+      boost: { ...FIELD_BOOST },
+      prefix: (term) => term.length >= 5,
+      fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
+      weights: { fuzzy: 0.2, prefix: 0.3 },
+      combineWith: 'OR',
+      ...(kinds ? { filter: (r: { id: string }) => kinds.has(this.docs.get(r.id)!.kind) } : {}),
+      ...(topicTerms.size
+        ? {
+            boostDocument: (id: string) => {
+              const d = this.docs.get(id);
+              if (!d) return 1;
+              const words = new Set(normalizeText(`${d.noteTitle} ${d.parents.join(' ')} ${d.heading} ${d.tags.join(' ')}`).split(' ').map(stemmer));
+              let shared = 0;
+              for (const t of topicTerms) if (words.has(t)) shared++;
+              return 1 + 0.5 * (shared / topicTerms.size);
+            },
+          }
+        : {}),
+    });
+    // A note where several sections match is more likely the one that answers than a note that
+    // mentions the words once: each section gets a share of its note's other matching sections.
+    const byGroup = new Map<string, number[]>();
+    for (const h of hits.slice(0, GROUP_WINDOW)) {
+      const g = this.docs.get(h.id as string)!.group;
+      (byGroup.get(g) ?? byGroup.set(g, []).get(g)!).push(h.score);
+    }
+    const ranked = hits.slice(0, GROUP_WINDOW).map((h) => {
+      const doc = this.docs.get(h.id as string)!;
+      const others = (byGroup.get(doc.group) ?? []).filter((x) => x !== h.score).sort((a, b) => b - a).slice(0, 3);
+      const support = others.reduce((a, b) => a + b, 0);
+      return { doc, score: h.score + GROUP_WEIGHT * support };
+    });
+    ranked.sort((a, b) => b.score - a.score);
+    return ranked.slice(0, limit).map(({ doc, score }) => ({ title: doc.title, url: doc.url, source: doc.source, kind: doc.kind, score: Math.round(score * 1000) / 1000, doc }));
+  }
+}
