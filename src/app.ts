@@ -10,6 +10,9 @@ import { Bot, type DomainEvents } from './bot/index.js';
 import { TwitchPlatform } from './platforms/twitch/index.js';
 import { QuotaPlanner, YouTubeApi, YouTubePlatform } from './platforms/youtube/index.js';
 import { TopicTracker, topicCommand } from './topics/index.js';
+import { articleCommand, KnowledgeBase, linksCommand, notesCommand } from './knowledge/index.js';
+import { createStreamMarker } from './platforms/twitch/index.js';
+import { dirname, join } from 'node:path';
 import {
   answeredCommand, askCommand, dismissCommand, looksLikeQuestion, QuestionLog, questionsCommand, voteCommand,
 } from './questions/index.js';
@@ -38,6 +41,7 @@ export class App {
   readonly bot: Bot;
   readonly topics: TopicTracker;
   readonly questions: QuestionLog;
+  readonly knowledge: KnowledgeBase;
   readonly platforms: ChatPlatform[] = [];
   readonly outboxes = new Map<string, Outbox>();
   private store: Store | undefined;
@@ -60,6 +64,7 @@ export class App {
       logger,
       flood: { count: config.commands.floodLimit.count, windowMs: config.commands.floodLimit.perSeconds * 1000 },
       reply: (event, text, options) => this.bot.reply(event, text, options),
+      maxLength: (event) => this.bot.replyRoom(event),
     });
     this.bot = new Bot({ router: this.router, bus: this.bus, logger, guard: this.guard });
     this.topics = new TopicTracker({
@@ -76,8 +81,27 @@ export class App {
       maxLength: config.questions.maxLength,
       onChange: (question, change) => this.bus.emit('question', { question, change }),
     });
+    const k = config.knowledge;
+    this.knowledge = new KnowledgeBase({
+      notes: k.notes,
+      feeds: k.feeds,
+      links: k.links,
+      cacheDir: join(dirname(config.storage.path), 'feeds'),
+      feedRefreshMs: k.feedRefreshMinutes * 60_000,
+      feedTimeoutMs: k.feedTimeoutSeconds * 1000,
+      clock: this.clock,
+      logger,
+      guard: this.guard,
+      health: this.health,
+      ...(config.topic.followNotes ? { onNoteSaved: (title: string) => this.topics.set(title, 'note') } : {}),
+    });
+    const topicTitle = () => this.topics.current()?.title;
+    const noteFor = (title: string) => this.knowledge.search(title, { limit: 1, kinds: ['section'] })[0];
     this.router.register(helpCommand);
-    this.router.register(topicCommand(this.topics));
+    this.router.register(topicCommand(this.topics, noteFor));
+    this.router.register(notesCommand({ knowledge: this.knowledge, topic: topicTitle }));
+    this.router.register(articleCommand({ knowledge: this.knowledge, topic: topicTitle }));
+    this.router.register(linksCommand({ knowledge: this.knowledge, topic: topicTitle }));
     this.router.register(askCommand(this.questions, config.questions.maxLength));
     this.router.register(voteCommand(this.questions));
     this.router.register(answeredCommand(this.questions));
@@ -95,6 +119,16 @@ export class App {
     }
     config.commands.custom.forEach((c, i) => this.router.register(customCommand(c), `commands.custom[${i}]`));
 
+    const markers = config.twitch?.markers;
+    const broadcasterToken = config.secrets.twitchBroadcasterToken;
+    if (markers && broadcasterToken) {
+      this.bus.on('topic-changed', (topic) => {
+        void this.guard('twitch.marker', async () => {
+          const { positionSeconds } = await createStreamMarker({ ...markers, token: broadcasterToken }, topic.title);
+          this.store?.markers.add({ streamId: topic.streamId, topicId: topic.id, createdAt: this.clock.now(), positionSeconds, description: topic.title });
+        })();
+      });
+    }
     if (config.twitch) {
       const t = config.twitch;
       const token = config.secrets.twitchToken;
@@ -198,6 +232,9 @@ export class App {
     const { stream, resumed } = this.store.streams.beginOrResume(this.clock.now(), config.stream.resumeWithinMinutes * 60_000);
     this.stream = stream;
     this.topics.reset();
+    this.knowledge.start();
+    const ks = this.knowledge.stats();
+    this.log.info({ notes: ks.notes, sections: ks.sections, articles: ks.articles, links: ks.links, failedFiles: ks.failedFiles.length }, 'knowledge indexed');
     this.log.info({ streamId: stream.id, resumed }, resumed ? 'resumed stream session' : 'new stream session');
     this.scheduleHeartbeat();
     await Promise.all(this.platforms.map((p) => p.start()));
@@ -224,6 +261,7 @@ export class App {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.bot.stopReading();
+      this.knowledge.stop();
       await this.router.drain(SHUTDOWN_BOUNDS.commands);
       const flushed = await Promise.all([...this.outboxes.values()].map((o) => o.flush(SHUTDOWN_BOUNDS.outboxes)));
       if (flushed.some((ok) => !ok)) this.log.warn('some replies were not sent before shutdown');

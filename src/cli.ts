@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { demo, doctor, EXIT, exportStream, healthcheck, processIo, start } from './main.js';
+import { demo, doctor, EXIT, exportStream, healthcheck, processIo, search, start } from './main.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export/index.js';
 import type { StreamSelector } from './exporter.js';
 
@@ -41,6 +41,22 @@ export function program(run: (code: Promise<number>) => void): Command {
     .description('check the config, the database and the platforms, in plain words')
     .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
     .action((o: { config: string }) => run(doctor(o.config, io)));
+  cli
+    .command('search')
+    .description("search the streamer's notes, articles and links as the bot does")
+    .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
+    .option('--json', 'print a JSON array of { title, url, source, score }, best first', false)
+    .option('--stdin', 'read one query per line; print one JSON array per line', false)
+    .option('-n, --limit <n>', 'how many results', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 100) throw new InvalidArgumentError('expected a whole number from 1 to 100');
+      return n;
+    }, 10)
+    .option('--topic <text>', 'rank as if this were the current topic')
+    .argument('[query...]', 'what to look for')
+    .action((words: string[], o: { config: string; json: boolean; stdin: boolean; limit: number; topic?: string }) =>
+      run(search(o.config, { query: words.join(' '), json: o.json, stdin: o.stdin, limit: o.limit, ...(o.topic ? { topic: o.topic } : {}) }, io)),
+    );
   cli
     .command('export')
     .description('write the questions of a stream as a blog draft (md), CSV, JSON or YouTube chapters; works while the bot runs')

@@ -3,6 +3,7 @@ import { pacificDay, YouTubeApi, YouTubeApiError } from './platforms/youtube/ind
 import type { Config } from './config/index.js';
 import { createGuard, Health, silentLogger, systemClock, toError } from './core/index.js';
 import { Store } from './store/index.js';
+import { loadKnowledge } from './knowledge-loader.js';
 
 export interface Check {
   readonly name: string;
@@ -116,8 +117,19 @@ export function describeConfig(config: Config): Check {
   return { name: 'config', ok: true, detail: `${config.source}: ${parts.join('; ')}` };
 }
 
+export function checkKnowledge(config: Config): Check | undefined {
+  const k = config.knowledge;
+  if (k.notes.length + k.feeds.length + k.links.length === 0) return undefined;
+  const s = loadKnowledge(config).stats();
+  const feeds = s.feeds.length ? `; ${s.feeds.filter((f) => f.fetchedAt !== null).length} of ${s.feeds.length} feeds cached` : '';
+  const failed = s.failedFiles.length ? `; could not read: ${s.failedFiles.map((f) => `${f.file} (${f.error})`).join(', ')}` : '';
+  return { name: 'knowledge', ok: s.failedFiles.length === 0, detail: `${s.notes} notes (${s.sections} sections), ${s.articles} articles, ${s.links} links indexed${feeds}${failed}` };
+}
+
 export async function runDoctor(config: Config, now = Date.now()): Promise<Check[]> {
   const checks: Check[] = [describeConfig(config), checkDatabase(config, now)];
+  const knowledge = checkKnowledge(config);
+  if (knowledge) checks.push(knowledge);
   const [twitch, youtube] = await Promise.all([checkTwitch(config), checkYouTube(config, now)]);
   if (twitch) checks.push(twitch);
   if (youtube) checks.push(youtube);

@@ -8,6 +8,8 @@ import { checkDatabase, runDoctor } from './doctor.js';
 import { exportFromDatabase, type StreamSelector } from './exporter.js';
 import type { ExportFormat } from './export/index.js';
 import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { loadKnowledge } from './knowledge-loader.js';
 import { Store } from './store/index.js';
 
 /** Exit codes: 0 ok, 2 invalid config or usage, 1 anything else. */
@@ -81,6 +83,10 @@ async function withSignals(log: Logger, work: (signal: AbortSignal) => Promise<v
 export async function start(configPath: string, io: Io): Promise<number> {
   const config = configOrExit(configPath, io);
   if (typeof config === 'number') return config;
+  if (!config.twitch && !config.youtube) {
+    io.err(`Invalid configuration in ${configPath}: nothing to connect to; add a twitch or youtube section (knowledge alone is enough for lectern search)`);
+    return EXIT.usage;
+  }
   const logger = createLogger({ level: config.log.level, secrets: secretValues(config), pretty: io.isTty });
   const app = new App({ config, logger });
   let code: number = EXIT.ok;
@@ -108,6 +114,31 @@ export async function doctor(configPath: string, io: Io): Promise<number> {
   io.out('Lectern doctor');
   for (const c of checks) io.out(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(9)} ${c.detail}`);
   return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure;
+}
+
+/**
+ * `lectern search`: ranked results for a query. With `json`, a JSON array of
+ * `{ title, url, source, score }`, best first; with `stdin`, one query per input line and one
+ * JSON array per output line, so an evaluation runs in one process.
+ */
+export async function search(configPath: string, opts: { query: string; json: boolean; stdin: boolean; limit: number; topic?: string }, io: Io, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
+  const config = configOrExit(configPath, io);
+  if (typeof config === 'number') return config;
+  const kb = loadKnowledge(config);
+  const run = (q: string) => kb.search(q, { limit: opts.limit, ...(opts.topic ? { topic: opts.topic } : {}) }).map((r) => ({ title: r.title, url: r.url, source: r.source, score: r.score }));
+  if (opts.stdin) {
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) io.out(JSON.stringify(line.trim() ? run(line.trim()) : []));
+    return EXIT.ok;
+  }
+  if (!opts.query.trim()) {
+    io.err('lectern search: give a query, or --stdin');
+    return EXIT.usage;
+  }
+  const results = run(opts.query);
+  if (opts.json) io.out(JSON.stringify(results));
+  else if (results.length === 0) io.out('No results.');
+  else results.forEach((r, i) => io.out(`${String(i + 1).padStart(2)}. ${r.title}\n    ${r.url}  (${r.source}, score ${r.score})`));
+  return EXIT.ok;
 }
 
 /** `lectern export`: one format of one stream session, to a file or stdout. */

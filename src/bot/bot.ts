@@ -30,6 +30,7 @@ export function mentionFor(event: ChatEvent): string {
  */
 export class Bot {
   private readonly outboxes = new Map<PlatformId, Outbox>();
+  private readonly platforms = new Map<PlatformId, ChatPlatform>();
   private readonly ownLogins = new Map<PlatformId, string>();
   private reading = true;
   readonly stats: BotStats = { processed: 0, commands: 0, ignoredOwn: 0 };
@@ -44,6 +45,7 @@ export class Bot {
   /** Connects a platform and its outbox to the pipeline. */
   attach(platform: ChatPlatform, outbox: Outbox, ownLogin?: string): void {
     this.outboxes.set(platform.id, outbox);
+    this.platforms.set(platform.id, platform);
     if (ownLogin) this.ownLogins.set(platform.id, ownLogin.toLowerCase());
     platform.onEvent(this.opts.guard(`${platform.id}.event`, (e: ChatEvent) => this.handle(e)));
     platform.onSignal(this.opts.guard(`${platform.id}.signal`, (s) => {
@@ -66,6 +68,12 @@ export class Bot {
     }
     this.opts.bus.emit('chat', event);
     void this.opts.router.handle(event);
+  }
+
+  /** Room for one answer to `event`: the platform's limit minus `@name `. */
+  replyRoom(event: ChatEvent): number {
+    const max = this.platforms.get(event.platform)?.limits().maxLength ?? 500;
+    return max - [...mentionFor(event)].length - 2;
   }
 
   reply(event: ChatEvent, text: string, options?: ReplyOptions): void {

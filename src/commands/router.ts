@@ -13,6 +13,8 @@ export interface RouterOptions {
   readonly flood: { readonly count: number; readonly windowMs: number };
   /** Where answers go: the bot wires this to the platform's outbox. */
   readonly reply: (event: ChatEvent, text: string, options?: ReplyOptions) => void;
+  /** Room for one answer to this event (platform limit minus the mention); 500 if unknown. */
+  readonly maxLength?: (event: ChatEvent) => number;
 }
 
 type Resolved = { parsed: ParsedCommand; command: CommandDefinition };
@@ -117,6 +119,7 @@ export class CommandRouter {
       argText: parsed.argText,
       prefix: this.opts.prefix,
       now,
+      maxLength: this.opts.maxLength?.(event) ?? 500,
       // A child logger costs more than most commands: made only when a command logs.
       get log() {
         return (log ??= logger.child({ command: command.name, platform: event.platform, messageId: event.id }));

@@ -10,6 +10,8 @@ export interface CommandContext {
   readonly argText: string;
   readonly prefix: string;
   readonly now: number;
+  /** Characters one answer may use on this platform, after the `@name ` it is addressed with. */
+  readonly maxLength: number;
   readonly log: Logger;
   /**
    * Answers the viewer on their platform, addressed to them and threaded under their message.

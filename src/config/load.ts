@@ -9,6 +9,7 @@ export interface Secrets {
   readonly youtubeClientId?: string;
   readonly youtubeClientSecret?: string;
   readonly youtubeRefreshToken?: string;
+  readonly twitchBroadcasterToken?: string;
 }
 
 export type Config = Readonly<FileConfig> & { readonly secrets: Readonly<Secrets>; readonly source: string };
@@ -27,6 +28,7 @@ export const SECRET_ENV = {
   youtubeClientId: 'YOUTUBE_CLIENT_ID',
   youtubeClientSecret: 'YOUTUBE_CLIENT_SECRET',
   youtubeRefreshToken: 'YOUTUBE_REFRESH_TOKEN',
+  twitchBroadcasterToken: 'TWITCH_BROADCASTER_TOKEN',
 } as const;
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -85,6 +87,10 @@ export function parseConfig(text: string, env: Readonly<Record<string, string | 
     if (value) secrets[key] = value;
   }
   if (secrets.twitchToken) secrets.twitchToken = secrets.twitchToken.replace(/^oauth:/i, '');
+  if (secrets.twitchBroadcasterToken) secrets.twitchBroadcasterToken = secrets.twitchBroadcasterToken.replace(/^oauth:/i, '');
+  if (parsed.success && parsed.data.twitch?.markers && !secrets.twitchBroadcasterToken) {
+    problems.push({ path: 'TWITCH_BROADCASTER_TOKEN', message: 'twitch.markers is set, so the channel owner\'s user token (scope channel:manage:broadcast) is expected in this environment variable' });
+  }
   if (parsed.success && parsed.data.twitch?.username && !secrets.twitchToken) {
     problems.push({
       path: SECRET_ENV.twitchToken,

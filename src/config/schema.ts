@@ -30,6 +30,23 @@ const customCommand = z.strictObject({
   userCooldown: seconds(86_400).default(0),
 });
 
+const notesFolder = z.strictObject({
+  dir: z.string().min(1),
+  baseUrl: z.url(),
+  include: z.array(z.string().min(1)).optional(),
+  exclude: z.array(z.string().min(1)).optional(),
+});
+
+const feed = z.union([z.url().transform((url) => ({ url })), z.strictObject({ url: z.url(), name: z.string().optional() })]);
+
+const knowledge = z.strictObject({
+  notes: z.array(notesFolder).default([]),
+  feeds: z.array(feed).default([]),
+  links: z.array(z.strictObject({ title: z.string().min(1).max(200), url: z.url(), tags: z.array(z.string()).optional() })).default([]),
+  feedRefreshMinutes: z.number().min(1).max(24 * 60).default(30),
+  feedTimeoutSeconds: z.number().min(1).max(120).default(10),
+});
+
 const twitch = z.strictObject({
   channel: login,
   username: login.optional(),
@@ -46,6 +63,14 @@ const twitch = z.strictObject({
       maxSeconds: z.number().min(0.1).max(600).default(60),
     })
     .default({ initialSeconds: 1, maxSeconds: 60 }),
+  /** Stream markers on topic changes (Helix), with TWITCH_BROADCASTER_TOKEN (channel:manage:broadcast). */
+  markers: z
+    .strictObject({
+      helixUrl: z.url().default('https://api.twitch.tv/helix'),
+      clientId: z.string().min(1),
+      broadcasterId: z.string().regex(/^\d+$/, 'expected the numeric Twitch user id of the channel'),
+    })
+    .optional(),
 });
 
 /** Google's own endpoints; tests and the demo point `youtube.apiRoot` at the simulator. */
@@ -98,6 +123,13 @@ export const configSchema = z
   .strictObject({
     twitch: twitch.optional(),
     youtube: youtube.optional(),
+    knowledge: knowledge.default({ notes: [], feeds: [], links: [], feedRefreshMinutes: 30, feedTimeoutSeconds: 10 }),
+    topic: z
+      .strictObject({
+        /** Saving a note makes its title the topic. */
+        followNotes: z.boolean().default(false),
+      })
+      .default({ followNotes: false }),
     storage: z
       .strictObject({
         path: z.string().min(1).default('./data/lectern.db'),
@@ -148,8 +180,9 @@ export const configSchema = z
       .default({ level: 'info' }),
   })
   .superRefine((cfg, ctx) => {
-    if (!cfg.twitch && !cfg.youtube) {
-      ctx.addIssue({ code: 'custom', path: ['twitch'], message: 'expected at least one platform section (twitch or youtube)' });
+    const hasKnowledge = cfg.knowledge.notes.length + cfg.knowledge.feeds.length + cfg.knowledge.links.length > 0;
+    if (!cfg.twitch && !cfg.youtube && !hasKnowledge) {
+      ctx.addIssue({ code: 'custom', path: ['twitch'], message: 'expected at least one platform section (twitch or youtube), or knowledge to search' });
     }
     const seen = new Map<string, string>();
     cfg.commands.custom.forEach((c, i) => {

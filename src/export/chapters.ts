@@ -48,5 +48,9 @@ export function toChapters(data: ExportData): Chapters {
   }
   const withHours = chapters.some((c) => c.start >= 3600);
   const lines = chapters.map((c, i) => `${i === 0 ? (withHours ? '0:00:00' : '00:00') : clock(c.start, withHours)} ${c.title.replace(/[\r\n]+/g, ' ')}`);
-  return { text: `${lines.join('\n')}\n`, warnings };
+  // The Twitch markers are a separate list: their times are positions in the Twitch VOD.
+  const markers = data.markers.length
+    ? `\nTwitch markers:\n${data.markers.map((m) => `${clock(m.positionSeconds, true)} ${m.description.replace(/[\r\n]+/g, ' ')}`).join('\n')}\n`
+    : '';
+  return { text: `${lines.join('\n')}\n${markers}`, warnings };
 }

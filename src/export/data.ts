@@ -6,6 +6,8 @@ export interface ExportData {
   readonly stream: { readonly id: number; readonly startedAt: number; readonly endedAt: number | null; readonly lastSeenAt: number };
   readonly topics: readonly ExportTopic[];
   readonly questions: readonly ExportQuestion[];
+  /** Twitch stream markers created on topic changes: position in the VOD and text. */
+  readonly markers: ReadonlyArray<{ readonly positionSeconds: number; readonly description: string }>;
   readonly vodUrl: { readonly youtube?: string; readonly twitch?: string };
 }
 
@@ -71,7 +73,8 @@ export function collectExport(store: Store, streamId: number, vodUrl: ExportData
       askers: askers.map((a) => ({ platform: a.platform, name: a.authorName, askedAt: new Date(a.askedAt).toISOString() })),
     };
   });
-  return { generatedAt: now, stream: { id: stream.id, startedAt: stream.startedAt, endedAt: stream.endedAt, lastSeenAt: stream.lastSeenAt }, topics, questions, vodUrl };
+  const markers = store.markers.list(streamId).map((m) => ({ positionSeconds: m.positionSeconds, description: m.description }));
+  return { generatedAt: now, stream: { id: stream.id, startedAt: stream.startedAt, endedAt: stream.endedAt, lastSeenAt: stream.lastSeenAt }, topics, questions, markers, vodUrl };
 }
 
 /** 3723 -> "1h2m3s" (Twitch's ?t= form). */

@@ -13,6 +13,7 @@ export function toJson(data: ExportData): string {
       },
       topics: data.topics.map((t) => ({ id: t.id, title: t.title, source: t.source, startOffsetSeconds: t.startOffsetSeconds, endOffsetSeconds: t.endOffsetSeconds })),
       questions: data.questions.map((q) => ({ ...q, vodLink: vodLink(data, q.platforms, q.offsetSeconds) ?? null })),
+      markers: data.markers,
     },
     null,
     2,

@@ -8,6 +8,12 @@ export const FIELD_BOOST = { headings: 3, title: 2, tags: 3, body: 1 } as const;
 
 /** Index and query terms: normalised, stop-words dropped, Porter-stemmed ("reproducible" and
  * "reproducibility" meet). */
+/** The distinct processed words of a query. */
+function tokenizeQuery(query: string): string[] {
+  const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+  return [...new Set(tokenize(query).map(processTerm).filter((t): t is string => Boolean(t)))];
+}
+
 function processTerm(term: string): string | null {
   const t = normalizeText(term);
   if (!t || STOP_WORDS.has(t)) return null;
@@ -23,6 +29,11 @@ export interface SearchOptions {
   /** The topic being explained: documents that mention it rank higher. */
   readonly topic?: string;
   readonly kinds?: ReadonlyArray<KnowledgeDoc['kind']>;
+  /**
+   * Keep only results that match at least this share of the query's words (0..1). Chat answers
+   * use it so that one common word in common is "nothing matches", not a wrong link.
+   */
+  readonly minMatch?: number;
 }
 
 /**
@@ -90,6 +101,13 @@ export class SearchIndex {
     this.groups.delete(group);
   }
 
+  /** The most recent document of a kind (articles by publication date). */
+  newest(kind: KnowledgeDoc['kind']): SearchResult | undefined {
+    let best: KnowledgeDoc | undefined;
+    for (const d of this.docs.values()) if (d.kind === kind && (!best || (d.published ?? 0) > (best.published ?? 0))) best = d;
+    return best ? { title: best.title, url: best.url, source: best.source, kind: best.kind, score: 0, doc: best } : undefined;
+  }
+
   search(query: string, opts: SearchOptions = {}): SearchResult[] {
     const limit = opts.limit ?? 10;
     const topicTerms = new Set((opts.topic ? normalizeText(opts.topic).split(' ') : []).map((t) => processTerm(t)).filter((t): t is string => Boolean(t)));
@@ -121,7 +139,10 @@ export class SearchIndex {
       const g = this.docs.get(h.id as string)!.group;
       (byGroup.get(g) ?? byGroup.set(g, []).get(g)!).push(h.score);
     }
-    const ranked = hits.slice(0, GROUP_WINDOW).map((h) => {
+    const queryTerms = new Set(tokenizeQuery(query));
+    const enough = (h: { queryTerms: string[] }) =>
+      !opts.minMatch || queryTerms.size === 0 || new Set(h.queryTerms).size / queryTerms.size >= opts.minMatch;
+    const ranked = hits.filter(enough).slice(0, GROUP_WINDOW).map((h) => {
       const doc = this.docs.get(h.id as string)!;
       const others = (byGroup.get(doc.group) ?? []).filter((x) => x !== h.score).sort((a, b) => b - a).slice(0, 3);
       const support = others.reduce((a, b) => a + b, 0);

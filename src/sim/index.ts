@@ -2,3 +2,4 @@ export { TwitchSim, type SimUser, type SentMessage, type TwitchSimOptions } from
 export { runScript, type ScriptStep, type ScriptRunOptions } from './scripted-stream.js';
 export { DEMO_SCRIPT } from './demo-script.js';
 export { YouTubeSim, type YouTubeSimOptions, type YouTubeFault, type YouTubeMethod, type SimAuthor, type CallRecord } from './youtube-sim.js';
+export { HelixSim } from './helix-sim.js';

@@ -7,6 +7,7 @@ import { PlatformStateRepo } from './platform-state-repo.js';
 import { QuotaRepo } from './quota-repo.js';
 import { TopicsRepo } from './topics-repo.js';
 import { QuestionsRepo } from './questions-repo.js';
+import { MarkersRepo } from './markers-repo.js';
 
 import type { StreamRow } from './streams-repo.js';
 export type { StreamRow } from './streams-repo.js';
@@ -15,6 +16,7 @@ import type { QuotaDay } from './quota-repo.js';
 export type { QuotaRepo, QuotaDay } from './quota-repo.js';
 export type { PlatformStateRepo } from './platform-state-repo.js';
 export type { TopicsRepo, TopicRow, TopicSource } from './topics-repo.js';
+export type { MarkersRepo, MarkerRow } from './markers-repo.js';
 export type { QuestionsRepo, QuestionRow, QuestionState, QuestionSource, NewQuestion, Asker } from './questions-repo.js';
 
 export interface StoreInspection {
@@ -35,6 +37,7 @@ export class Store {
   readonly quota: QuotaRepo;
   readonly topics: TopicsRepo;
   readonly questions: QuestionsRepo;
+  readonly markers: MarkersRepo;
   private closed = false;
 
   private constructor(private readonly db: Db, readonly path: string) {
@@ -43,6 +46,7 @@ export class Store {
     this.quota = new QuotaRepo(db);
     this.topics = new TopicsRepo(db);
     this.questions = new QuestionsRepo(db);
+    this.markers = new MarkersRepo(db);
   }
 
   /** Opens a database read-only (exports while the service runs; WAL lets both work). */

@@ -4,8 +4,11 @@ import type { TopicTracker } from './topic-tracker.js';
 
 const minutes = (ms: number) => Math.max(0, Math.round(ms / 60_000));
 
-/** `!topic` tells the current topic; `!topic set <text>` (moderators, broadcaster) changes it. */
-export function topicCommand(topics: TopicTracker): CommandDefinition {
+/**
+ * `!topic` tells the current topic and its best note link; `!topic set <text>` (moderators,
+ * broadcaster) changes it.
+ */
+export function topicCommand(topics: TopicTracker, noteFor?: (title: string) => { url: string } | undefined): CommandDefinition {
   return {
     name: 'topic',
     description: 'what is being explained right now (moderators: !topic set <text>)',
@@ -21,7 +24,11 @@ export function topicCommand(topics: TopicTracker): CommandDefinition {
         return;
       }
       const t = topics.current();
-      ctx.reply(t ? `Now: ${t.title} (for ${minutes(ctx.now - t.startedAt)} min)` : 'No topic has been set yet.');
+      if (!t) return ctx.reply('No topic has been set yet.');
+      const text = `Now: ${t.title} (for ${minutes(ctx.now - t.startedAt)} min)`;
+      const note = noteFor?.(t.title);
+      const withNote = note ? `${text} · notes: ${note.url}` : text;
+      ctx.reply([...withNote].length <= ctx.maxLength ? withNote : text);
     },
   };
 }

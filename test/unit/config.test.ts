@@ -61,8 +61,8 @@ unknownTop: 1
   });
 
   it('requires a platform section', () => {
-    expect(problems('storage: { path: x.db }')).toEqual([{ path: 'twitch', message: 'expected at least one platform section (twitch or youtube)' }]);
-    expect(problems('')).toEqual([{ path: 'twitch', message: 'expected at least one platform section (twitch or youtube)' }]);
+    expect(problems('storage: { path: x.db }')).toEqual([{ path: 'twitch', message: 'expected at least one platform section (twitch or youtube), or knowledge to search' }]);
+    expect(problems('')).toEqual([{ path: 'twitch', message: 'expected at least one platform section (twitch or youtube), or knowledge to search' }]);
   });
 
   it('names the missing secret when a username is set, and takes it only from the environment', () => {

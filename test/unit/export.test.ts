@@ -20,6 +20,7 @@ function data(questions: ExportQuestion[], topicStarts: Array<[string, number]> 
     stream: { id: 1, startedAt: T0, endedAt: T0 + end * 1000, lastSeenAt: T0 + end * 1000 },
     topics: topicStarts.map(([title, start], i) => ({ id: i + 1, title, source: 'command', startedAt: T0 + start * 1000, startOffsetSeconds: start, endOffsetSeconds: topicStarts[i + 1]?.[1] ?? end })),
     questions,
+    markers: [],
     vodUrl: { youtube: 'https://youtu.be/VID?t={seconds}s', twitch: 'https://www.twitch.tv/videos/1?t={hms}' },
   };
 }
