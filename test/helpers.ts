@@ -52,7 +52,7 @@ export interface Harness {
 }
 
 /** The real App with the real tmi.js against the loopback simulator, on a manual clock. */
-export async function startHarness(opts: { extraYaml?: string; sim?: TwitchSimOptions; anonymous?: boolean; start?: boolean } = {}): Promise<Harness> {
+export async function startHarness(opts: { extraYaml?: string; twitchExtra?: string; env?: Record<string, string>; sim?: TwitchSimOptions; anonymous?: boolean; start?: boolean } = {}): Promise<Harness> {
   const clock = new ManualClock(Date.now());
   const sim = new TwitchSim({ clock, validTokens: [TOKEN], ...opts.sim });
   const port = await sim.start();
@@ -62,9 +62,9 @@ export async function startHarness(opts: { extraYaml?: string; sim?: TwitchSimOp
   channel: teacher
 ${opts.anonymous ? '' : '  username: lecternbot\n'}  server: { host: 127.0.0.1, port: ${port}, secure: false }
   reconnect: { initialSeconds: 0.1, maxSeconds: 2 }
-storage: { path: ${JSON.stringify(join(dir, 'lectern.db'))} }
+${opts.twitchExtra ?? ''}storage: { path: ${JSON.stringify(join(dir, 'lectern.db'))} }
 ${opts.extraYaml ?? ''}`,
-    opts.anonymous ? {} : { TWITCH_OAUTH_TOKEN: TOKEN },
+    { ...(opts.anonymous ? {} : { TWITCH_OAUTH_TOKEN: TOKEN }), ...opts.env },
   );
   const { logger, lines } = memoryLogger();
   const app = new App({ config, logger, clock, random: () => 0.5 });

@@ -115,7 +115,7 @@ export class SearchIndex {
     const hits = this.mini.search(query, {
       boost: { ...FIELD_BOOST },
       prefix: (term) => term.length >= 5,
-      fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
+      fuzzy: (term) => (term.length >= 5 ? 0.25 : false),
       weights: { fuzzy: 0.2, prefix: 0.3 },
       combineWith: 'OR',
       ...(kinds ? { filter: (r: { id: string }) => kinds.has(this.docs.get(r.id)!.kind) } : {}),

@@ -1,0 +1,148 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import GithubSlugger from 'github-slugger';
+import { describe, expect, it } from 'vitest';
+import { decodeFeed, FeedParseError, headingText, listNotes, noteDocuments, parseFeed, parseNote, SearchIndex, type KnowledgeDoc } from '../../src/knowledge/index.js';
+
+const NOTES = fileURLToPath(new URL('../fixtures/notes', import.meta.url));
+const FEEDS = fileURLToPath(new URL('../fixtures/feeds', import.meta.url));
+const SHARED_FEEDS = fileURLToPath(new URL('../../../shared/fixtures/feeds', import.meta.url));
+const folder = { dir: NOTES, baseUrl: 'https://github.com/me/notes/blob/main/' };
+
+describe('notes: sections and GitHub anchors', () => {
+  it('splits at ATX and setext headings, never inside code, with front matter title, tags, aliases', () => {
+    const note = parseNote(readFileSync(`${NOTES}/attention.md`, 'utf8'), 'attention.md');
+    expect(note.title).toBe('Attention, explained');
+    expect(note.tags).toEqual(['transformers', 'attention']);
+    expect(note.aliases).toEqual(['self-attention']);
+    expect(note.sections.map((s) => [s.level, s.heading, s.anchor])).toEqual([
+      [1, 'Attention', 'attention'],
+      [2, 'Why softmax?', 'why-softmax'],
+      [2, 'Multi-head attention', 'multi-head-attention'],
+      [2, 'Why softmax?', 'why-softmax-1'],
+      [2, 'Ünïcödé & code in headings — really!', 'ünïcödé--code-in-headings--really'],
+    ]);
+    expect(note.sections[3]!.body).toContain('# this is a comment in code');
+    expect(note.sections[1]!.parents).toEqual(['Attention']);
+  });
+
+  it('takes the first H1 or the file name as title; setext headings count', () => {
+    const n = parseNote(readFileSync(`${NOTES}/guides/optimizers.md`, 'utf8'), 'guides/optimizers.md');
+    expect(n.title).toBe('Optimizers');
+    expect(n.sections.map((s) => s.anchor)).toEqual(['optimizers', 'adam-and-adamw', 'learning-rate-schedules']);
+    expect(parseNote('no headings here', 'dir/my_first-note.md').title).toBe('my first note');
+  });
+
+  it('matches github-slugger on the rendered heading text, duplicates included', () => {
+    const cases = ['Hello World', 'Hello World', 'C++ & Rust?', '`torch.compile`', '[Link](http://x) text', '**Bold** and _it_', '😀 Emoji', 'MACs vs FLOP vs FLOPS vs FLOP/s', 'Trailing hashes ##'];
+    const headings = cases.map((c) => `## ${c}`).join('\n\n');
+    const parsed = parseNote(headings, 'x.md').sections.map((s) => s.anchor);
+    const slugger = new GithubSlugger();
+    expect(parsed).toEqual(cases.map((c) => slugger.slug(headingText(c))));
+    expect(parsed).toEqual(['hello-world', 'hello-world-1', 'c--rust', 'torchcompile', 'link-text', 'bold-and-it', '-emoji', 'macs-vs-flop-vs-flops-vs-flops', 'trailing-hashes']);
+  });
+
+  it('builds links from baseUrl, the relative path and the anchor; include/exclude apply', () => {
+    expect(listNotes(folder)).toEqual(['attention.md', 'guides/optimizers.md']);
+    expect(listNotes({ ...folder, exclude: ['guides/**'] })).toEqual(['attention.md']);
+    expect(listNotes({ ...folder, include: ['**/*.txt'] })).toEqual(['guides/draft.txt']);
+    const docs = noteDocuments(folder, 'guides/optimizers.md');
+    expect(docs[1]!.url).toBe('https://github.com/me/notes/blob/main/guides/optimizers.md#adam-and-adamw');
+    expect(docs[1]!.title).toBe('Optimizers › Adam and AdamW');
+  });
+});
+
+describe('feeds', () => {
+  it.each([
+    ['blog.rss', 'rss2', ['How I learned attention in a week', 'Debugging NaN losses']],
+    ['blog.atom', 'atom', ['Tokenizers & BPE']],
+    ['blog.rdf', 'rss1', ['Positional encodings']],
+    ['blog.json', 'json', ['The KV cache']],
+  ])('%s parses as %s', (file, format, titles) => {
+    const f = parseFeed(readFileSync(`${FEEDS}/${file}`, 'utf8'));
+    expect(f.format).toBe(format);
+    expect(f.articles.map((a) => a.title)).toEqual(titles);
+    for (const a of f.articles) expect(a.url).toMatch(/^https:\/\//);
+  });
+
+  it('keeps summaries as text, resolves relative links, reads dates and tags', () => {
+    const rss = parseFeed(readFileSync(`${FEEDS}/blog.rss`, 'utf8')).articles[0]!;
+    expect(rss).toMatchObject({ summary: 'Notes on softmax and heads.', tags: ['transformers'], published: Date.parse('2026-06-02T10:00:00Z') });
+    expect(parseFeed(readFileSync(`${FEEDS}/blog.atom`, 'utf8')).articles[0]!.url).toBe('https://atom.example/posts/bpe');
+  });
+
+  it('rejects what is not a feed', () => {
+    expect(() => parseFeed('<html><body>Moved</body></html>')).toThrow(FeedParseError);
+    expect(() => parseFeed('{"items": []}')).toThrow(FeedParseError);
+    expect(() => parseFeed('not xml at all <')).toThrow(FeedParseError);
+  });
+
+  it.skipIf(!existsSync(SHARED_FEEDS))('every real sample in shared/fixtures/feeds parses or is rejected cleanly', () => {
+    const results = Object.fromEntries(
+      readdirSync(SHARED_FEEDS).filter((f) => /\.(rss|atom)$/.test(f)).map((f) => {
+        try {
+          return [f, parseFeed(decodeFeed(readFileSync(`${SHARED_FEEDS}/${f}`)), 'https://feed.example/').articles.length];
+        } catch (err) {
+          return [f, err instanceof FeedParseError ? 'rejected' : `crashed: ${String(err)}`];
+        }
+      }),
+    );
+    expect(results).toMatchObject({ 'feedburner.atom': 25, 'many-links.rss': 25, 'content-encoded.rss': 7, 'gulp-atom.atom': 10, 'heise.atom': 15, 'reddit-atom.rss': 24, 'rss-1.rss': 69, 'heraldsun.rss': 2, 'encoding.rss': 40, 'unrecognized.rss': 'rejected', 'missing-fields.atom': 0, 'incomplete-fields.atom': 0 });
+    expect(parseFeed(decodeFeed(readFileSync(`${SHARED_FEEDS}/encoding.rss`))).articles[0]!.title).toBe('Mãe de utente é a nova presidente da Raríssimas');
+  });
+});
+
+function doc(id: string, title: string, heading: string, body: string, extra: Partial<KnowledgeDoc> = {}): KnowledgeDoc {
+  return { id, kind: 'section', source: 'notes', group: id, title: `${title} › ${heading}`, noteTitle: title, heading, parents: [], tags: [], body, url: `https://n/${id}`, ...extra };
+}
+
+describe('search ranking', () => {
+  const index = new SearchIndex();
+  index.replaceGroup('a', [doc('a', 'Attention', 'Why softmax', 'softmax turns scores into weights')]);
+  index.replaceGroup('b', [doc('b', 'Optimizers', 'Learning rate', 'mentions attention once and softmax once in passing, among many other words about schedules')]);
+  index.replaceGroup('c', [doc('c', 'Tokenizers', 'Byte pair encoding', 'merges frequent pairs of characters')]);
+  index.replaceGroup('d', [doc('d', 'Attention', 'Multi-head attention', 'heads attend to different subspaces')]);
+  index.replaceGroup('e', [doc('e', 'Normalisation', 'Softmax temperature', 'temperature sharpens the distribution', { tags: ['sampling'] })]);
+
+  it('ranks a heading match above a passing mention in a body', () => {
+    expect(index.search('softmax')[0]!.doc.id).toMatch(/^[ae]$/);
+    expect(index.search('why softmax')[0]!.doc.id).toBe('a');
+  });
+
+  it('stems: "tokenizer" finds Tokenizers, "encodings" finds encoding', () => {
+    expect(index.search('tokenizer')[0]!.doc.id).toBe('c');
+    expect(index.search('pair encodings')[0]!.doc.id).toBe('c');
+  });
+
+  it('tolerates a typo, but a typo never outranks an exact match', () => {
+    expect(index.search('atention heads')[0]!.doc.id).toBe('d');
+    expect(['a', 'e']).toContain(index.search('softmaz')[0]!.doc.id);
+    // Once a document has the exact word, it comes first, however strong the typo's match.
+    index.replaceGroup('f', [doc('f', 'Sampling', 'Softmaz', 'a heading spelled softmaz exactly')]);
+    expect(index.search('softmaz')[0]!.doc.id).toBe('f');
+    index.removeGroup('f');
+  });
+
+  it('drops stop-words: a query of only stop-words finds nothing', () => {
+    expect(index.search('what is the')).toEqual([]);
+  });
+
+  it('boosts what relates to the current topic', () => {
+    const plain = index.search('heads');
+    expect(plain[0]!.doc.id).toBe('d');
+    const withTopic = index.search('softmax', { topic: 'Normalisation' });
+    expect(withTopic[0]!.doc.id).toBe('e');
+  });
+
+  it('re-indexes one group without touching the others', () => {
+    index.replaceGroup('c', [doc('c', 'Tokenizers', 'WordPiece', 'greedy longest match')]);
+    expect(index.search('byte pair')).toEqual([]);
+    expect(index.search('wordpiece')[0]!.doc.id).toBe('c');
+    expect(index.size).toBe(5);
+  });
+
+  it('minMatch keeps answers that match enough of the words', () => {
+    expect(index.search('softmax banana kiwi mango', { minMatch: 0.5 })).toEqual([]);
+    expect(index.search('softmax weights', { minMatch: 0.5 })[0]!.doc.id).toBe('a');
+  });
+});
