@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import { benchIngest } from './ingest.js';
 import { benchYouTubeQuota } from './youtube-quota.js';
+import { benchKnowledge } from './knowledge.js';
 
 /** `npm run bench`: prints the numbers; targets are reported, never asserted in tests. */
 async function main(): Promise<void> {
@@ -10,6 +11,8 @@ async function main(): Promise<void> {
   await benchIngest(print);
   print('');
   await benchYouTubeQuota(print);
+  print('');
+  benchKnowledge(print);
   print('');
   print(`peak RSS ${Math.round(process.memoryUsage().rss / 1e6)} MB`);
   process.exit(0);

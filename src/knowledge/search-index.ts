@@ -46,6 +46,9 @@ export class SearchIndex {
   private readonly mini: MiniSearch<KnowledgeDoc>;
   private readonly docs = new Map<string, KnowledgeDoc>();
   private readonly groups = new Map<string, string[]>();
+  /** Which documents have a word in their title, headings or tags: the topic boost's lookup. */
+  private readonly headIndex = new Map<string, Set<string>>();
+  private readonly headWords = new Map<string, string[]>();
 
   constructor() {
     this.mini = new MiniSearch<KnowledgeDoc>({
@@ -87,7 +90,12 @@ export class SearchIndex {
   replaceGroup(group: string, docs: readonly KnowledgeDoc[]): void {
     this.removeGroup(group);
     this.mini.addAll(docs as KnowledgeDoc[]);
-    for (const d of docs) this.docs.set(d.id, d);
+    for (const d of docs) {
+      this.docs.set(d.id, d);
+      const words = tokenizeQuery(`${d.noteTitle} ${d.parents.join(' ')} ${d.heading} ${d.tags.join(' ')}`);
+      this.headWords.set(d.id, words);
+      for (const w of words) (this.headIndex.get(w) ?? this.headIndex.set(w, new Set()).get(w)!).add(d.id);
+    }
     this.groups.set(group, docs.map((d) => d.id));
   }
 
@@ -97,6 +105,8 @@ export class SearchIndex {
     for (const id of ids) {
       this.mini.discard(id);
       this.docs.delete(id);
+      for (const w of this.headWords.get(id) ?? []) this.headIndex.get(w)?.delete(id);
+      this.headWords.delete(id);
     }
     this.groups.delete(group);
   }
@@ -110,28 +120,25 @@ export class SearchIndex {
 
   search(query: string, opts: SearchOptions = {}): SearchResult[] {
     const limit = opts.limit ?? 10;
-    const topicTerms = new Set((opts.topic ? normalizeText(opts.topic).split(' ') : []).map((t) => processTerm(t)).filter((t): t is string => Boolean(t)));
+    const topicTerms = new Set(opts.topic ? tokenizeQuery(opts.topic) : []);
     const kinds = opts.kinds ? new Set(opts.kinds) : undefined;
-    const hits = this.mini.search(query, {
+    // Documents whose title or headings share words with the topic: up to 1.5 times the score.
+    const related = new Map<string, number>();
+    for (const t of topicTerms) {
+      for (const id of this.headIndex.get(t) ?? []) related.set(id, (related.get(id) ?? 1) + 0.5 / topicTerms.size);
+    }
+    const base = {
       boost: { ...FIELD_BOOST },
-      prefix: (term) => term.length >= 5,
-      fuzzy: (term) => (term.length >= 5 ? 0.25 : false),
-      weights: { fuzzy: 0.2, prefix: 0.3 },
-      combineWith: 'OR',
+      combineWith: 'OR' as const,
       ...(kinds ? { filter: (r: { id: string }) => kinds.has(this.docs.get(r.id)!.kind) } : {}),
-      ...(topicTerms.size
-        ? {
-            boostDocument: (id: string) => {
-              const d = this.docs.get(id);
-              if (!d) return 1;
-              const words = new Set(normalizeText(`${d.noteTitle} ${d.parents.join(' ')} ${d.heading} ${d.tags.join(' ')}`).split(' ').map(stemmer));
-              let shared = 0;
-              for (const t of topicTerms) if (words.has(t)) shared++;
-              return 1 + 0.5 * (shared / topicTerms.size);
-            },
-          }
-        : {}),
-    });
+      ...(related.size ? { boostDocument: (id: string) => related.get(id) ?? 1 } : {}),
+    };
+    // Exact words and prefixes first; typo tolerance (the expensive part) only when that finds
+    // little, so a typo can help a query but never slow down or outrank a good one.
+    let hits = this.mini.search(query, { ...base, prefix: (term) => term.length >= 5, weights: { fuzzy: 0.2, prefix: 0.3 } });
+    if (hits.length < limit) {
+      hits = this.mini.search(query, { ...base, prefix: (term) => term.length >= 5, fuzzy: (term) => (term.length >= 5 ? 0.25 : false), weights: { fuzzy: 0.2, prefix: 0.3 } });
+    }
     // A note where several sections match is more likely the one that answers than a note that
     // mentions the words once: each section gets a share of its note's other matching sections.
     const byGroup = new Map<string, number[]>();

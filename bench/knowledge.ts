@@ -1,0 +1,102 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { listNotes, noteDocuments, SearchIndex, type NotesFolder } from '../src/knowledge/index.js';
+
+/** A made-up word per rank; it ends in 'x' and has no other 'x', so no word is a prefix of another. */
+const synthetic = (rank: number): string => {
+  let s = '';
+  for (let n = rank; n > 0; n = Math.floor(n / 20)) s = 'abcdefghijklmnopqrst'[n % 20] + s;
+  return `${s}x`;
+};
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+const WORDS = ('attention softmax gradient optimizer learning rate warmup schedule tokenizer embedding layer norm dropout residual ' +
+  'batch size memory throughput latency kernel cuda nccl allreduce pipeline tensor parallel checkpoint dataset loader shard cache ' +
+  'quantization precision bf16 fp16 inference decoding beam sampling temperature cluster node network storage filesystem benchmark').split(' ');
+
+/**
+ * A generated corpus: `notes` files of `sections` sections each. Words follow a Zipf law over a
+ * 20,000-word vocabulary, starting at rank 50 (the ranks above are the function words that the
+ * index drops anyway); the technical words above are the most frequent content words.
+ */
+function generate(dir: string, notes: number, sections: number): void {
+  let seed = 1;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const VOCAB = 20_000;
+  const w = () => {
+    const rank = Math.floor(50 * Math.exp(rand() * Math.log(VOCAB / 50))) - 49;
+    return rank <= WORDS.length ? WORDS[rank - 1]! : synthetic(rank);
+  };
+  for (let n = 0; n < notes; n++) {
+    const sub = join(dir, `topic-${n % 20}`);
+    mkdirSync(sub, { recursive: true });
+    let text = `# Note ${n} about ${w()} and ${w()}\n\n`;
+    for (let s = 0; s < sections; s++) {
+      text += `## ${w()} ${w()} ${s}\n\n${Array.from({ length: 60 }, w).join(' ')}.\n\n`;
+    }
+    writeFileSync(join(sub, `note-${n}.md`), text);
+  }
+}
+
+function build(folder: NotesFolder): { index: SearchIndex; ms: number; files: string[] } {
+  const t0 = performance.now();
+  const index = new SearchIndex();
+  const files = listNotes(folder);
+  for (const rel of files) index.replaceGroup(rel, noteDocuments(folder, rel));
+  return { index, ms: performance.now() - t0, files };
+}
+
+export function benchKnowledge(print: (s: string) => void): void {
+  print('knowledge: index build, query latency, re-indexing one note');
+  const corpus = resolve(process.cwd(), '../shared/fixtures/notes/ml-engineering');
+  if (existsSync(corpus)) {
+    const r = build({ dir: corpus, baseUrl: 'https://example.test/' });
+    print(`  real corpus (${r.files.length} notes, ${r.index.size} sections): build ${r.ms.toFixed(0)} ms`);
+    const dev = JSON.parse(readFileSync(resolve(process.cwd(), 'eval/search-dev.json'), 'utf8')) as Array<{ q: string }>;
+    const lat: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      for (const { q } of dev) {
+        const t0 = performance.now();
+        r.index.search(q, { limit: 3 });
+        if (round > 0) lat.push(performance.now() - t0);
+      }
+    }
+    print(`  query latency on the real corpus (development questions): p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms`);
+  } else print('  real corpus: skipped (../shared/fixtures absent)');
+
+  const dir = mkdtempSync(join(tmpdir(), 'lectern-kbench-'));
+  try {
+    generate(dir, 1000, 20);
+    const folder = { dir, baseUrl: 'https://example.test/' };
+    const r = build(folder);
+    print(`  generated corpus (${r.files.length} notes, ${r.index.size} sections): build ${r.ms.toFixed(0)} ms`);
+    // Viewer queries: three topical words each, of every frequency, as chat asks them.
+    let qs = 7;
+    const qrand = () => ((qs = (qs * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const qword = () => {
+      const rank = Math.floor(50 * Math.exp(qrand() * Math.log(5_000 / 50))) - 49;
+      return rank <= WORDS.length ? WORDS[rank - 1]! : synthetic(rank);
+    };
+    const queries = Array.from({ length: 2000 }, () => `how does ${qword()} ${qword()} ${qword()} work`);
+    for (const q of queries.slice(0, 200)) r.index.search(q, { limit: 3 });
+    const lat = queries.map((q) => {
+      const t0 = performance.now();
+      r.index.search(q, { limit: 3, topic: 'attention softmax' });
+      return performance.now() - t0;
+    });
+    print(`  query latency at ${r.index.size} sections: p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms (target p99 <= 2 ms)`);
+    const reindex: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const rel = r.files[(i * 37) % r.files.length]!;
+      writeFileSync(join(dir, rel), `# Changed ${i}\n\n## new heading ${i}\n\nfresh words ${WORDS[i % WORDS.length]}\n`);
+      const t0 = performance.now();
+      r.index.replaceGroup(rel, noteDocuments(folder, rel));
+      reindex.push(performance.now() - t0);
+    }
+    print(`  re-index one changed note: median ${pct(reindex, 50).toFixed(2)} ms, max ${Math.max(...reindex).toFixed(2)} ms (target <= 50 ms)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
