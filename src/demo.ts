@@ -3,7 +3,8 @@ import { App } from './app.js';
 import { parseConfig } from './config/index.js';
 import type { Logger } from './core/index.js';
 import { DEMO_SCRIPT, runScript, TwitchSim, YouTubeSim } from './sim/index.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { EXPORT_EXTENSIONS, EXPORT_FORMATS } from './export/index.js';
 import { exportFromDatabase } from './exporter.js';
 
@@ -19,7 +20,13 @@ const DEMO_TOKEN = 'demo-token-not-a-secret';
 const DEMO_YT = { YOUTUBE_CLIENT_ID: 'demo-client', YOUTUBE_CLIENT_SECRET: 'demo-secret-not-a-secret', YOUTUBE_REFRESH_TOKEN: 'demo-refresh-not-a-secret' };
 const DEMO_CHAT = 'demo-live-chat';
 
-const demoConfig = (port: number, ytRoot: string, dataDir: string) => `
+/** The demo's notes ship with the package (demo/notes), next to dist/ or, in a checkout, src/. */
+function demoNotesDir(): string {
+  const candidates = [new URL('../../demo/notes', import.meta.url), new URL('../demo/notes', import.meta.url)].map((u) => fileURLToPath(u));
+  return candidates.find((d) => existsSync(d)) ?? candidates[0]!;
+}
+
+const demoConfig = (port: number, ytRoot: string, dataDir: string, notesDir = demoNotesDir()) => `
 youtube:
   videoId: demo-video-1
   apiRoot: ${ytRoot}
@@ -29,6 +36,15 @@ twitch:
   username: lecternbot
   server: { host: 127.0.0.1, port: ${port}, secure: false }
   reconnect: { initialSeconds: 0.5, maxSeconds: 5 }
+knowledge:
+  notes:
+    - dir: ${JSON.stringify(notesDir)}
+      baseUrl: https://github.com/you/notes/blob/main/
+  links:
+    - { title: "Study group on Discord", url: "https://discord.example/lectern", tags: [community, discord] }
+    - { title: "The Illustrated Transformer", url: "https://jalammar.github.io/illustrated-transformer/", tags: [attention, transformers] }
+topic:
+  followNotes: true
 storage:
   path: ${JSON.stringify(join(dataDir, 'lectern.db'))}
 stream:
