@@ -13,12 +13,15 @@ import { TopicTracker, topicCommand } from './topics/index.js';
 import { articleCommand, KnowledgeBase, linksCommand, notesCommand } from './knowledge/index.js';
 import { createStreamMarker } from './platforms/twitch/index.js';
 import { dirname, join } from 'node:path';
+import { chatView, dashboardApi, DashboardServer, problemView, questionView, statusView, topicView, type ChatView } from './dashboard/index.js';
 import {
   answeredCommand, askCommand, dismissCommand, looksLikeQuestion, QuestionLog, questionsCommand, voteCommand,
 } from './questions/index.js';
 
 export interface AppDeps {
   readonly config: Config;
+  /** Token for the dashboard; without one the dashboard does not start. */
+  readonly dashboardToken?: string;
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly random?: () => number;
@@ -45,6 +48,8 @@ export class App {
   readonly platforms: ChatPlatform[] = [];
   readonly outboxes = new Map<string, Outbox>();
   private store: Store | undefined;
+  dashboard: DashboardServer | undefined;
+  private readonly recentChat: ChatView[] = [];
   private readonly detected: ChatEvent[] = [];
   private stream: StreamRow | undefined;
   private heartbeat: TimerHandle | undefined;
@@ -222,6 +227,34 @@ export class App {
     this.bot.attach(platform, outbox, ownLogin);
   }
 
+  get config(): Config {
+    return this.deps.config;
+  }
+
+  /** The open store, for read-only views (dashboard exports). */
+  storeForReading(): Store {
+    return this.requireStore();
+  }
+
+  private async startDashboard(): Promise<void> {
+    const d = this.deps.config.dashboard;
+    if (!d.enabled || !this.deps.dashboardToken) return;
+    const server = new DashboardServer({ host: d.host, port: d.port, token: this.deps.dashboardToken, logger: this.log, api: dashboardApi(this, () => this.recentChat) });
+    this.dashboard = server;
+    this.bus.on('chat', (e) => {
+      const view = chatView(e);
+      this.recentChat.push(view);
+      if (this.recentChat.length > 200) this.recentChat.shift();
+      server.broadcast('chat', view);
+    });
+    this.bus.on('question', ({ question }) => server.broadcast('question', questionView(question)));
+    this.bus.on('topic-changed', (t) => server.broadcast('topic', topicView(t)));
+    this.bus.on('platform-status', (s) => server.broadcast('status', statusView(s)));
+    this.health.onProblem((p) => server.broadcast('problem', problemView(p)));
+    const url = await server.start();
+    this.log.info({ url }, 'dashboard listening');
+  }
+
   get currentStream(): StreamRow | undefined {
     return this.stream;
   }
@@ -237,6 +270,7 @@ export class App {
     this.log.info({ notes: ks.notes, sections: ks.sections, articles: ks.articles, links: ks.links, failedFiles: ks.failedFiles.length }, 'knowledge indexed');
     this.log.info({ streamId: stream.id, resumed }, resumed ? 'resumed stream session' : 'new stream session');
     this.scheduleHeartbeat();
+    await this.startDashboard();
     await Promise.all(this.platforms.map((p) => p.start()));
   }
 
@@ -267,6 +301,10 @@ export class App {
       if (flushed.some((ok) => !ok)) this.log.warn('some replies were not sent before shutdown');
       for (const o of this.outboxes.values()) o.stop();
       await Promise.all(this.platforms.map((p) => p.stop().catch((err: unknown) => this.health.report(`${p.id}.stop`, err))));
+      if (this.dashboard) {
+        await this.dashboard.closeClients();
+        await this.dashboard.stop().catch((err: unknown) => this.health.report('dashboard.stop', err));
+      }
       this.clock.clearTimeout(this.heartbeat);
       this.flushDetected();
       if (this.store) {

@@ -5,6 +5,7 @@ import type { Logger } from './core/index.js';
 import { DEMO_SCRIPT, runScript, TwitchSim, YouTubeSim } from './sim/index.js';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import { EXPORT_EXTENSIONS, EXPORT_FORMATS } from './export/index.js';
 import { exportFromDatabase } from './exporter.js';
 
@@ -45,6 +46,8 @@ knowledge:
     - { title: "The Illustrated Transformer", url: "https://jalammar.github.io/illustrated-transformer/", tags: [attention, transformers] }
 topic:
   followNotes: true
+dashboard:
+  port: 0
 storage:
   path: ${JSON.stringify(join(dataDir, 'lectern.db'))}
 stream:
@@ -77,7 +80,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   yt.addVideo('demo-video-1', DEMO_CHAT);
   const parsed = parseConfig(demoConfig(port, yt.rootUrl, opts.dataDir), { TWITCH_OAUTH_TOKEN: DEMO_TOKEN, ...DEMO_YT }, '(demo)');
   if (!parsed.ok) throw new Error(`demo config is invalid: ${JSON.stringify(parsed.problems)}`);
-  const app = new App({ config: parsed.config, logger: opts.logger });
+  const dashToken = randomBytes(18).toString('base64url');
+  const app = new App({ config: parsed.config, logger: opts.logger, dashboardToken: dashToken });
   const w = opts.write;
   const show = (s: string) => (s.length > 140 ? `${s.slice(0, 137)}...` : s);
 
@@ -98,7 +102,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   w(`Data: ${opts.dataDir}. ${opts.durationSeconds ? `Runs for ${opts.durationSeconds} s.` : 'Press Ctrl-C to stop.'}`);
   await app.start();
   const stream = app.currentStream;
-  w(`Stream session #${stream?.id} ${stream && stream.resumes > 0 ? 'resumed' : 'started'}.\n`);
+  w(`Stream session #${stream?.id} ${stream && stream.resumes > 0 ? 'resumed' : 'started'}.`);
+  if (app.dashboard) w(`Dashboard: ${app.dashboard.url}/?token=${dashToken}   Overlay: ${app.dashboard.url}/overlay?token=${dashToken}\n`);
 
   const done = new AbortController();
   const stopAll = () => done.abort();

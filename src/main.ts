@@ -10,6 +10,8 @@ import type { ExportFormat } from './export/index.js';
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadKnowledge } from './knowledge-loader.js';
+import { dashboardToken } from './dashboard/index.js';
+import { dirname, join } from 'node:path';
 import { Store } from './store/index.js';
 
 /** Exit codes: 0 ok, 2 invalid config or usage, 1 anything else. */
@@ -87,8 +89,9 @@ export async function start(configPath: string, io: Io): Promise<number> {
     io.err(`Invalid configuration in ${configPath}: nothing to connect to; add a twitch or youtube section (knowledge alone is enough for lectern search)`);
     return EXIT.usage;
   }
-  const logger = createLogger({ level: config.log.level, secrets: secretValues(config), pretty: io.isTty });
-  const app = new App({ config, logger });
+  const dash = config.dashboard.enabled ? dashboardToken(config.secrets.dashboardToken, join(dirname(resolve(config.storage.path)), 'dashboard-token')) : undefined;
+  const logger = createLogger({ level: config.log.level, secrets: [...secretValues(config), ...(dash ? [dash.token] : [])], pretty: io.isTty });
+  const app = new App({ config, logger, ...(dash ? { dashboardToken: dash.token } : {}) });
   let code: number = EXIT.ok;
   await withSignals(logger, async (signal) => {
     try {
@@ -99,6 +102,11 @@ export async function start(configPath: string, io: Io): Promise<number> {
       code = EXIT.failure;
       await app.stop();
       return;
+    }
+    if (dash && app.dashboard) {
+      // Printed for the streamer, once, when the token is new; it never goes to the log.
+      if (dash.created) io.err(`Dashboard: ${app.dashboard.url}/?token=${dash.token}  (overlay: ${app.dashboard.url}/overlay?token=${dash.token}). The token is kept in the data folder.`);
+      else io.err(`Dashboard: ${app.dashboard.url}/ (open it with ?token=<token from ${join(dirname(resolve(config.storage.path)), 'dashboard-token')}> once)`);
     }
     logger.info({ platforms: app.statuses().map((s) => `${s.platform}:${s.state}`) }, 'lectern is running; Ctrl-C to stop');
     await new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })));

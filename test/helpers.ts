@@ -52,7 +52,7 @@ export interface Harness {
 }
 
 /** The real App with the real tmi.js against the loopback simulator, on a manual clock. */
-export async function startHarness(opts: { extraYaml?: string; twitchExtra?: string; env?: Record<string, string>; sim?: TwitchSimOptions; anonymous?: boolean; start?: boolean } = {}): Promise<Harness> {
+export async function startHarness(opts: { extraYaml?: string; twitchExtra?: string; env?: Record<string, string>; sim?: TwitchSimOptions; anonymous?: boolean; start?: boolean; dashboardToken?: string } = {}): Promise<Harness> {
   const clock = new ManualClock(Date.now());
   const sim = new TwitchSim({ clock, validTokens: [TOKEN], ...opts.sim });
   const port = await sim.start();
@@ -67,7 +67,7 @@ ${opts.extraYaml ?? ''}`,
     { ...(opts.anonymous ? {} : { TWITCH_OAUTH_TOKEN: TOKEN }), ...opts.env },
   );
   const { logger, lines } = memoryLogger();
-  const app = new App({ config, logger, clock, random: () => 0.5 });
+  const app = new App({ config, logger, clock, random: () => 0.5, ...(opts.dashboardToken ? { dashboardToken: opts.dashboardToken } : {}) });
   if (opts.start !== false) await app.start();
   return {
     sim,

@@ -10,6 +10,7 @@ export interface Secrets {
   readonly youtubeClientSecret?: string;
   readonly youtubeRefreshToken?: string;
   readonly twitchBroadcasterToken?: string;
+  readonly dashboardToken?: string;
 }
 
 export type Config = Readonly<FileConfig> & { readonly secrets: Readonly<Secrets>; readonly source: string };
@@ -29,6 +30,7 @@ export const SECRET_ENV = {
   youtubeClientSecret: 'YOUTUBE_CLIENT_SECRET',
   youtubeRefreshToken: 'YOUTUBE_REFRESH_TOKEN',
   twitchBroadcasterToken: 'TWITCH_BROADCASTER_TOKEN',
+  dashboardToken: 'LECTERN_DASHBOARD_TOKEN',
 } as const;
 
 function formatPath(path: readonly PropertyKey[]): string {

@@ -173,6 +173,13 @@ export const configSchema = z
         maxQueue: z.number().int().min(1).max(10_000).default(200),
       })
       .default({ maxDelaySeconds: 60, maxQueue: 200 }),
+    dashboard: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(8787),
+      })
+      .default({ enabled: true, host: '127.0.0.1', port: 8787 }),
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,0 +1,132 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, viewer, type Harness } from '../helpers.js';
+
+const TOKEN = 'e2e-dashboard-token-0123456789abcdef';
+const SHOTS = fileURLToPath(new URL('../../test-results', import.meta.url));
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let browser: Browser;
+let h: Harness | undefined;
+
+beforeAll(async () => {
+  // Debian's chromium, installed by .ci/run (apt-get install chromium).
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  mkdirSync(SHOTS, { recursive: true });
+});
+afterAll(async () => browser?.close());
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function harness(): Promise<{ x: Harness; base: string }> {
+  h = await startHarness({ dashboardToken: TOKEN, extraYaml: 'dashboard: { port: 0 }\n' });
+  return { x: h, base: h.app.dashboard!.url };
+}
+
+describe('dashboard and overlay in headless Chromium', () => {
+  it('needs the token: 401 without it; ?token= logs in with an HttpOnly cookie and leaves the URL', async () => {
+    const { base } = await harness();
+    expect((await fetch(`${base}/api/state`)).status).toBe(401);
+    expect((await fetch(`${base}/api/state`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const page = await browser.newPage();
+    const denied = await page.goto(`${base}/`);
+    expect(denied!.status()).toBe(401);
+    await page.goto(`${base}/?token=${TOKEN}`);
+    expect(page.url()).toBe(`${base}/`);
+    await page.waitForSelector('#link.state-connected');
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'lectern_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    await page.close();
+  });
+
+  it('shows a question typed in chat live; answering it on the dashboard updates the overlay in a second page', async () => {
+    const { x, base } = await harness();
+    const dash = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await dash.goto(`${base}/?token=${TOKEN}`);
+    await dash.waitForSelector('#link.state-connected');
+    const overlay = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await overlay.goto(`${base}/overlay?token=${TOKEN}&position=bottom-left&theme=dark`);
+    expect(overlay.url()).toBe(`${base}/overlay?position=bottom-left&theme=dark`);
+
+    x.sim.chat('teacher', viewer('alice', { moderator: '1' }), '!topic set Attention and softmax');
+    x.sim.chat('teacher', viewer('bob'), '!q why is softmax needed in attention?');
+    x.sim.chat('teacher', viewer('carol'), 'anyone else loving this stream?');
+    await dash.waitForSelector('.q[data-id="1"] .q-text');
+    expect(await dash.textContent('.q[data-id="1"] .q-text')).toBe('why is softmax needed in attention?');
+    await dash.waitForFunction(() => document.querySelector('#topic')?.textContent === 'Attention and softmax');
+    await dash.waitForSelector('.chat-line >> text=anyone else loving this stream?');
+
+    await dash.click('.q[data-id="1"] button.highlight');
+    await overlay.waitForSelector('#o-question:not([hidden])');
+    expect(await overlay.textContent('#o-text')).toBe('why is softmax needed in attention?');
+    expect(await overlay.textContent('#o-topic')).toBe('Attention and softmax');
+    await dash.screenshot({ path: `${SHOTS}/dashboard.png`, fullPage: true });
+    await overlay.screenshot({ path: `${SHOTS}/overlay.png`, omitBackground: true });
+
+    await dash.click('.q[data-id="1"] button.answer');
+    await overlay.waitForSelector('#o-question[hidden]', { state: 'attached' });
+    await dash.waitForSelector('.q.q-answered[data-id="1"]');
+    expect(x.app.questions.get(1)).toMatchObject({ state: 'answered', highlighted: false });
+
+    // The keyboard works too: select, then d dismisses.
+    x.sim.chat('teacher', viewer('dave'), '!q what learning rate do you use?');
+    await dash.waitForSelector('.q[data-id="2"]');
+    await dash.keyboard.press('k');
+    await dash.keyboard.press('d');
+    await dash.waitForSelector('.q.q-dismissed[data-id="2"]');
+    await dash.close();
+    await overlay.close();
+  });
+
+  it('renders XSS payloads typed as questions and chat as inert text', async () => {
+    const { x, base } = await harness();
+    const page = await browser.newPage();
+    await page.goto(`${base}/?token=${TOKEN}`);
+    await page.waitForSelector('#link.state-connected');
+    const payloads = ['<img src=x onerror="window.__pwned=1">', '<script>window.__pwned=2</script>', '"><svg onload=window.__pwned=3>'];
+    payloads.forEach((p, i) => x.sim.chat('teacher', viewer(`x${i}`), `!q ${p}`));
+    await page.waitForSelector('.q[data-id="3"]');
+    const texts = await page.$$eval('.q .q-text', (els) => els.map((e) => e.textContent));
+    expect(texts.sort()).toEqual([...payloads].sort());
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.$$('#questions img, #questions script, #questions svg, #chat img, #chat svg')).toHaveLength(0);
+    const csp = (await fetch(`${base}/healthz`)).headers.get('content-security-policy');
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    await page.close();
+  });
+
+  it('the WebSocket checks Origin and the token; the API answers actions', async () => {
+    const { x, base } = await harness();
+    const { WebSocket } = await import('ws');
+    const closed = (ws: InstanceType<typeof WebSocket>) => new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    const evil = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { origin: 'https://evil.example', authorization: `Bearer ${TOKEN}` } });
+    expect(await closed(evil)).toBe(1008);
+    const noToken = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { origin: base } });
+    expect(await closed(noToken)).toBe(1008);
+    const good = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { origin: base, authorization: `Bearer ${TOKEN}` } });
+    const first = await new Promise<{ type: string }>((r) => good.once('message', (m) => r(JSON.parse(String(m)))));
+    expect(first.type).toBe('state');
+    good.close();
+    const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+    const topic = await (await fetch(`${base}/api/topic`, { method: 'POST', headers: auth, body: JSON.stringify({ title: 'Tokenizers' }) })).json();
+    expect(topic).toMatchObject({ title: 'Tokenizers', source: 'dashboard' });
+    expect((await fetch(`${base}/api/topic`, { method: 'POST', headers: auth, body: '{}' })).status).toBe(400);
+    x.sim.chat('teacher', viewer('bob'), '!q how does BPE work?');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await (await fetch(`${base}/api/questions/1/highlight`, { method: 'POST', headers: auth, body: '{}' })).json()).toMatchObject({ id: 1, highlighted: true });
+    expect((await fetch(`${base}/api/questions/99/answer`, { method: 'POST', headers: auth, body: '{}' })).status).toBe(404);
+    const md = await fetch(`${base}/api/export?format=md`, { headers: auth });
+    expect(md.headers.get('content-type')).toContain('text/markdown');
+    expect(await md.text()).toContain('how does BPE work?');
+    expect((await fetch(`${base}/api/export?format=pdf`, { headers: auth })).status).toBe(400);
+    const state = JSON.stringify(await (await fetch(`${base}/api/state`, { headers: auth })).json());
+    expect(state).not.toContain(TOKEN);
+    expect(state).not.toContain('simtoken');
+  });
+});
