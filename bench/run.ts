@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { benchIngest } from './ingest.js';
 import { benchYouTubeQuota } from './youtube-quota.js';
 import { benchKnowledge } from './knowledge.js';
+import { benchDashboard } from './dashboard.js';
 
 /** `npm run bench`: prints the numbers; targets are reported, never asserted in tests. */
 async function main(): Promise<void> {
@@ -13,6 +14,8 @@ async function main(): Promise<void> {
   await benchYouTubeQuota(print);
   print('');
   benchKnowledge(print);
+  print('');
+  await benchDashboard(print);
   print('');
   print(`peak RSS ${Math.round(process.memoryUsage().rss / 1e6)} MB`);
   process.exit(0);

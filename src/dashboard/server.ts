@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -53,7 +53,12 @@ export class DashboardServer {
   dropped = 0;
 
   constructor(private readonly opts: DashboardOptions) {
-    this.fastify = Fastify({ loggerInstance: opts.logger.child({ component: 'dashboard' }) as unknown as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 64 * 1024 }) as unknown as FastifyInstance;
+    this.fastify = Fastify({
+      loggerInstance: opts.logger.child({ component: 'dashboard' }) as unknown as FastifyBaseLogger,
+      // Requests are not logged: their URLs may carry ?token=.
+      logController: new LogController({ disableRequestLogging: true }),
+      bodyLimit: 64 * 1024,
+    }) as unknown as FastifyInstance;
     for (const { file } of Object.values(STATIC)) this.files.set(file, readFileSync(join(PUBLIC, file)));
   }
 

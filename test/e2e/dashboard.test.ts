@@ -58,7 +58,7 @@ describe('dashboard and overlay in headless Chromium', () => {
     x.sim.chat('teacher', viewer('carol'), 'anyone else loving this stream?');
     await dash.waitForSelector('.q[data-id="1"] .q-text');
     expect(await dash.textContent('.q[data-id="1"] .q-text')).toBe('why is softmax needed in attention?');
-    await dash.waitForFunction(() => document.querySelector('#topic')?.textContent === 'Attention and softmax');
+    await dash.waitForSelector('#topic >> text=Attention and softmax');
     await dash.waitForSelector('.chat-line >> text=anyone else loving this stream?');
 
     await dash.click('.q[data-id="1"] button.highlight');
@@ -93,7 +93,7 @@ describe('dashboard and overlay in headless Chromium', () => {
     await page.waitForSelector('.q[data-id="3"]');
     const texts = await page.$$eval('.q .q-text', (els) => els.map((e) => e.textContent));
     expect(texts.sort()).toEqual([...payloads].sort());
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
     expect(await page.$$('#questions img, #questions script, #questions svg, #chat img, #chat svg')).toHaveLength(0);
     const csp = (await fetch(`${base}/healthz`)).headers.get('content-security-policy');
     expect(csp).toContain("script-src 'self'");
