@@ -12,6 +12,7 @@ import { QuotaPlanner, YouTubeApi, YouTubePlatform } from './platforms/youtube/i
 import { TopicTracker, topicCommand } from './topics/index.js';
 import { articleCommand, KnowledgeBase, linksCommand, notesCommand } from './knowledge/index.js';
 import { createStreamMarker } from './platforms/twitch/index.js';
+import { TokenStore, TwitchTokens } from './auth/index.js';
 import { dirname, join } from 'node:path';
 import { chatView, dashboardApi, DashboardServer, problemView, questionView, statusView, topicView, type ChatView } from './dashboard/index.js';
 import {
@@ -45,6 +46,8 @@ export class App {
   readonly topics: TopicTracker;
   readonly questions: QuestionLog;
   readonly knowledge: KnowledgeBase;
+  readonly tokens: TokenStore;
+  twitchTokens: TwitchTokens | undefined;
   readonly platforms: ChatPlatform[] = [];
   readonly outboxes = new Map<string, Outbox>();
   private store: Store | undefined;
@@ -134,13 +137,39 @@ export class App {
         })();
       });
     }
+    this.tokens = new TokenStore(join(dirname(config.storage.path), 'tokens.json'));
     if (config.twitch) {
       const t = config.twitch;
-      const token = config.secrets.twitchToken;
+      const envToken = config.secrets.twitchToken;
+      // An environment variable wins; else the account linked with `lectern auth twitch`.
+      const linked = !envToken && t.auth && t.username
+        ? (this.twitchTokens = new TwitchTokens({
+            store: this.tokens,
+            client: { clientId: t.auth.clientId, ...(config.secrets.twitchClientSecret ? { clientSecret: config.secrets.twitchClientSecret } : {}) },
+            endpoints: t.auth,
+            clock: this.clock,
+            logger,
+            guard: this.guard,
+            health: this.health,
+          }))
+        : undefined;
+      const token = envToken ? () => envToken : linked ? () => linked.current() : undefined;
       const platform = new TwitchPlatform({
         channel: t.channel,
         ...(t.username ? { username: t.username } : {}),
-        ...(token ? { token: () => token } : {}),
+        ...(token ? { token } : {}),
+        ...(linked
+          ? {
+              onAuthFailure: async () => {
+                try {
+                  await linked.refresh();
+                  return 'retry' as const;
+                } catch {
+                  return 'anonymous' as const;
+                }
+              },
+            }
+          : {}),
         server: t.server,
         reconnect: { initialMs: t.reconnect.initialSeconds * 1000, maxMs: t.reconnect.maxSeconds * 1000 },
         clock: this.clock,
@@ -175,11 +204,15 @@ export class App {
   private createYouTube(config: Config): YouTubePlatform {
     const y = config.youtube!;
     const s = config.secrets;
+    const refreshToken = s.youtubeRefreshToken ?? this.tokens.get('youtube')?.refreshToken;
     const oauth =
-      s.youtubeClientId && s.youtubeClientSecret && s.youtubeRefreshToken
-        ? { clientId: s.youtubeClientId, clientSecret: s.youtubeClientSecret, refreshToken: s.youtubeRefreshToken, tokenUrl: y.oauth.tokenUrl }
+      s.youtubeClientId && s.youtubeClientSecret && refreshToken
+        ? { clientId: s.youtubeClientId, clientSecret: s.youtubeClientSecret, refreshToken, tokenUrl: y.oauth.tokenUrl }
         : undefined;
-    const api = new YouTubeApi({ apiRoot: y.apiRoot, ...(s.youtubeApiKey ? { apiKey: s.youtubeApiKey } : {}), ...(oauth ? { oauth } : {}) });
+    if (!oauth && !s.youtubeApiKey) throw new LecternError('CONFIG_INVALID', 'No YouTube account is linked yet: run `lectern auth youtube` (or set YOUTUBE_REFRESH_TOKEN or YOUTUBE_API_KEY)');
+    const api = new YouTubeApi({ apiRoot: y.apiRoot, ...(oauth ? { oauth } : { apiKey: s.youtubeApiKey! }) });
+    // With OAuth and a key, a dead refresh token still leaves reading with the key.
+    const fallbackApi = oauth && s.youtubeApiKey ? new YouTubeApi({ apiRoot: y.apiRoot, apiKey: s.youtubeApiKey }) : undefined;
     // The store opens in start(); these run only after it.
     const store = () => this.requireStore();
     const planner = new QuotaPlanner({
@@ -199,6 +232,7 @@ export class App {
       transport: y.transport,
       waitForLiveMs: y.waitForLiveSeconds * 1000,
       api,
+      ...(fallbackApi ? { fallbackApi } : {}),
       planner,
       state: {
         get: (key) => store().platformState.get('youtube', key),
@@ -271,6 +305,10 @@ export class App {
     this.log.info({ streamId: stream.id, resumed }, resumed ? 'resumed stream session' : 'new stream session');
     this.scheduleHeartbeat();
     await this.startDashboard();
+    if (this.twitchTokens) {
+      if (!this.twitchTokens.linked) throw new LecternError('PLATFORM_AUTH_FAILED', 'No Twitch account is linked yet: run `lectern auth twitch` (or set TWITCH_OAUTH_TOKEN)');
+      await this.twitchTokens.startValidating();
+    }
     await Promise.all(this.platforms.map((p) => p.start()));
   }
 
@@ -306,6 +344,7 @@ export class App {
         await this.dashboard.stop().catch((err: unknown) => this.health.report('dashboard.stop', err));
       }
       this.clock.clearTimeout(this.heartbeat);
+      this.twitchTokens?.stop();
       this.flushDetected();
       if (this.store) {
         if (this.stream) this.store.streams.end(this.stream.id, this.clock.now());

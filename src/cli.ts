@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { demo, doctor, EXIT, exportStream, healthcheck, processIo, search, start } from './main.js';
+import { authTwitch, authYouTube, demo, doctor, EXIT, exportStream, healthcheck, processIo, search, start } from './main.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export/index.js';
 import type { StreamSelector } from './exporter.js';
 
@@ -67,6 +67,18 @@ export function program(run: (code: Promise<number>) => void): Command {
     .action((o: { config: string; stream: StreamSelector; format: ExportFormat; out?: string }) =>
       run(Promise.resolve(exportStream(o.config, { stream: o.stream, format: o.format, ...(o.out ? { out: o.out } : {}) }, io))),
     );
+  const auth = cli.command('auth').description('link the bot to a Twitch or YouTube account');
+  auth
+    .command('twitch')
+    .description("Twitch's Device Code Flow with twitch.auth.clientId; stores the tokens in the data folder")
+    .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
+    .action((o: { config: string }) => run(authTwitch(o.config, io)));
+  auth
+    .command('youtube')
+    .description('OAuth for installed apps (loopback redirect, PKCE) with YOUTUBE_CLIENT_ID/SECRET; stores the refresh token')
+    .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
+    .option('--read-only', 'ask only for youtube.readonly (the bot will not answer on YouTube)', false)
+    .action((o: { config: string; readOnly: boolean }) => run(authYouTube(o.config, io, { readOnly: o.readOnly })));
   cli
     .command('healthcheck')
     .description('exit 0 if a running service has heartbeated in the last 3 minutes (for containers)')

@@ -4,6 +4,8 @@ import type { Config } from './config/index.js';
 import { createGuard, Health, silentLogger, systemClock, toError } from './core/index.js';
 import { Store } from './store/index.js';
 import { loadKnowledge } from './knowledge-loader.js';
+import { TokenStore } from './auth/index.js';
+import { dirname, join, resolve } from 'node:path';
 
 export interface Check {
   readonly name: string;
@@ -32,7 +34,7 @@ export async function checkTwitch(config: Config, timeoutMs = 10_000): Promise<C
   if (!t) return undefined;
   const logger = silentLogger();
   const health = new Health(systemClock);
-  const token = config.secrets.twitchToken;
+  const token = config.secrets.twitchToken ?? new TokenStore(join(dirname(resolve(config.storage.path)), 'tokens.json')).get('twitch')?.accessToken;
   const platform = new TwitchPlatform({
     channel: t.channel,
     ...(t.username ? { username: t.username } : {}),
@@ -64,8 +66,9 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
   const y = config.youtube;
   if (!y) return undefined;
   const s = config.secrets;
-  const oauth = s.youtubeClientId && s.youtubeClientSecret && s.youtubeRefreshToken
-    ? { clientId: s.youtubeClientId, clientSecret: s.youtubeClientSecret, refreshToken: s.youtubeRefreshToken, tokenUrl: y.oauth.tokenUrl }
+  const refreshToken = s.youtubeRefreshToken ?? new TokenStore(join(dirname(resolve(config.storage.path)), 'tokens.json')).get('youtube')?.refreshToken;
+  const oauth = s.youtubeClientId && s.youtubeClientSecret && refreshToken
+    ? { clientId: s.youtubeClientId, clientSecret: s.youtubeClientSecret, refreshToken, tokenUrl: y.oauth.tokenUrl }
     : undefined;
   const api = new YouTubeApi({ apiRoot: y.apiRoot, ...(s.youtubeApiKey ? { apiKey: s.youtubeApiKey } : {}), ...(oauth ? { oauth } : {}), timeoutMs: 10_000 });
   const creds = oauth ? 'OAuth (reads and replies)' : 'API key only: read-only, the bot cannot answer on YouTube';
@@ -126,8 +129,23 @@ export function checkKnowledge(config: Config): Check | undefined {
   return { name: 'knowledge', ok: s.failedFiles.length === 0, detail: `${s.notes} notes (${s.sections} sections), ${s.articles} articles, ${s.links} links indexed${feeds}${failed}` };
 }
 
+/** Linked accounts: which, scopes, expiry; never a token. */
+export function checkAccounts(config: Config, now: number): Check | undefined {
+  const accounts = new TokenStore(join(dirname(resolve(config.storage.path)), 'tokens.json')).describe();
+  const env = [config.secrets.twitchToken ? 'TWITCH_OAUTH_TOKEN' : '', config.secrets.youtubeRefreshToken ? 'YOUTUBE_REFRESH_TOKEN' : ''].filter(Boolean);
+  if (accounts.length === 0 && env.length === 0) return undefined;
+  const parts = accounts.map((a) => {
+    const expiry = a.expiresAt ? (a.expiresAt > now ? `, token valid ${Math.round((a.expiresAt - now) / 60_000)} min more` : ', token expired (refreshed at start)') : '';
+    return `${a.account}${a.login ? ` (${a.login})` : ''}: ${a.scopes.join(' ') || 'no scopes'}${expiry}${a.hasRefresh ? '' : ', no refresh token'}`;
+  });
+  if (env.length) parts.push(`from the environment (these win): ${env.join(', ')}`);
+  return { name: 'accounts', ok: true, detail: parts.join('; ') };
+}
+
 export async function runDoctor(config: Config, now = Date.now()): Promise<Check[]> {
   const checks: Check[] = [describeConfig(config), checkDatabase(config, now)];
+  const accounts = checkAccounts(config, now);
+  if (accounts) checks.push(accounts);
   const knowledge = checkKnowledge(config);
   if (knowledge) checks.push(knowledge);
   const [twitch, youtube] = await Promise.all([checkTwitch(config), checkYouTube(config, now)]);

@@ -11,6 +11,7 @@ export interface Secrets {
   readonly youtubeRefreshToken?: string;
   readonly twitchBroadcasterToken?: string;
   readonly dashboardToken?: string;
+  readonly twitchClientSecret?: string;
 }
 
 export type Config = Readonly<FileConfig> & { readonly secrets: Readonly<Secrets>; readonly source: string };
@@ -31,6 +32,7 @@ export const SECRET_ENV = {
   youtubeRefreshToken: 'YOUTUBE_REFRESH_TOKEN',
   twitchBroadcasterToken: 'TWITCH_BROADCASTER_TOKEN',
   dashboardToken: 'LECTERN_DASHBOARD_TOKEN',
+  twitchClientSecret: 'TWITCH_CLIENT_SECRET',
 } as const;
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -93,22 +95,23 @@ export function parseConfig(text: string, env: Readonly<Record<string, string | 
   if (parsed.success && parsed.data.twitch?.markers && !secrets.twitchBroadcasterToken) {
     problems.push({ path: 'TWITCH_BROADCASTER_TOKEN', message: 'twitch.markers is set, so the channel owner\'s user token (scope channel:manage:broadcast) is expected in this environment variable' });
   }
-  if (parsed.success && parsed.data.twitch?.username && !secrets.twitchToken) {
+  if (parsed.success && parsed.data.twitch?.username && !secrets.twitchToken && !parsed.data.twitch.auth) {
     problems.push({
       path: SECRET_ENV.twitchToken,
-      message: 'twitch.username is set, so a user access token is expected in this environment variable (or remove twitch.username to read anonymously)',
+      message: 'twitch.username is set, so a user access token is expected in this environment variable, or twitch.auth to link the account with `lectern auth twitch` (or remove twitch.username to read anonymously)',
     });
   }
   if (parsed.success && parsed.data.youtube) {
-    const oauthParts = [secrets.youtubeClientId, secrets.youtubeClientSecret, secrets.youtubeRefreshToken].filter(Boolean).length;
-    if (oauthParts > 0 && oauthParts < 3) {
-      problems.push({ path: 'YOUTUBE_CLIENT_ID', message: 'OAuth needs all three of YOUTUBE_CLIENT_ID, YOUTUBE_CLIENT_SECRET and YOUTUBE_REFRESH_TOKEN' });
+    // The refresh token may also come from `lectern auth youtube` (the token store).
+    const client = Boolean(secrets.youtubeClientId) && Boolean(secrets.youtubeClientSecret);
+    if ((secrets.youtubeClientId || secrets.youtubeClientSecret || secrets.youtubeRefreshToken) && !client) {
+      problems.push({ path: 'YOUTUBE_CLIENT_ID', message: 'OAuth needs YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET (and a refresh token: YOUTUBE_REFRESH_TOKEN, or `lectern auth youtube`)' });
     }
-    if (!secrets.youtubeApiKey && oauthParts < 3) {
-      problems.push({ path: 'YOUTUBE_API_KEY', message: 'youtube is configured, so YOUTUBE_API_KEY (read-only) or the three YOUTUBE_CLIENT_ID/SECRET/REFRESH_TOKEN (read and reply) are expected in the environment' });
+    if (!secrets.youtubeApiKey && !client) {
+      problems.push({ path: 'YOUTUBE_API_KEY', message: 'youtube is configured, so YOUTUBE_API_KEY (read-only) or YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET with a linked account (read and reply) are expected in the environment' });
     }
-    if (parsed.data.youtube.broadcast === 'mine' && oauthParts < 3) {
-      problems.push({ path: 'youtube.broadcast', message: '"mine" needs OAuth (YOUTUBE_CLIENT_ID, YOUTUBE_CLIENT_SECRET, YOUTUBE_REFRESH_TOKEN); an API key cannot see your broadcasts' });
+    if (parsed.data.youtube.broadcast === 'mine' && !client) {
+      problems.push({ path: 'youtube.broadcast', message: '"mine" needs OAuth (YOUTUBE_CLIENT_ID, YOUTUBE_CLIENT_SECRET and a linked account); an API key cannot see your broadcasts' });
     }
   }
   if (!parsed.success || problems.length > 0) return { ok: false, problems };

@@ -63,6 +63,15 @@ const twitch = z.strictObject({
       maxSeconds: z.number().min(0.1).max(600).default(60),
     })
     .default({ initialSeconds: 1, maxSeconds: 60 }),
+  /** Linking the bot account with `lectern auth twitch` (Device Code Flow) and keeping its token fresh. */
+  auth: z
+    .strictObject({
+      clientId: z.string().min(1),
+      deviceUrl: z.url().default('https://id.twitch.tv/oauth2/device'),
+      tokenUrl: z.url().default('https://id.twitch.tv/oauth2/token'),
+      validateUrl: z.url().default('https://id.twitch.tv/oauth2/validate'),
+    })
+    .optional(),
   /** Stream markers on topic changes (Helix), with TWITCH_BROADCASTER_TOKEN (channel:manage:broadcast). */
   markers: z
     .strictObject({
@@ -109,8 +118,11 @@ const youtube = z
       })
       .default({ dailyUnits: YOUTUBE_DEFAULTS.dailyUnits, replyReserve: YOUTUBE_DEFAULTS.replyReserve, costs: { ...YOUTUBE_DEFAULTS.costs } }),
     oauth: z
-      .strictObject({ tokenUrl: z.url().default(YOUTUBE_DEFAULTS.tokenUrl) })
-      .default({ tokenUrl: YOUTUBE_DEFAULTS.tokenUrl }),
+      .strictObject({
+        tokenUrl: z.url().default(YOUTUBE_DEFAULTS.tokenUrl),
+        authorizeUrl: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+      })
+      .default({ tokenUrl: YOUTUBE_DEFAULTS.tokenUrl, authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth' }),
   })
   .superRefine((y, ctx) => {
     const sources = [y.videoId, y.liveChatId, y.broadcast].filter((v) => v !== undefined).length;

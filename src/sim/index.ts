@@ -3,3 +3,4 @@ export { runScript, type ScriptStep, type ScriptRunOptions } from './scripted-st
 export { DEMO_SCRIPT } from './demo-script.js';
 export { YouTubeSim, type YouTubeSimOptions, type YouTubeFault, type YouTubeMethod, type SimAuthor, type CallRecord } from './youtube-sim.js';
 export { HelixSim } from './helix-sim.js';
+export { TwitchAuthSim } from './twitch-auth-sim.js';

@@ -24,6 +24,8 @@ export interface TwitchSimOptions {
   readonly clock?: Clock;
   /** Tokens accepted for PASS (without `oauth:`); any other logged-in attempt fails. */
   readonly validTokens?: readonly string[];
+  /** Or a live check (an OAuth simulator with expiry and revocation). */
+  readonly isValidToken?: (token: string) => boolean;
   /** The bot's badge in every channel it joins. */
   readonly botRole?: 'none' | 'moderator' | 'vip' | 'broadcaster';
   readonly roomId?: string;
@@ -212,7 +214,7 @@ export class TwitchSim {
   private login(conn: Conn, nick: string): void {
     conn.nick = nick;
     const anonymous = /^justinfan\d+$/.test(nick);
-    const valid = anonymous || (conn.pass !== undefined && (this.opts.validTokens ?? []).includes(conn.pass));
+    const valid = anonymous || (conn.pass !== undefined && ((this.opts.validTokens ?? []).includes(conn.pass) || (this.opts.isValidToken?.(conn.pass) ?? false)));
     if (!valid || (!anonymous && this.failLogins > 0)) {
       if (this.failLogins > 0) this.failLogins--;
       this.loginsRefused++;

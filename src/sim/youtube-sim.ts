@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
 import { systemClock, type Clock } from '../core/index.js';
 
 export type YouTubeMethod = 'videos' | 'broadcasts' | 'list' | 'stream' | 'insert' | 'token';
@@ -217,6 +218,7 @@ export class YouTubeSim {
       : p === '/youtube/v3/liveChat/messages/stream' ? 'stream'
       : p === '/youtube/v3/liveChat/messages' ? (req.method === 'POST' ? 'insert' : 'list')
       : undefined;
+    if (p === '/o/oauth2/v2/auth') return this.authorize(url, res);
     if (!method) return this.error(res, 404, 'notFound', 'global');
     const body = req.method === 'POST' ? await readBody(req) : '';
     const record = (status: number, units: number) => this.calls.push({ method, at: this.clock.now(), status, units });
@@ -340,10 +342,46 @@ export class YouTubeSim {
     if (this.chats.get(chatId)!.ended) entry.close();
   }
 
+  private readonly codes = new Map<string, { challenge: string; redirect: string; scope: string }>();
+  /** Refresh tokens issued through the consent flow. */
+  readonly issuedRefresh: string[] = [];
+
+  /** Google's consent page, approved at once: redirects to the loopback with a code. */
+  private authorize(url: URL, res: ServerResponse): void {
+    const redirect = url.searchParams.get('redirect_uri') ?? '';
+    if (!/^http:\/\/127\.0\.0\.1:\d+\/$/.test(redirect) || url.searchParams.get('code_challenge_method') !== 'S256') {
+      res.writeHead(400);
+      res.end('bad request');
+      return;
+    }
+    const code = `code-${this.nextToken++}`;
+    this.codes.set(code, { challenge: url.searchParams.get('code_challenge') ?? '', redirect, scope: url.searchParams.get('scope') ?? '' });
+    res.writeHead(302, { location: `${redirect}?code=${code}&state=${encodeURIComponent(url.searchParams.get('state') ?? '')}` });
+    res.end();
+  }
+
   private token(res: ServerResponse, body: string, record: (status: number, units: number) => void): void {
     const form = new URLSearchParams(body);
+    if (form.get('grant_type') === 'authorization_code') {
+      const c = this.codes.get(form.get('code') ?? '');
+      const verifier = form.get('code_verifier') ?? '';
+      const ok = c && createHash('sha256').update(verifier).digest('base64url') === c.challenge && form.get('redirect_uri') === c.redirect;
+      if (!ok) {
+        record(400, 0);
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'invalid_grant' }));
+        return;
+      }
+      this.codes.delete(form.get('code')!);
+      const refresh = `1//sim-linked-${this.nextToken++}`;
+      this.issuedRefresh.push(refresh);
+      const access = `ya29.sim-${this.nextToken++}`;
+      this.accessTokens.set(access, this.clock.now() + (this.opts.accessTokenTtlMs ?? 3_600_000));
+      record(200, 0);
+      return this.json(res, { access_token: access, refresh_token: refresh, expires_in: 3599, token_type: 'Bearer', scope: c!.scope });
+    }
     const refresh = form.get('refresh_token') ?? '';
-    if (form.get('grant_type') !== 'refresh_token' || !(this.opts.refreshTokens ?? []).includes(refresh) || this.revoked.has(refresh)) {
+    if (form.get('grant_type') !== 'refresh_token' || !([...(this.opts.refreshTokens ?? []), ...this.issuedRefresh]).includes(refresh) || this.revoked.has(refresh)) {
       record(400, 0);
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }));

@@ -105,6 +105,6 @@ describe('config/lectern.example.yaml', () => {
     const text = readFileSync(new URL('../../config/lectern.example.yaml', import.meta.url), 'utf8');
     const r = parseConfig(text, { TWITCH_OAUTH_TOKEN: 'abcdef123456', YOUTUBE_API_KEY: 'AIza-example' });
     expect(r.ok).toBe(true);
-    for (const key of ['twitch', 'youtube', 'knowledge', 'topic', 'storage', 'stream', 'questions', 'commands', 'outbox', 'log']) expect(text).toMatch(new RegExp(`^${key}:`, 'm'));
+    for (const key of ['twitch', 'youtube', 'knowledge', 'topic', 'dashboard', 'storage', 'stream', 'questions', 'commands', 'outbox', 'log']) expect(text).toMatch(new RegExp(`^${key}:`, 'm'));
   });
 });

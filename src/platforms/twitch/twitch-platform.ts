@@ -23,6 +23,11 @@ export interface TwitchPlatformOptions {
   /** How long `start()` waits for the first join before it reports and keeps retrying. */
   readonly connectTimeoutMs?: number;
   readonly random?: () => number;
+  /**
+   * Called when Twitch refuses the login. `retry`: a fresh token is ready, connect again;
+   * `anonymous`: keep reading without logging in (read-only); `fail` (the default): stop.
+   */
+  readonly onAuthFailure?: () => Promise<'retry' | 'anonymous' | 'fail'>;
 }
 
 type TmiClient = tmi.Client & {
@@ -54,8 +59,13 @@ export class TwitchPlatform implements ChatPlatform {
   private readonly nextLocalId = () => `local-${++this.localIds}`;
   private firstJoin: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private readonly log: Logger;
+  private username: string | undefined;
+  private token: (() => string | Promise<string>) | undefined;
+  private authRetried = false;
 
   constructor(private readonly opts: TwitchPlatformOptions) {
+    this.username = opts.username;
+    this.token = opts.token;
     this.log = opts.logger.child({ platform: 'twitch', channel: opts.channel });
     this.backoff = new Backoff({ initialMs: opts.reconnect.initialMs, maxMs: opts.reconnect.maxMs, ...(opts.random ? { random: opts.random } : {}) });
   }
@@ -69,7 +79,7 @@ export class TwitchPlatform implements ChatPlatform {
   }
 
   get loggedIn(): boolean {
-    return Boolean(this.opts.username && this.opts.token);
+    return Boolean(this.username && this.token);
   }
 
   /**
@@ -86,7 +96,8 @@ export class TwitchPlatform implements ChatPlatform {
   }
 
   private createClient(): TmiClient {
-    const { username, token, server } = this.opts;
+    const { username, token } = this;
+    const { server } = this.opts;
     const silent = () => undefined;
     const client = new tmi.Client({
       options: { skipUpdatingEmotesets: true, joinInterval: 300 },
@@ -160,10 +171,12 @@ export class TwitchPlatform implements ChatPlatform {
 
   private onJoined(): void {
     this.backoff.reset();
+    this.authRetried = false;
     this.connectedAt = this.opts.clock.now();
-    this.detail = undefined;
+    if (this.loggedIn || !this.opts.username) this.detail = undefined;
     this.setState('connected');
     this.log.info({ loggedIn: this.loggedIn, botRoles: this.botRoles() }, 'joined chat');
+    if (!this.loggedIn && this.opts.username) this.emitSignal({ type: 'status', status: this.status() });
     this.firstJoin?.resolve();
     this.firstJoin = null;
   }
@@ -177,6 +190,28 @@ export class TwitchPlatform implements ChatPlatform {
 
   private onDisconnected(client: TmiClient, reason: string): void {
     if (client !== this.client || this.stopping) return;
+    if (this.authFailed && this.opts.onAuthFailure && !this.authRetried) {
+      this.authFailed = false;
+      this.authRetried = true;
+      this.client = null;
+      this.disposeClient(client);
+      void this.opts.onAuthFailure().then(
+        this.opts.guard('twitch.auth', (decision: 'retry' | 'anonymous' | 'fail') => {
+          if (this.stopping) return;
+          if (decision === 'anonymous') {
+            this.username = undefined;
+            this.token = undefined;
+            this.detail = 'reading anonymously: the linked account could not be refreshed; run `lectern auth twitch` again';
+          }
+          if (decision === 'fail') {
+            this.authFailed = true;
+            return this.onDisconnected(client, reason);
+          }
+          this.connect();
+        }),
+      );
+      return;
+    }
     if (this.authFailed) {
       const err = new LecternError('PLATFORM_AUTH_FAILED', 'Twitch refused the login: the token in TWITCH_OAUTH_TOKEN is invalid or expired, or does not belong to twitch.username', {
         details: { reason },

@@ -27,6 +27,8 @@ export interface YouTubePlatformOptions {
   readonly transport: 'auto' | 'stream' | 'poll';
   readonly waitForLiveMs: number;
   readonly api: YouTubeApi;
+  /** Read-only access (an API key) to fall back on when the OAuth refresh token dies. */
+  readonly fallbackApi?: YouTubeApi;
   readonly planner: QuotaPlanner;
   /** Small persistent state (page token, recent ids), kept by the store. */
   readonly state: { get(key: string): string | undefined; set(key: string, value: string): void };
@@ -73,8 +75,12 @@ export class YouTubePlatform implements ChatPlatform {
   private messagesIn = 0;
   private messagesOut = 0;
   private inFlightCalls = 0;
+  private api: YouTubeApi;
+  /** Why the platform fell back to read-only, shown until the account is linked again. */
+  private authNote: string | undefined;
 
   constructor(private readonly opts: YouTubePlatformOptions) {
+    this.api = opts.api;
     this.log = opts.logger.child({ platform: 'youtube' });
     const random = opts.random ? { random: opts.random } : {};
     this.errorBackoff = new Backoff({ initialMs: 1_000, maxMs: 60_000, ...random });
@@ -141,7 +147,7 @@ export class YouTubePlatform implements ChatPlatform {
     const call = s.videoId ? 'videos' : 'broadcasts';
     if (!this.opts.planner.canRead(call)) return;
     this.opts.planner.spend(call);
-    const found = await this.track(s.videoId ? this.opts.api.videoLiveDetails(s.videoId) : this.opts.api.myActiveBroadcast());
+    const found = await this.track(s.videoId ? this.api.videoLiveDetails(s.videoId) : this.api.myActiveBroadcast());
     if ('exists' in found && !found.exists) {
       throw new LecternError('PLATFORM_CONNECT_FAILED', `YouTube has no video ${s.videoId}: check youtube.videoId`, { details: { reason: 'videoNotFound' } });
     }
@@ -210,12 +216,12 @@ export class YouTubePlatform implements ChatPlatform {
   private async readStream(): Promise<void> {
     this.opts.planner.spend('stream');
     this.abort = new AbortController();
-    await this.track(this.opts.api.streamMessages(this.chatId!, this.pageToken, this.abort.signal, (page) => this.processPage(page)));
+    await this.track(this.api.streamMessages(this.chatId!, this.pageToken, this.abort.signal, (page) => this.processPage(page)));
   }
 
   private async pollOnce(): Promise<void> {
     this.opts.planner.spend('list');
-    const page = await this.track(this.opts.api.listMessages(this.chatId!, this.pageToken));
+    const page = await this.track(this.api.listMessages(this.chatId!, this.pageToken));
     this.processPage(page);
   }
 
@@ -303,6 +309,16 @@ export class YouTubePlatform implements ChatPlatform {
     };
     const text = messages[reason];
     if (!text) return undefined;
+    if (reason === 'invalid_grant' && this.opts.fallbackApi && this.api !== this.opts.fallbackApi) {
+      // Keep reading with the API key; replies stop until the account is linked again.
+      this.api = this.opts.fallbackApi;
+      const e2 = new LecternError('PLATFORM_AUTH_FAILED', `${text}. Reading goes on with YOUTUBE_API_KEY, read-only.`, { cause: e, details: { reason } });
+      this.detail = e2.message;
+      this.authNote = e2.message;
+      this.opts.health.report('youtube', e2);
+      this.log.error({ code: e2.code, reason }, e2.message);
+      return undefined;
+    }
     const out = new LecternError(reason === 'authError' || reason === 'invalid_grant' ? 'PLATFORM_AUTH_FAILED' : 'PLATFORM_CONNECT_FAILED', text, { cause: e, details: { reason } });
     this.detail = text;
     this.setState('failed');
@@ -361,12 +377,12 @@ export class YouTubePlatform implements ChatPlatform {
   }
 
   async send(message: OutgoingMessage): Promise<void> {
-    if (!this.opts.api.canWrite) throw new LecternError('PLATFORM_READ_ONLY', 'YouTube is read-only: only an API key is configured');
+    if (!this.api.canWrite) throw new LecternError('PLATFORM_READ_ONLY', 'YouTube is read-only: only an API key is configured');
     if (!this.opts.planner.canReply()) throw new LecternError('PLATFORM_READ_ONLY', 'YouTube replies are off until the quota resets: the reply reserve is spent');
     if (!this.chatId || this.ended || this.state !== 'connected') throw new LecternError('PLATFORM_SEND_FAILED', 'YouTube chat is not connected');
     this.opts.planner.spend('insert');
     try {
-      const m = await this.track(this.opts.api.insertMessage(this.chatId, message.text));
+      const m = await this.track(this.api.insertMessage(this.chatId, message.text));
       if (m.id) {
         this.insertedIds.add(m.id);
         this.seen.add(m.id);
@@ -390,7 +406,7 @@ export class YouTubePlatform implements ChatPlatform {
       platform: 'youtube',
       state: this.state,
       channel: this.chatId ?? this.opts.source.videoId ?? this.opts.source.liveChatId ?? 'mine',
-      canSend: this.opts.api.canWrite && this.state === 'connected' && !q.replyExhausted,
+      canSend: this.api.canWrite && this.state === 'connected' && !q.replyExhausted,
       botRoles: [],
       lastMessageAt: this.lastMessageAt,
       connectedAt: this.connectedAt,
@@ -399,7 +415,7 @@ export class YouTubePlatform implements ChatPlatform {
       messagesOut: this.messagesOut,
       transport: this.transportNow,
       quota: { dailyUnits: q.dailyUnits, used: q.used, remaining: q.remaining, replyRemaining: q.replyRemaining, projectedMsLeft: q.projectedMsLeft, resetsAt: q.resetsAt },
-      ...(this.detail ? { detail: this.detail } : this.opts.api.canWrite ? {} : { detail: 'read-only: only an API key is configured' }),
+      ...(this.detail ? { detail: this.detail } : this.authNote ? { detail: this.authNote } : this.api.canWrite ? {} : { detail: 'read-only: only an API key is configured' }),
     };
   }
 
