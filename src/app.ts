@@ -10,7 +10,8 @@ import { Bot, type DomainEvents } from './bot/index.js';
 import { TwitchPlatform } from './platforms/twitch/index.js';
 import { QuotaPlanner, YouTubeApi, YouTubePlatform } from './platforms/youtube/index.js';
 import { TopicTracker, topicCommand } from './topics/index.js';
-import { articleCommand, KnowledgeBase, linksCommand, notesCommand } from './knowledge/index.js';
+import { articleCommand, linksCommand, notesCommand, type KnowledgeBase } from './knowledge/index.js';
+import { createKnowledge } from './knowledge-loader.js';
 import { createStreamMarker } from './platforms/twitch/index.js';
 import { TokenStore, TwitchTokens } from './auth/index.js';
 import { dirname, join } from 'node:path';
@@ -89,14 +90,7 @@ export class App {
       maxLength: config.questions.maxLength,
       onChange: (question, change) => this.bus.emit('question', { question, change }),
     });
-    const k = config.knowledge;
-    this.knowledge = new KnowledgeBase({
-      notes: k.notes,
-      feeds: k.feeds,
-      links: k.links,
-      cacheDir: join(dirname(config.storage.path), 'feeds'),
-      feedRefreshMs: k.feedRefreshMinutes * 60_000,
-      feedTimeoutMs: k.feedTimeoutSeconds * 1000,
+    this.knowledge = createKnowledge(config, {
       clock: this.clock,
       logger,
       guard: this.guard,

@@ -87,6 +87,17 @@ ${opts.extraYaml ?? ''}`,
   };
 }
 
+/** Stops an App whose timers run on a manual clock, moving the clock until it is done. */
+export async function stopOnClock(app: App, clock: ManualClock): Promise<void> {
+  let done = false;
+  const stopped = app.stop().finally(() => (done = true));
+  while (!done) {
+    clock.advance(100);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await stopped;
+}
+
 /** Waits for a condition while fake time moves on (timers of the outbox and reconnects fire). */
 export async function untilClock(clock: ManualClock, cond: () => boolean, what = 'condition', timeoutMs = 5000, stepMs = 100): Promise<void> {
   const start = Date.now();

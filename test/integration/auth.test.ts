@@ -7,7 +7,7 @@ import { TokenStore } from '../../src/auth/index.js';
 import { ManualClock } from '../../src/core/index.js';
 import { authTwitch, authYouTube, type Io } from '../../src/main.js';
 import { TwitchAuthSim, TwitchSim, YouTubeSim } from '../../src/sim/index.js';
-import { memoryLogger, mustParse, tempDir, untilClock, viewer, YT_KEY } from '../helpers.js';
+import { memoryLogger, mustParse, stopOnClock, tempDir, untilClock, viewer, YT_KEY } from '../helpers.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -106,12 +106,7 @@ describe('token lifecycle during a stream', () => {
     const { logger, lines } = memoryLogger();
     const app = new App({ config: mustParse(w.yaml), logger, clock, random: () => 0.5 });
     await app.start();
-    cleanups.push(async () => {
-      let done = false;
-      const p = app.stop().finally(() => (done = true));
-      while (!done) clock.advance(100), await new Promise((r) => setTimeout(r, 2));
-      await p;
-    });
+    cleanups.push(() => stopOnClock(app, clock));
     return { ...w, app, lines };
   }
 
@@ -160,12 +155,7 @@ describe('token lifecycle during a stream', () => {
     yt.revoked.add('1//r');
     const app = new App({ config, logger: memoryLogger().logger, clock, random: () => 0.5 });
     await app.start();
-    cleanups.push(async () => {
-      let done = false;
-      const p = app.stop().finally(() => (done = true));
-      while (!done) clock.advance(100), await new Promise((r) => setTimeout(r, 2));
-      await p;
-    });
+    cleanups.push(() => stopOnClock(app, clock));
     await untilClock(clock, () => app.statuses()[0]!.state === 'connected', 'reading with the key', 10_000, 500);
     yt.post('chat-live-01', { channelId: 'UC-a', displayName: '@a' }, '!help');
     await untilClock(clock, () => app.bot.stats.processed === 1, 'read', 10_000, 500);
