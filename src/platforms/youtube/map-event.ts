@@ -8,10 +8,10 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export function youtubeRoles(a: Author | undefined): Role[] {
   if (!a) return [];
   const roles: Role[] = [];
-  if (a.isChatOwner) roles.push('broadcaster');
-  if (a.isChatModerator) roles.push('moderator');
+  if (a.isChatOwner === true) roles.push('broadcaster');
+  if (a.isChatModerator === true) roles.push('moderator');
   // Channel members are YouTube's subscribers-with-benefits; they map to Twitch's subscriber.
-  if (a.isChatSponsor) roles.push('subscriber');
+  if (a.isChatSponsor === true) roles.push('subscriber');
   return roles;
 }
 
@@ -35,8 +35,11 @@ const KINDS: Record<string, ChatEventKind> = {
   tombstone: 'deletion',
 };
 
-function micros(v: string | null | undefined): number | undefined {
-  const n = v === null || v === undefined ? NaN : Number(v);
+/** The API's shapes are trusted no further than this: anything not a string becomes ''. */
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+function micros(v: unknown): number | undefined {
+  const n = typeof v === 'string' || typeof v === 'number' ? Number(v) : NaN;
   return Number.isFinite(n) ? n : undefined;
 }
 
@@ -45,25 +48,24 @@ function micros(v: string | null | undefined): number | undefined {
  * type. Pure. Paid amounts keep YouTube's micros with the currency as unit.
  */
 export function mapLiveChatMessage(m: Message, channel: string, now: number): ChatEvent | null {
-  const s = m.snippet ?? {};
-  const type = s.type ?? '';
-  const kind = KINDS[type];
-  if (!m.id || !kind) return null;
-  const a = m.authorDetails ?? undefined;
-  const authorId = a?.channelId ?? s.authorChannelId ?? '';
-  const name = cleanChatText(a?.displayName ?? '', 64).text;
-  const published = s.publishedAt ? Date.parse(s.publishedAt) : NaN;
+  const s = m.snippet && typeof m.snippet === 'object' ? m.snippet : {};
+  const type = str(s.type);
+  const kind = Object.hasOwn(KINDS, type) ? KINDS[type] : undefined;
+  if (!str(m.id) || !kind) return null;
+  const a = m.authorDetails && typeof m.authorDetails === 'object' ? m.authorDetails : undefined;
+  const authorId = str(a?.channelId) || str(s.authorChannelId);
+  const name = cleanChatText(str(a?.displayName), 64).text;
+  const published = Date.parse(str(s.publishedAt));
   const rawText =
-    s.textMessageDetails?.messageText ??
-    s.superChatDetails?.userComment ??
-    s.memberMilestoneChatDetails?.userComment ??
-    (type === 'textMessageEvent' ? s.displayMessage : undefined) ??
-    '';
-  const { text, truncated } = cleanChatText(rawText ?? '');
+    str(s.textMessageDetails?.messageText) ||
+    str(s.superChatDetails?.userComment) ||
+    str(s.memberMilestoneChatDetails?.userComment) ||
+    (type === 'textMessageEvent' ? str(s.displayMessage) : '');
+  const { text, truncated } = cleanChatText(rawText);
   const event: Mutable<ChatEvent> = {
     platform: 'youtube',
     channel,
-    id: m.id,
+    id: str(m.id),
     kind,
     subtype: type,
     text,
@@ -78,15 +80,15 @@ export function mapLiveChatMessage(m: Message, channel: string, now: number): Ch
     const v = micros(s.superStickerDetails.amountMicros);
     if (v !== undefined) event.amount = { value: v, unit: `micros-${s.superStickerDetails.currency ?? '?'}` };
   } else if (s.membershipGiftingDetails?.giftMembershipsCount) {
-    event.amount = { value: s.membershipGiftingDetails.giftMembershipsCount, unit: 'memberships' };
+    event.amount = { value: Number(s.membershipGiftingDetails.giftMembershipsCount) || 0, unit: 'memberships' };
   }
-  if (s.messageDeletedDetails?.deletedMessageId) event.target = { messageId: s.messageDeletedDetails.deletedMessageId };
-  if (s.messageRetractedDetails?.retractedMessageId) event.target = { messageId: s.messageRetractedDetails.retractedMessageId };
+  if (str(s.messageDeletedDetails?.deletedMessageId)) event.target = { messageId: str(s.messageDeletedDetails?.deletedMessageId) };
+  if (str(s.messageRetractedDetails?.retractedMessageId)) event.target = { messageId: str(s.messageRetractedDetails?.retractedMessageId) };
   if (s.userBannedDetails) {
     const b = s.userBannedDetails;
     event.target = {
-      ...(b.bannedUserDetails?.channelId ? { userId: b.bannedUserDetails.channelId } : {}),
-      ...(b.banType === 'temporary' && b.banDurationSeconds ? { durationSeconds: Number(b.banDurationSeconds) } : {}),
+      ...(str(b.bannedUserDetails?.channelId) ? { userId: str(b.bannedUserDetails?.channelId) } : {}),
+      ...(b.banType === 'temporary' && Number(b.banDurationSeconds) > 0 ? { durationSeconds: Number(b.banDurationSeconds) } : {}),
     };
   }
   return event;
