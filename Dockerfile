@@ -18,6 +18,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY config ./config
+COPY demo ./demo
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
