@@ -249,6 +249,11 @@ export class App {
       health: this.health,
       maxDelayMs: this.deps.config.outbox.maxDelaySeconds * 1000,
       maxQueue: this.deps.config.outbox.maxQueue,
+      // Loaded when the store is open (outboxes are built before it, used after it).
+      history: {
+        load: () => JSON.parse(this.store?.platformState.get(platform.id, 'sendTimes') ?? '[]') as number[],
+        save: (times) => this.store?.platformState.set(platform.id, 'sendTimes', JSON.stringify(times), this.clock.now()),
+      },
     });
     this.platforms.push(platform);
     this.outboxes.set(platform.id, outbox);
@@ -292,6 +297,7 @@ export class App {
     this.store = Store.open(config.storage.path);
     const { stream, resumed } = this.store.streams.beginOrResume(this.clock.now(), config.stream.resumeWithinMinutes * 60_000);
     this.stream = stream;
+    for (const o of this.outboxes.values()) o.restoreHistory();
     this.topics.reset();
     this.knowledge.start();
     const ks = this.knowledge.stats();

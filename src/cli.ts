@@ -98,8 +98,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  // Exit explicitly: a library timer left behind must not keep a finished command alive.
-  process.exit(pending ? await pending : EXIT.ok);
+  // Exit explicitly (a library timer left behind must not keep a finished command alive), but
+  // only once stdout has drained: a pipe is written asynchronously and a large export would be cut.
+  const code = pending ? await pending : EXIT.ok;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
 main().catch((err: unknown) => {

@@ -52,6 +52,11 @@ export interface OutboxOptions {
   readonly maxQueue: number;
   /** Joins coalesced answers. */
   readonly separator?: string;
+  /**
+   * Where recent send times are kept across restarts. Limits are per account on the platform's
+   * side, so a bot restarted after a crash must remember what it sent in the current window.
+   */
+  readonly history?: { load(): number[]; save(times: readonly number[]): void };
 }
 
 export interface OutboxStats {
@@ -177,6 +182,26 @@ export class Outbox {
     if (this.queue.length) this.log.warn({ unsent: this.queue.length }, 'outbox stopped with replies unsent');
   }
 
+  /** Takes in the send times remembered from before a restart (call once the store is open). */
+  restoreHistory(): void {
+    try {
+      const now = this.opts.clock.now();
+      const times = (this.opts.history?.load() ?? []).filter((t) => Number.isFinite(t) && t <= now).sort((a, b) => a - b);
+      this.sentTimes.push(...times);
+    } catch (err) {
+      this.opts.health.report(`${this.opts.platform.id}.outbox`, err);
+    }
+  }
+
+  private saveHistory(): void {
+    if (!this.opts.history) return;
+    try {
+      this.opts.history.save(this.sentTimes.slice(-this.opts.platform.limits().perWindow));
+    } catch (err) {
+      this.opts.health.report(`${this.opts.platform.id}.outbox`, err);
+    }
+  }
+
   /** When the next message may go out under the current limits. */
   private nextSlot(now: number): number {
     const limits = this.opts.platform.limits();
@@ -289,6 +314,8 @@ export class Outbox {
     }
     this.sending = true;
     this.sentTimes.push(now);
+    // Saved before the message leaves: a crash right after sending must still count it.
+    this.saveHistory();
     this.recentTexts.set(msg.text, now);
     try {
       await this.opts.platform.send({ channel: msg.channel, text: msg.text, ...(msg.replyTo ? { replyTo: msg.replyTo } : {}) });
@@ -300,6 +327,7 @@ export class Outbox {
     } catch (err) {
       // Not sent: give the slot back and keep the replies for when the platform is ready again.
       this.sentTimes.pop();
+      this.saveHistory();
       this.recentTexts.delete(msg.text);
       if (isLecternError(err, 'PLATFORM_READ_ONLY')) {
         this.queue.length = 0;

@@ -20,9 +20,15 @@ export interface SimAuthor {
 }
 
 interface Chat {
+  /** The most recent messages; `offset` is the absolute index of the first one kept. */
   readonly messages: Array<Record<string, unknown>>;
+  offset: number;
   ended: boolean;
 }
+
+/** Messages kept per chat: like YouTube, old chat is gone; a long soak must not grow the simulator. */
+const KEEP = 5_000;
+const total = (c: Chat) => c.offset + c.messages.length;
 
 export interface YouTubeSimOptions {
   readonly clock?: Clock;
@@ -105,7 +111,7 @@ export class YouTubeSim {
   /** A video that is live with a chat, or (without chat id) scheduled and not yet live. */
   addVideo(videoId: string, liveChatId?: string, opts: { owner?: boolean } = {}): void {
     this.videos.set(videoId, { ...(liveChatId ? { liveChatId, actualStartTime: new Date(this.clock.now()).toISOString() } : {}), owner: opts.owner ?? true });
-    if (liveChatId && !this.chats.has(liveChatId)) this.chats.set(liveChatId, { messages: [], ended: false });
+    if (liveChatId && !this.chats.has(liveChatId)) this.chats.set(liveChatId, { messages: [], offset: 0, ended: false });
   }
 
   goLive(videoId: string, liveChatId: string): void {
@@ -155,6 +161,11 @@ export class YouTubeSim {
       },
     };
     chat.messages.push(message);
+    if (chat.messages.length > KEEP * 2) {
+      const drop = chat.messages.length - KEEP;
+      chat.messages.splice(0, drop);
+      chat.offset += drop;
+    }
     this.flushStreams(liveChatId);
     return message;
   }
@@ -163,14 +174,16 @@ export class YouTubeSim {
     return this.chats.get(liveChatId)?.messages ?? [];
   }
 
+  /** A page from absolute index `from` (clamped to what is still kept). */
   private page(chatId: string, from: number): Record<string, unknown> {
     const chat = this.chats.get(chatId)!;
+    const items = chat.messages.slice(Math.max(0, from - chat.offset));
     return {
       kind: 'youtube#liveChatMessageListResponse',
       pollingIntervalMillis: this.pollingIntervalMillis,
-      pageInfo: { totalResults: chat.messages.length - from, resultsPerPage: chat.messages.length - from },
-      nextPageToken: `tok-${chat.messages.length}`,
-      items: chat.messages.slice(from),
+      pageInfo: { totalResults: items.length, resultsPerPage: items.length },
+      nextPageToken: `tok-${total(chat)}`,
+      items,
       ...(chat.ended ? { offlineAt: new Date(this.clock.now()).toISOString() } : {}),
     };
   }
@@ -179,9 +192,9 @@ export class YouTubeSim {
     for (const s of this.streams) {
       if (s.chatId !== chatId) continue;
       const chat = this.chats.get(chatId)!;
-      if (chat.messages.length > s.next || chat.ended) {
+      if (total(chat) > s.next || chat.ended) {
         s.res.write(`,\n${JSON.stringify(this.page(chatId, s.next))}`);
-        s.next = chat.messages.length;
+        s.next = total(chat);
         if (chat.ended) s.close();
       }
     }
@@ -278,13 +291,13 @@ export class YouTubeSim {
           record(400, 0);
           return this.error(res, 400, 'pageTokenInvalid');
         }
-        if (chat.ended && token !== null && Number(token.slice(4)) >= chat.messages.length) {
+        if (chat.ended && token !== null && Number(token.slice(4)) >= total(chat)) {
           record(403, 0);
           return this.error(res, 403, 'liveChatEnded');
         }
         this.unitsUsed += cost;
         record(200, cost);
-        const from = token === null ? Math.max(0, chat.messages.length - 20) : Math.min(Number(token.slice(4)), chat.messages.length);
+        const from = token === null ? Math.max(0, total(chat) - 20) : Math.min(Number(token.slice(4)), total(chat));
         if (method === 'list') return this.json(res, this.page(chatId, from));
         return this.stream(res, chatId, from, fault?.kind === 'cut');
       }
@@ -326,7 +339,7 @@ export class YouTubeSim {
     const entry = {
       chatId,
       res,
-      next: this.chats.get(chatId)!.messages.length,
+      next: total(this.chats.get(chatId)!),
       close: () => {
         if (!this.streams.delete(entry)) return;
         this.clock.clearTimeout(timer);

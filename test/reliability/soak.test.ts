@@ -81,7 +81,8 @@ storage: { path: ${JSON.stringify(join(dir, 'lectern.db'))} }
     for (let step = 0; step < steps; step++) {
       const t = step * STEP_MS;
       for (let k = 0; k < perStep; k++, n++) {
-        const v = n % 997;
+        // Each question comes from its own viewer, so an acknowledgement seen twice is a reply sent twice.
+        const v = n % 40 === 0 ? `q${n}` : String(n % 997);
         const text = n % 40 === 0 ? `!q soak question ${n}: how does part ${n} of topic ${n % 13} work?` : n % 97 === 0 ? `!up ${1 + (n % 20)}` : n % 151 === 0 ? '!help' : `chat line ${n} with some words`;
         irc.chat('teacher', { login: `tv${v}` }, text);
         yt.post('soak-chat', { channelId: `UC-${v}`, displayName: `@yv${v}` }, text.replace('soak question', 'yt question'));

@@ -164,3 +164,26 @@ describe('splitMessage', () => {
     expect(splitMessage('   ', 5)).toEqual([]);
   });
 });
+
+describe('outbox send history', () => {
+  it('remembers send times across a restart, so a crash cannot push the account over the limit', async () => {
+    const saved: number[][] = [];
+    const { p, clock, outbox } = fakePlatform();
+    const history = { load: () => saved.at(-1) ?? [], save: (t: readonly number[]) => void saved.push([...t]) };
+    (outbox as unknown as { opts: { history: typeof history } }).opts.history = history;
+    for (let i = 0; i < 20; i++) outbox.enqueue({ channel: 'c', text: `message ${i} ${'x'.repeat(480)}` });
+    await run(clock, 25_000);
+    expect(p.sent).toHaveLength(20);
+    expect(saved.at(-1)).toHaveLength(20);
+    // A new outbox (a restarted process) with the same history waits for the window.
+    const second = fakePlatform();
+    second.clock.advance(clock.now());
+    (second.outbox as unknown as { opts: { history: typeof history } }).opts.history = history;
+    second.outbox.restoreHistory();
+    second.outbox.enqueue({ channel: 'c', text: 'after the restart' });
+    await run(second.clock, 2_000);
+    expect(second.p.sent).toEqual([]);
+    await run(second.clock, 10_000);
+    expect(second.p.sent.map((m) => m.text)).toEqual(['after the restart']);
+  });
+});
