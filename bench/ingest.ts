@@ -79,7 +79,7 @@ async function pipelineRun(sim: TwitchSim, port: number, lines: string[]): Promi
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-export async function benchIngest(print: (s: string) => void, n = 40_000, rounds = 3): Promise<{ ratio: number }> {
+export async function benchIngest(print: (s: string) => void, n = 40_000, rounds = 5): Promise<{ ratio: number }> {
   const sim = new TwitchSim({ validTokens: [TOKEN], botRole: 'moderator' });
   const port = await sim.start();
   const bare: number[] = [];
