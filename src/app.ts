@@ -97,6 +97,15 @@ export class App {
       health: this.health,
       ...(config.topic.followNotes ? { onNoteSaved: (title: string) => this.topics.set(title, 'note') } : {}),
     });
+    this.registerCommands(config);
+    this.wireQuestionDetection(config);
+    this.wireStreamMarkers(config);
+    this.tokens = new TokenStore(join(dirname(config.storage.path), 'tokens.json'));
+    if (config.twitch) this.addPlatform(this.createTwitch(config), config.twitch.username);
+    if (config.youtube) this.addPlatform(this.createYouTube(config));
+  }
+
+  private registerCommands(config: Config): void {
     const topicTitle = () => this.topics.current()?.title;
     const noteFor = (title: string) => this.knowledge.search(title, { limit: 1, kinds: ['section'] })[0];
     this.router.register(helpCommand);
@@ -109,72 +118,68 @@ export class App {
     this.router.register(answeredCommand(this.questions));
     this.router.register(dismissCommand(this.questions));
     this.router.register(questionsCommand(this.questions));
-    if (config.questions.detect) {
-      const detect = { prefix: config.commands.prefix, minWords: config.questions.detectMinWords };
-      this.bus.on('chat', (event) => {
-        if (!looksLikeQuestion(event, detect)) return;
-        // Detected questions are never acknowledged, so they are written in batches, one
-        // transaction per turn of the event loop, off the path of every chat line.
-        this.detected.push(event);
-        if (this.detected.length === 1) setImmediate(this.guard('questions.detect', () => this.flushDetected()));
-      });
-    }
     config.commands.custom.forEach((c, i) => this.router.register(customCommand(c), `commands.custom[${i}]`));
+  }
 
+  private wireQuestionDetection(config: Config): void {
+    if (!config.questions.detect) return;
+    const detect = { prefix: config.commands.prefix, minWords: config.questions.detectMinWords };
+    this.bus.on('chat', (event) => {
+      if (!looksLikeQuestion(event, detect)) return;
+      // Detected questions are never acknowledged, so they are written in batches, one
+      // transaction per turn of the event loop, off the path of every chat line.
+      this.detected.push(event);
+      if (this.detected.length === 1) setImmediate(this.guard('questions.detect', () => this.flushDetected()));
+    });
+  }
+
+  /** A Twitch stream marker at each topic change, when the channel owner's token is given. */
+  private wireStreamMarkers(config: Config): void {
     const markers = config.twitch?.markers;
     const broadcasterToken = config.secrets.twitchBroadcasterToken;
-    if (markers && broadcasterToken) {
-      this.bus.on('topic-changed', (topic) => {
-        void this.guard('twitch.marker', async () => {
-          const { positionSeconds } = await createStreamMarker({ ...markers, token: broadcasterToken }, topic.title);
-          this.store?.markers.add({ streamId: topic.streamId, topicId: topic.id, createdAt: this.clock.now(), positionSeconds, description: topic.title });
-        })();
-      });
-    }
-    this.tokens = new TokenStore(join(dirname(config.storage.path), 'tokens.json'));
-    if (config.twitch) {
-      const t = config.twitch;
-      const envToken = config.secrets.twitchToken;
-      // An environment variable wins; else the account linked with `lectern auth twitch`.
-      const linked = !envToken && t.auth && t.username
-        ? (this.twitchTokens = new TwitchTokens({
-            store: this.tokens,
-            client: { clientId: t.auth.clientId, ...(config.secrets.twitchClientSecret ? { clientSecret: config.secrets.twitchClientSecret } : {}) },
-            endpoints: t.auth,
-            clock: this.clock,
-            logger,
-            guard: this.guard,
-            health: this.health,
-          }))
-        : undefined;
-      const token = envToken ? () => envToken : linked ? () => linked.current() : undefined;
-      const platform = new TwitchPlatform({
-        channel: t.channel,
-        ...(t.username ? { username: t.username } : {}),
-        ...(token ? { token } : {}),
-        ...(linked
-          ? {
-              onAuthFailure: async () => {
-                try {
-                  await linked.refresh();
-                  return 'retry' as const;
-                } catch {
-                  return 'anonymous' as const;
-                }
-              },
-            }
-          : {}),
-        server: t.server,
-        reconnect: { initialMs: t.reconnect.initialSeconds * 1000, maxMs: t.reconnect.maxSeconds * 1000 },
-        clock: this.clock,
-        logger,
-        guard: this.guard,
-        health: this.health,
-        ...(deps.random ? { random: deps.random } : {}),
-      });
-      this.addPlatform(platform, t.username);
-    }
-    if (config.youtube) this.addPlatform(this.createYouTube(config));
+    if (!markers || !broadcasterToken) return;
+    this.bus.on('topic-changed', (topic) => {
+      void this.guard('twitch.marker', async () => {
+        const { positionSeconds } = await createStreamMarker({ ...markers, token: broadcasterToken }, topic.title);
+        this.store?.markers.add({ streamId: topic.streamId, topicId: topic.id, createdAt: this.clock.now(), positionSeconds, description: topic.title });
+      })();
+    });
+  }
+
+  private createTwitch(config: Config): TwitchPlatform {
+    const t = config.twitch!;
+    const envToken = config.secrets.twitchToken;
+    // An environment variable wins; else the account linked with `lectern auth twitch`.
+    const linked = !envToken && t.auth && t.username
+      ? (this.twitchTokens = new TwitchTokens({
+          store: this.tokens,
+          client: { clientId: t.auth.clientId, ...(config.secrets.twitchClientSecret ? { clientSecret: config.secrets.twitchClientSecret } : {}) },
+          endpoints: t.auth,
+          clock: this.clock,
+          logger: this.log,
+          guard: this.guard,
+          health: this.health,
+        }))
+      : undefined;
+    const token = envToken ? () => envToken : linked ? () => linked.current() : undefined;
+    return new TwitchPlatform({
+      channel: t.channel,
+      ...(t.username ? { username: t.username } : {}),
+      ...(token ? { token } : {}),
+      ...(linked
+        ? {
+            // A refused login: refresh and retry; if the refresh fails, read anonymously.
+            onAuthFailure: () => linked.refresh().then(() => 'retry' as const, () => 'anonymous' as const),
+          }
+        : {}),
+      server: t.server,
+      reconnect: { initialMs: t.reconnect.initialSeconds * 1000, maxMs: t.reconnect.maxSeconds * 1000 },
+      clock: this.clock,
+      logger: this.log,
+      guard: this.guard,
+      health: this.health,
+      ...(this.deps.random ? { random: this.deps.random } : {}),
+    });
   }
 
   private flushDetected(): void {
