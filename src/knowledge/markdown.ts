@@ -44,7 +44,7 @@ function frontMatter(text: string): { data: Record<string, unknown>; body: strin
   const m = /^---\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)\r?\n?/.exec(text);
   if (!m) return { data: {}, body: text };
   try {
-    const data = parseYaml(m[1]!) as unknown;
+    const data = parseYaml(m[1]!, { logLevel: 'silent' }) as unknown;
     return { data: data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {}, body: text.slice(m[0].length) };
   } catch {
     return { data: {}, body: text.slice(m[0].length) };
