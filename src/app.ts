@@ -2,7 +2,7 @@ import {
   createGuard, EventBus, Health, LecternError, systemClock,
   type ChatEvent, type ChatPlatform, type Clock, type Guard, type Logger, type PlatformStatus, type TimerHandle,
 } from './core/index.js';
-import type { Config } from './config/index.js';
+import { dataPaths, type Config } from './config/index.js';
 import { Store, type StreamRow } from './store/index.js';
 import { CommandRouter, customCommand, helpCommand } from './commands/index.js';
 import { Outbox } from './outbox/index.js';
@@ -14,7 +14,6 @@ import { articleCommand, linksCommand, notesCommand, type KnowledgeBase } from '
 import { createKnowledge } from './knowledge-loader.js';
 import { createStreamMarker } from './platforms/twitch/index.js';
 import { TokenStore, TwitchTokens } from './auth/index.js';
-import { dirname, join } from 'node:path';
 import { chatView, dashboardApi, DashboardServer, problemView, questionView, statusView, topicView, type ChatView } from './dashboard/index.js';
 import {
   answeredCommand, askCommand, dismissCommand, looksLikeQuestion, QuestionLog, questionsCommand, voteCommand,
@@ -100,7 +99,7 @@ export class App {
     this.registerCommands(config);
     this.wireQuestionDetection(config);
     this.wireStreamMarkers(config);
-    this.tokens = new TokenStore(join(dirname(config.storage.path), 'tokens.json'));
+    this.tokens = new TokenStore(dataPaths(config).tokens);
     if (config.twitch) this.addPlatform(this.createTwitch(config), config.twitch.username);
     if (config.youtube) this.addPlatform(this.createYouTube(config));
   }

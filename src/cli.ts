@@ -19,6 +19,9 @@ function streamSelector(value: string): StreamSelector {
   throw new InvalidArgumentError('expected "latest" or a stream session number');
 }
 
+/** Every command that reads the config takes it the same way. */
+const configOption = () => new Option('-c, --config <file>', 'config file (YAML or JSON)').default('lectern.yaml');
+
 export function program(run: (code: Promise<number>) => void): Command {
   const io = processIo();
   const cli = new Command('lectern')
@@ -29,7 +32,7 @@ export function program(run: (code: Promise<number>) => void): Command {
   cli
     .command('start')
     .description('connect to chat and run the bot until Ctrl-C')
-    .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
+    .addOption(configOption())
     .action((o: { config: string }) => run(start(o.config, io)));
   cli
     .command('demo')
@@ -39,12 +42,12 @@ export function program(run: (code: Promise<number>) => void): Command {
   cli
     .command('doctor')
     .description('check the config, the database and the platforms, in plain words')
-    .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
+    .addOption(configOption())
     .action((o: { config: string }) => run(doctor(o.config, io)));
   cli
     .command('search')
     .description("search the streamer's notes, articles and links as the bot does")
-    .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
+    .addOption(configOption())
     .option('--json', 'print a JSON array of { title, url, source, score }, best first', false)
     .option('--stdin', 'read one query per line; print one JSON array per line', false)
     .option('-n, --limit <n>', 'how many results', (v) => {
@@ -60,7 +63,7 @@ export function program(run: (code: Promise<number>) => void): Command {
   cli
     .command('export')
     .description('write the questions of a stream as a blog draft (md), CSV, JSON or YouTube chapters; works while the bot runs')
-    .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
+    .addOption(configOption())
     .option('-s, --stream <latest|ID>', 'which stream session', streamSelector, 'latest' as StreamSelector)
     .addOption(new Option('-f, --format <format>', 'what to write').choices(EXPORT_FORMATS as string[]).makeOptionMandatory())
     .option('-o, --out <file>', 'write to this file instead of standard output')
@@ -71,18 +74,18 @@ export function program(run: (code: Promise<number>) => void): Command {
   auth
     .command('twitch')
     .description("Twitch's Device Code Flow with twitch.auth.clientId; stores the tokens in the data folder")
-    .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
+    .addOption(configOption())
     .action((o: { config: string }) => run(authTwitch(o.config, io)));
   auth
     .command('youtube')
     .description('OAuth for installed apps (loopback redirect, PKCE) with YOUTUBE_CLIENT_ID/SECRET; stores the refresh token')
-    .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
+    .addOption(configOption())
     .option('--read-only', 'ask only for youtube.readonly (the bot will not answer on YouTube)', false)
     .action((o: { config: string; readOnly: boolean }) => run(authYouTube(o.config, io, { readOnly: o.readOnly })));
   cli
     .command('healthcheck')
     .description('exit 0 if a running service has heartbeated in the last 3 minutes (for containers)')
-    .option('-c, --config <file>', 'config file (YAML or JSON)', 'lectern.yaml')
+    .addOption(configOption())
     .action((o: { config: string }) => run(Promise.resolve(healthcheck(o.config, io))));
   return cli;
 }

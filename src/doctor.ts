@@ -1,11 +1,10 @@
 import { TwitchPlatform } from './platforms/twitch/index.js';
 import { pacificDay, YouTubeApi, YouTubeApiError } from './platforms/youtube/index.js';
-import type { Config } from './config/index.js';
+import { dataPaths, type Config } from './config/index.js';
 import { createGuard, Health, silentLogger, systemClock, toError } from './core/index.js';
 import { Store } from './store/index.js';
 import { loadKnowledge } from './knowledge-loader.js';
 import { TokenStore } from './auth/index.js';
-import { dirname, join, resolve } from 'node:path';
 
 export interface Check {
   readonly name: string;
@@ -34,7 +33,7 @@ export async function checkTwitch(config: Config, timeoutMs = 10_000): Promise<C
   if (!t) return undefined;
   const logger = silentLogger();
   const health = new Health(systemClock);
-  const token = config.secrets.twitchToken ?? new TokenStore(join(dirname(resolve(config.storage.path)), 'tokens.json')).get('twitch')?.accessToken;
+  const token = config.secrets.twitchToken ?? new TokenStore(dataPaths(config).tokens).get('twitch')?.accessToken;
   const platform = new TwitchPlatform({
     channel: t.channel,
     ...(t.username ? { username: t.username } : {}),
@@ -66,7 +65,7 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
   const y = config.youtube;
   if (!y) return undefined;
   const s = config.secrets;
-  const refreshToken = s.youtubeRefreshToken ?? new TokenStore(join(dirname(resolve(config.storage.path)), 'tokens.json')).get('youtube')?.refreshToken;
+  const refreshToken = s.youtubeRefreshToken ?? new TokenStore(dataPaths(config).tokens).get('youtube')?.refreshToken;
   const oauth = s.youtubeClientId && s.youtubeClientSecret && refreshToken
     ? { clientId: s.youtubeClientId, clientSecret: s.youtubeClientSecret, refreshToken, tokenUrl: y.oauth.tokenUrl }
     : undefined;
@@ -131,7 +130,7 @@ export function checkKnowledge(config: Config): Check | undefined {
 
 /** Linked accounts: which, scopes, expiry; never a token. */
 export function checkAccounts(config: Config, now: number): Check | undefined {
-  const accounts = new TokenStore(join(dirname(resolve(config.storage.path)), 'tokens.json')).describe();
+  const accounts = new TokenStore(dataPaths(config).tokens).describe();
   const env = [config.secrets.twitchToken ? 'TWITCH_OAUTH_TOKEN' : '', config.secrets.youtubeRefreshToken ? 'YOUTUBE_REFRESH_TOKEN' : ''].filter(Boolean);
   if (accounts.length === 0 && env.length === 0) return undefined;
   const parts = accounts.map((a) => {

@@ -1,5 +1,4 @@
-import { dirname, join } from 'node:path';
-import type { Config } from './config/index.js';
+import { dataPaths, type Config } from './config/index.js';
 import { createGuard, Health, silentLogger, systemClock, type Clock, type Guard, type Logger } from './core/index.js';
 import { KnowledgeBase, type KnowledgeOptions } from './knowledge/index.js';
 
@@ -13,7 +12,7 @@ export function createKnowledge(
     notes: k.notes,
     feeds: k.feeds,
     links: k.links,
-    cacheDir: join(dirname(config.storage.path), 'feeds'),
+    cacheDir: dataPaths(config).feedCache,
     feedRefreshMs: k.feedRefreshMinutes * 60_000,
     feedTimeoutMs: k.feedTimeoutSeconds * 1000,
     ...deps,

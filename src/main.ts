@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { App } from './app.js';
-import { formatProblems, parseConfig, secretValues, type Config, type ConfigProblem } from './config/index.js';
+import { dataPaths, formatProblems, parseConfig, secretValues, type Config, type ConfigProblem } from './config/index.js';
 import { createLogger, isLecternError, toError, type Logger } from './core/index.js';
 import { runDemo } from './demo.js';
-import { checkDatabase, runDoctor } from './doctor.js';
+import { runDoctor } from './doctor.js';
 import { exportFromDatabase, type StreamSelector } from './exporter.js';
 import type { ExportFormat } from './export/index.js';
 import { writeFileSync } from 'node:fs';
@@ -12,8 +12,7 @@ import { createInterface } from 'node:readline';
 import { loadKnowledge } from './knowledge-loader.js';
 import { dashboardToken } from './dashboard/index.js';
 import { TokenStore, twitchDeviceFlow, validateTwitchToken, youtubeLoopbackFlow } from './auth/index.js';
-import { dirname, join } from 'node:path';
-import { Store } from './store/index.js';
+import { Store, type StreamRow } from './store/index.js';
 
 /** Exit codes: 0 ok, 2 invalid config or usage, 1 anything else. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -90,7 +89,7 @@ export async function start(configPath: string, io: Io): Promise<number> {
     io.err(`Invalid configuration in ${configPath}: nothing to connect to; add a twitch or youtube section (knowledge alone is enough for lectern search)`);
     return EXIT.usage;
   }
-  const dash = config.dashboard.enabled ? dashboardToken(config.secrets.dashboardToken, join(dirname(resolve(config.storage.path)), 'dashboard-token')) : undefined;
+  const dash = config.dashboard.enabled ? dashboardToken(config.secrets.dashboardToken, dataPaths(config).dashboardToken) : undefined;
   const logger = createLogger({ level: config.log.level, secrets: [...secretValues(config), ...(dash ? [dash.token] : [])], pretty: io.isTty });
   const app = new App({ config, logger, ...(dash ? { dashboardToken: dash.token } : {}) });
   let code: number = EXIT.ok;
@@ -107,7 +106,7 @@ export async function start(configPath: string, io: Io): Promise<number> {
     if (dash && app.dashboard) {
       // Printed for the streamer, once, when the token is new; it never goes to the log.
       if (dash.created) io.err(`Dashboard: ${app.dashboard.url}/?token=${dash.token}  (overlay: ${app.dashboard.url}/overlay?token=${dash.token}). The token is kept in the data folder.`);
-      else io.err(`Dashboard: ${app.dashboard.url}/ (open it with ?token=<token from ${join(dirname(resolve(config.storage.path)), 'dashboard-token')}> once)`);
+      else io.err(`Dashboard: ${app.dashboard.url}/ (open it with ?token=<token from ${dataPaths(config).dashboardToken}> once)`);
     }
     logger.info({ platforms: app.statuses().map((s) => `${s.platform}:${s.state}`) }, 'lectern is running; Ctrl-C to stop');
     await new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })));
@@ -151,7 +150,7 @@ export async function search(configPath: string, opts: { query: string; json: bo
 }
 
 function tokenStoreFor(config: Config): TokenStore {
-  return new TokenStore(join(dirname(resolve(config.storage.path)), 'tokens.json'));
+  return new TokenStore(dataPaths(config).tokens);
 }
 
 /** `lectern auth twitch`: Device Code Flow with the app's client id; stores the tokens. */
@@ -239,11 +238,18 @@ export function exportStream(configPath: string, opts: { stream: StreamSelector;
 export function healthcheck(configPath: string, io: Io, now = Date.now()): number {
   const config = configOrExit(configPath, io);
   if (typeof config === 'number') return config;
-  const check = checkDatabase(config, now);
-  const latest = check.ok ? Store.inspect(config.storage.path).latestStream : undefined;
-  const alive = latest !== undefined && latest.endedAt === null && now - latest.lastSeenAt < HEALTHY_WITHIN_MS;
-  io.out(alive ? `healthy: session #${latest.id} heartbeat ${Math.round((now - latest.lastSeenAt) / 1000)} s ago` : 'unhealthy: no running session with a recent heartbeat');
-  return alive ? EXIT.ok : EXIT.failure;
+  let latest: StreamRow | undefined;
+  try {
+    latest = Store.inspect(config.storage.path).latestStream;
+  } catch {
+    latest = undefined; // No readable database: not healthy.
+  }
+  if (latest && latest.endedAt === null && now - latest.lastSeenAt < HEALTHY_WITHIN_MS) {
+    io.out(`healthy: session #${latest.id} heartbeat ${Math.round((now - latest.lastSeenAt) / 1000)} s ago`);
+    return EXIT.ok;
+  }
+  io.out('unhealthy: no running session with a recent heartbeat');
+  return EXIT.failure;
 }
 
 const HEALTHY_WITHIN_MS = 3 * 60_000;

@@ -1,3 +1,4 @@
+import { dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { configSchema, type FileConfig } from './schema.js';
@@ -125,4 +126,10 @@ export function secretValues(config: Config): string[] {
 
 export function formatProblems(problems: readonly ConfigProblem[]): string {
   return problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n');
+}
+
+/** Files kept next to the database: linked accounts, the dashboard token, the feed cache. */
+export function dataPaths(config: Config): { tokens: string; dashboardToken: string; feedCache: string } {
+  const dir = dirname(resolve(config.storage.path));
+  return { tokens: join(dir, 'tokens.json'), dashboardToken: join(dir, 'dashboard-token'), feedCache: join(dir, 'feeds') };
 }

@@ -1,4 +1,5 @@
 import type { ChatEvent, HealthProblem, PlatformStatus } from '../core/index.js';
+import { score } from '../questions/index.js';
 import type { QuestionRow, TopicRow } from '../store/index.js';
 
 /** What the page sees of a chat message: never ids of accounts beyond what chat shows. */
@@ -35,7 +36,7 @@ export const questionView = (q: QuestionRow): QuestionView => ({
   source: q.source,
   askerCount: q.askerCount,
   votes: q.votes,
-  score: q.askerCount + q.votes,
+  score: score(q),
   author: q.authorName,
   platform: q.platform,
   offsetSeconds: q.offsetSeconds,
