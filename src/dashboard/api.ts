@@ -5,6 +5,22 @@ import { chatView, problemView, questionView, statusView, topicView, type ChatVi
 
 const CONTENT: Record<ExportFormat, string> = { md: 'text/markdown; charset=utf-8', csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', chapters: 'text/plain; charset=utf-8' };
 
+function act(app: App, number: number, action: 'answer' | 'dismiss' | 'highlight' | 'unhighlight') {
+  switch (action) {
+    case 'answer':
+      return app.questions.setState(number, 'answered');
+    case 'dismiss':
+      return app.questions.setState(number, 'dismissed');
+    case 'highlight':
+      return app.questions.highlight(number);
+    case 'unhighlight':
+      // Takes whatever is on the overlay off it; answers with the question asked about.
+      if (!app.questions.get(number)) return undefined;
+      app.questions.highlight(null);
+      return app.questions.get(number);
+  }
+}
+
 /** What the dashboard may do with the running app: views of state, and the streamer's actions. */
 export function dashboardApi(app: App, recentChat: () => readonly ChatView[]): DashboardApi {
   const questions = () => app.questions.all().map(questionView);
@@ -24,11 +40,7 @@ export function dashboardApi(app: App, recentChat: () => readonly ChatView[]): D
       return row ? topicView(row) : app.topics.current() ? topicView(app.topics.current()!) : null;
     },
     questionAction: (number, action) => {
-      const q =
-        action === 'answer' ? app.questions.setState(number, 'answered')
-        : action === 'dismiss' ? app.questions.setState(number, 'dismissed')
-        : action === 'highlight' ? app.questions.highlight(number)
-        : app.questions.get(number) && (app.questions.highlight(null), app.questions.get(number));
+      const q = act(app, number, action);
       return q ? questionView(q) : undefined;
     },
     exportText: (format) => {
