@@ -45,3 +45,10 @@ describe('YouTube mapper', () => {
     expect(e.truncated).toBe(true);
   });
 });
+
+describe('YouTube mapper on hostile shapes', () => {
+  it('does not trust a currency (or any field) to be a string (a case found by fuzzing)', () => {
+    const m = { id: ' ', snippet: { type: 'textMessageEvent', superChatDetails: { amountMicros: 0, currency: { toString: 0 } } }, authorDetails: { channelId: 0, displayName: 0, isChatOwner: 0 } };
+    expect(() => mapLiveChatMessage(m as never, 'c', 0)).not.toThrow();
+  });
+});

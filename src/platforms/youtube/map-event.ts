@@ -75,10 +75,10 @@ export function mapLiveChatMessage(m: Message, channel: string, now: number): Ch
   if (truncated) event.truncated = true;
   if (s.superChatDetails) {
     const v = micros(s.superChatDetails.amountMicros);
-    if (v !== undefined) event.amount = { value: v, unit: `micros-${s.superChatDetails.currency ?? '?'}` };
+    if (v !== undefined) event.amount = { value: v, unit: `micros-${str(s.superChatDetails.currency) || '?'}` };
   } else if (s.superStickerDetails) {
     const v = micros(s.superStickerDetails.amountMicros);
-    if (v !== undefined) event.amount = { value: v, unit: `micros-${s.superStickerDetails.currency ?? '?'}` };
+    if (v !== undefined) event.amount = { value: v, unit: `micros-${str(s.superStickerDetails.currency) || '?'}` };
   } else if (s.membershipGiftingDetails?.giftMembershipsCount) {
     event.amount = { value: Number(s.membershipGiftingDetails.giftMembershipsCount) || 0, unit: 'memberships' };
   }
