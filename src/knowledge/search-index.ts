@@ -1,28 +1,46 @@
-import MiniSearch from 'minisearch';
 import { stemmer } from 'stemmer';
 import { normalizeText, STOP_WORDS } from '../core/index.js';
+import { Bm25Index, tokenize, TopK, type Hit, type QueryOptions } from './bm25.js';
 import type { KnowledgeDoc, SearchResult } from './documents.js';
 
 /** Field weights: a word in a heading says more than the same word in a paragraph. */
 export const FIELD_BOOST = { headings: 3, title: 2, tags: 3, body: 1 } as const;
+/** The indexed fields, in the order Bm25Index numbers them. */
+export const FIELDS = ['title', 'headings', 'tags', 'body'] as const;
+export const fieldTexts = (d: KnowledgeDoc): string[] => [d.noteTitle, [...d.parents, d.heading].join(' '), d.tags.join(' '), d.body];
 
 /** Index and query terms: normalised, stop-words dropped, Porter-stemmed ("reproducible" and
  * "reproducibility" meet). */
-/** The distinct processed words of a query. */
-function tokenizeQuery(query: string): string[] {
-  const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
-  return [...new Set(tokenize(query).map(processTerm).filter((t): t is string => Boolean(t)))];
-}
-
-function processTerm(term: string): string | null {
+export function processTerm(term: string): string | null {
   const t = normalizeText(term);
   if (!t || STOP_WORDS.has(t)) return null;
   return stemmer(t);
 }
 
+/** The processed words of a query, in order, repeats kept. */
+function queryTerms(query: string): string[] {
+  return tokenize(query).map(processTerm).filter((t): t is string => Boolean(t));
+}
+
+/** The distinct processed words of a text. */
+const distinctTerms = (text: string): string[] => [...new Set(queryTerms(text))];
+
 /** How many hits are looked at for note-level support, and how much that support counts. */
 const GROUP_WINDOW = 60;
 const GROUP_WEIGHT = 0.1;
+const KIND_BIT: Record<KnowledgeDoc['kind'], number> = { section: 1, article: 2, link: 4 };
+const ALL_KINDS = 7;
+
+/** Prefix matching for longer words; typo tolerance (a quarter of the word's letters) only as a
+ * fallback, both weighted well below an exact match. */
+const EXACT_AND_PREFIX: QueryOptions = {
+  boosts: FIELDS.map((f) => FIELD_BOOST[f]),
+  prefix: (term) => term.length >= 5,
+  fuzzy: () => 0,
+  prefixWeight: 0.3,
+  fuzzyWeight: 0.2,
+};
+const WITH_TYPOS: QueryOptions = { ...EXACT_AND_PREFIX, fuzzy: (term) => (term.length >= 5 ? Math.min(6, Math.round(term.length * 0.25)) : 0) };
 
 export interface SearchOptions {
   readonly limit?: number;
@@ -37,76 +55,70 @@ export interface SearchOptions {
 }
 
 /**
- * The full-text index over every document (MiniSearch, BM25): field boosts, stop-words and light
+ * The full-text index over every document (BM25+ in Bm25Index): field boosts, stop-words and
  * stemming, prefix matching for longer words and typo tolerance weighted well below exact
- * matches; a boost for what relates to the current topic; documents added and removed by group
- * (a note file), so a changed note is re-indexed on its own.
+ * matches; a boost for what relates to the current topic; a share of score for sections whose
+ * note has other matching sections; documents added and removed by group (a note file, a feed),
+ * so a changed note is re-indexed on its own.
  */
 export class SearchIndex {
-  private readonly mini: MiniSearch<KnowledgeDoc>;
-  private readonly docs = new Map<string, KnowledgeDoc>();
-  private readonly groups = new Map<string, string[]>();
+  private readonly index = new Bm25Index(FIELDS.length, processTerm);
+  private readonly bySlot: Array<KnowledgeDoc | undefined> = [];
+  private readonly groups = new Map<string, number[]>();
   /** Which documents have a word in their title, headings or tags: the topic boost's lookup. */
-  private readonly headIndex = new Map<string, Set<string>>();
-  private readonly headWords = new Map<string, string[]>();
-
-  constructor() {
-    this.mini = new MiniSearch<KnowledgeDoc>({
-      idField: 'id',
-      fields: ['title', 'headings', 'tags', 'body'],
-      storeFields: [],
-      extractField: (doc, field) => {
-        switch (field) {
-          case 'id':
-            return doc.id;
-          case 'title':
-            return doc.noteTitle;
-          case 'headings':
-            return [...doc.parents, doc.heading].join(' ');
-          case 'tags':
-            return doc.tags.join(' ');
-          case 'body':
-            return doc.body;
-          default:
-            return '';
-        }
-      },
-      processTerm,
-      searchOptions: { processTerm },
-    });
-  }
+  private readonly headIndex = new Map<string, Set<number>>();
+  private readonly headWords = new Map<number, string[]>();
+  /** Bumped on every change, so that cached topic boosts are recomputed. */
+  private version = 0;
+  private related: { topic: string; version: number; boosts: Float64Array | undefined } | undefined;
+  /** Each slot's kind as a bit (KIND_BIT), so that filtering by kind is one AND. */
+  private readonly kindBits: number[] = [];
 
   get size(): number {
-    return this.docs.size;
+    return this.index.size;
+  }
+
+  private *docs(): Iterable<KnowledgeDoc> {
+    for (const d of this.bySlot) if (d) yield d;
   }
 
   count(kind: KnowledgeDoc['kind']): number {
     let n = 0;
-    for (const d of this.docs.values()) if (d.kind === kind) n++;
+    for (const d of this.docs()) if (d.kind === kind) n++;
     return n;
   }
 
   /** Replaces every document of a group (a note file, a feed) with these. */
   replaceGroup(group: string, docs: readonly KnowledgeDoc[]): void {
     this.removeGroup(group);
-    this.mini.addAll(docs as KnowledgeDoc[]);
+    this.version++;
+    const slots: number[] = [];
     for (const d of docs) {
-      this.docs.set(d.id, d);
-      const words = tokenizeQuery(`${d.noteTitle} ${d.parents.join(' ')} ${d.heading} ${d.tags.join(' ')}`);
-      this.headWords.set(d.id, words);
-      for (const w of words) (this.headIndex.get(w) ?? this.headIndex.set(w, new Set()).get(w)!).add(d.id);
+      const slot = this.index.add(fieldTexts(d));
+      this.bySlot[slot] = d;
+      this.kindBits[slot] = KIND_BIT[d.kind];
+      slots.push(slot);
+      const words = distinctTerms(`${d.noteTitle} ${d.parents.join(' ')} ${d.heading} ${d.tags.join(' ')}`);
+      this.headWords.set(slot, words);
+      for (const w of words) (this.headIndex.get(w) ?? this.headIndex.set(w, new Set()).get(w)!).add(slot);
     }
-    this.groups.set(group, docs.map((d) => d.id));
+    this.groups.set(group, slots);
   }
 
   removeGroup(group: string): void {
-    const ids = this.groups.get(group);
-    if (!ids) return;
-    for (const id of ids) {
-      this.mini.discard(id);
-      this.docs.delete(id);
-      for (const w of this.headWords.get(id) ?? []) this.headIndex.get(w)?.delete(id);
-      this.headWords.delete(id);
+    const slots = this.groups.get(group);
+    if (!slots) return;
+    this.version++;
+    this.index.remove(slots);
+    for (const slot of slots) {
+      this.bySlot[slot] = undefined;
+      this.kindBits[slot] = 0;
+      for (const w of this.headWords.get(slot) ?? []) {
+        const set = this.headIndex.get(w);
+        set?.delete(slot);
+        if (set?.size === 0) this.headIndex.delete(w);
+      }
+      this.headWords.delete(slot);
     }
     this.groups.delete(group);
   }
@@ -114,45 +126,80 @@ export class SearchIndex {
   /** The most recent document of a kind (articles by publication date). */
   newest(kind: KnowledgeDoc['kind']): SearchResult | undefined {
     let best: KnowledgeDoc | undefined;
-    for (const d of this.docs.values()) if (d.kind === kind && (!best || (d.published ?? 0) > (best.published ?? 0))) best = d;
+    for (const d of this.docs()) if (d.kind === kind && (!best || (d.published ?? 0) > (best.published ?? 0))) best = d;
     return best ? { title: best.title, url: best.url, source: best.source, kind: best.kind, score: 0, doc: best } : undefined;
+  }
+
+  /**
+   * Documents whose title, headings or tags share words with the topic, and their boost: up to
+   * 1.5 times the score when they share all of them. Kept until the topic or the index changes.
+   */
+  private relatedTo(topic: string): Float64Array | undefined {
+    if (this.related?.topic === topic && this.related.version === this.version) return this.related.boosts;
+    const topicTerms = distinctTerms(topic);
+    let boosts: Float64Array | undefined;
+    for (const t of topicTerms) {
+      for (const slot of this.headIndex.get(t) ?? []) {
+        boosts ??= new Float64Array(this.bySlot.length).fill(1);
+        boosts[slot]! += 0.5 / topicTerms.length;
+      }
+    }
+    this.related = { topic, version: this.version, boosts };
+    return boosts;
+  }
+
+  /**
+   * Scores the query and keeps the best GROUP_WINDOW hits of the wanted kinds, and the best of
+   * those that match at least `minMatched` distinct query words; `found` counts every hit.
+   */
+  private collect(terms: readonly string[], options: QueryOptions, kindMask: number, related: Float64Array | undefined, minMatched: number): { found: number; all: Hit[]; matching: Hit[] } {
+    const raw = this.index.query(terms, options);
+    const all = new TopK(GROUP_WINDOW);
+    const matching = minMatched > 0 ? new TopK(GROUP_WINDOW) : undefined;
+    let found = 0;
+    for (let i = 0; i < raw.count; i++) {
+      const slot = raw.slots[i]!;
+      if (!(this.kindBits[slot]! & kindMask)) continue;
+      found++;
+      const matched = raw.matched[slot]!;
+      // As in MiniSearch: a document matching more of the query's words counts that many times.
+      const score = raw.scores[slot]! * matched * (related ? related[slot]! : 1);
+      if (score > all.floor) all.push(slot, score, matched);
+      if (matching && score > matching.floor && matched >= minMatched) matching.push(slot, score, matched);
+    }
+    const best = all.best();
+    return { found, all: best, matching: matching ? matching.best() : best };
   }
 
   search(query: string, opts: SearchOptions = {}): SearchResult[] {
     const limit = opts.limit ?? 10;
-    const topicTerms = new Set(opts.topic ? tokenizeQuery(opts.topic) : []);
-    const kinds = opts.kinds ? new Set(opts.kinds) : undefined;
-    // Documents whose title or headings share words with the topic: up to 1.5 times the score.
-    const related = new Map<string, number>();
-    for (const t of topicTerms) {
-      for (const id of this.headIndex.get(t) ?? []) related.set(id, (related.get(id) ?? 1) + 0.5 / topicTerms.size);
-    }
-    const base = {
-      boost: { ...FIELD_BOOST },
-      combineWith: 'OR' as const,
-      ...(kinds ? { filter: (r: { id: string }) => kinds.has(this.docs.get(r.id)!.kind) } : {}),
-      ...(related.size ? { boostDocument: (id: string) => related.get(id) ?? 1 } : {}),
-    };
+    const terms = queryTerms(query);
+    if (!terms.length) return [];
+    const distinct = new Set(terms).size;
+    const related = opts.topic ? this.relatedTo(opts.topic) : undefined;
+    const kindMask = opts.kinds ? opts.kinds.reduce((m, k) => m | KIND_BIT[k], 0) : ALL_KINDS;
+    const minMatched = opts.minMatch ? opts.minMatch * distinct : 0;
     // Exact words and prefixes first; typo tolerance (the expensive part) only when that finds
     // little, so a typo can help a query but never slow down or outrank a good one.
-    let hits = this.mini.search(query, { ...base, prefix: (term) => term.length >= 5, weights: { fuzzy: 0.2, prefix: 0.3 } });
-    if (hits.length < limit) {
-      hits = this.mini.search(query, { ...base, prefix: (term) => term.length >= 5, fuzzy: (term) => (term.length >= 5 ? 0.25 : false), weights: { fuzzy: 0.2, prefix: 0.3 } });
-    }
+    let hits = this.collect(terms, EXACT_AND_PREFIX, kindMask, related, minMatched);
+    if (hits.found < limit) hits = this.collect(terms, WITH_TYPOS, kindMask, related, minMatched);
     // A note where several sections match is more likely the one that answers than a note that
     // mentions the words once: each section gets a share of its note's other matching sections.
     const byGroup = new Map<string, number[]>();
-    for (const h of hits.slice(0, GROUP_WINDOW)) {
-      const g = this.docs.get(h.id as string)!.group;
+    for (const h of hits.all) {
+      const g = this.bySlot[h.slot]!.group;
       (byGroup.get(g) ?? byGroup.set(g, []).get(g)!).push(h.score);
     }
-    const queryTerms = new Set(tokenizeQuery(query));
-    const enough = (h: { queryTerms: string[] }) =>
-      !opts.minMatch || queryTerms.size === 0 || new Set(h.queryTerms).size / queryTerms.size >= opts.minMatch;
-    const ranked = hits.filter(enough).slice(0, GROUP_WINDOW).map((h) => {
-      const doc = this.docs.get(h.id as string)!;
-      const others = (byGroup.get(doc.group) ?? []).filter((x) => x !== h.score).sort((a, b) => b - a).slice(0, 3);
-      const support = others.reduce((a, b) => a + b, 0);
+    const ranked = hits.matching.map((h) => {
+      const doc = this.bySlot[h.slot]!;
+      // The group's scores are in rank order already: the best three others.
+      let support = 0;
+      let taken = 0;
+      for (const x of byGroup.get(doc.group) ?? []) {
+        if (x === h.score) continue;
+        support += x;
+        if (++taken === 3) break;
+      }
       return { doc, score: h.score + GROUP_WEIGHT * support };
     });
     ranked.sort((a, b) => b.score - a.score);

@@ -141,6 +141,24 @@ describe('search ranking', () => {
     expect(index.size).toBe(5);
   });
 
+  it('the topic boost follows changes to the index (it is cached per topic)', () => {
+    expect(index.search('softmax', { topic: 'Calibration' })[0]!.doc.id).not.toBe('g');
+    index.replaceGroup('g', [doc('g', 'Calibration', 'Softmax outputs', 'calibrated softmax probabilities')]);
+    expect(index.search('softmax', { topic: 'Calibration' })[0]!.doc.id).toBe('g');
+    index.removeGroup('g');
+    expect(index.search('softmax', { topic: 'Calibration' }).map((r) => r.doc.id)).not.toContain('g');
+  });
+
+  it('filters by kind, and finds nothing of a kind that does not match', () => {
+    index.replaceGroup('links', [doc('l1', 'Links', 'Softmax paper', 'softmax', { kind: 'link', source: 'links' })]);
+    expect(index.search('softmax', { kinds: ['link'] }).map((r) => r.doc.id)).toEqual(['l1']);
+    expect(index.search('softmax', { kinds: ['section'] }).map((r) => r.doc.kind)).not.toContain('link');
+    expect(index.search('softmax', { kinds: ['article'] })).toEqual([]);
+    expect(index.count('link')).toBe(1);
+    index.removeGroup('links');
+    expect(index.search('softmax', { kinds: ['link'] })).toEqual([]);
+  });
+
   it('minMatch keeps answers that match enough of the words', () => {
     expect(index.search('softmax banana kiwi mango', { minMatch: 0.5 })).toEqual([]);
     expect(index.search('softmax weights', { minMatch: 0.5 })[0]!.doc.id).toBe('a');
