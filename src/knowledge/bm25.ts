@@ -44,7 +44,12 @@ export interface QueryOptions {
   readonly fuzzy: (term: string) => number;
   readonly prefixWeight: number;
   readonly fuzzyWeight: number;
+  /** How many letters may be cut off the end of a term to find a shorter indexed word (0: none). */
+  readonly backoff?: (term: string) => number;
 }
+
+/** Back-off never shortens a term below this many letters. */
+const MIN_BACKOFF = 5;
 
 /**
  * The result of one query, valid until the next query: the documents touched, in the order they
@@ -86,6 +91,11 @@ export class Bm25Index {
 
   get size(): number {
     return this.live;
+  }
+
+  /** Whether a (processed) term is in the index. */
+  has(term: string): boolean {
+    return this.dict.has(term);
   }
 
   /** Indexes one document, given the text of each field; returns its slot. */
@@ -180,6 +190,16 @@ export class Bm25Index {
       if (exact) expansions.push([exact, times]);
       const maxDistance = opts.fuzzy(term);
       const fuzzy = maxDistance > 0 ? this.dict.fuzzyGet(term, maxDistance) : undefined;
+      // The shorter indexed words the term starts with, weighted as prefix matches: where two
+      // forms of a word stem differently ("deterministic" and "determinism").
+      const cut = opts.backoff?.(term) ?? 0;
+      for (let k = term.length - 1; k >= term.length - cut && k >= MIN_BACKOFF; k--) {
+        const word = term.slice(0, k);
+        const entry = this.dict.get(word);
+        if (!entry) continue;
+        fuzzy?.delete(word);
+        expansions.push([entry, (times * opts.prefixWeight * k) / (k + 0.3 * (term.length - k))]);
+      }
       if (opts.prefix(term)) {
         for (const [word, entry] of this.dict.atPrefix(term)) {
           const distance = word.length - term.length;

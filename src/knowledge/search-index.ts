@@ -22,6 +22,20 @@ function queryTerms(query: string): string[] {
   return tokenize(query).map(processTerm).filter((t): t is string => Boolean(t));
 }
 
+/**
+ * Two neighbouring words of the query written as one, when the notes write them so: "time limit"
+ * also looks for "timelimit", "check point" for "checkpoint", "set up" for "setup".
+ */
+function compounds(query: string, known: (term: string) => boolean): string[] {
+  const words = tokenize(query).map(normalizeText).filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i + 1 < words.length; i++) {
+    const joined = processTerm(words[i]! + words[i + 1]!);
+    if (joined && joined.length >= 6 && known(joined)) out.push(joined);
+  }
+  return out;
+}
+
 /** The distinct processed words of a text. */
 const distinctTerms = (text: string): string[] => [...new Set(queryTerms(text))];
 
@@ -39,6 +53,8 @@ const EXACT_AND_PREFIX: QueryOptions = {
   fuzzy: () => 0,
   prefixWeight: 0.3,
   fuzzyWeight: 0.2,
+  // Words of seven letters or more also meet indexed words up to three letters shorter.
+  backoff: (term) => (term.length >= 7 ? 3 : 0),
 };
 const WITH_TYPOS: QueryOptions = { ...EXACT_AND_PREFIX, fuzzy: (term) => (term.length >= 5 ? Math.min(6, Math.round(term.length * 0.25)) : 0) };
 
@@ -173,9 +189,11 @@ export class SearchIndex {
 
   search(query: string, opts: SearchOptions = {}): SearchResult[] {
     const limit = opts.limit ?? 10;
-    const terms = queryTerms(query);
-    if (!terms.length) return [];
-    const distinct = new Set(terms).size;
+    const words = queryTerms(query);
+    if (!words.length) return [];
+    // minMatch is a share of the viewer's own words; a compound is one more way to match them.
+    const distinct = new Set(words).size;
+    const terms = [...words, ...compounds(query, (t) => this.index.has(t)).filter((c) => !words.includes(c))];
     const related = opts.topic ? this.relatedTo(opts.topic) : undefined;
     const kindMask = opts.kinds ? opts.kinds.reduce((m, k) => m | KIND_BIT[k], 0) : ALL_KINDS;
     const minMatched = opts.minMatch ? opts.minMatch * distinct : 0;

@@ -123,6 +123,24 @@ describe('search ranking', () => {
     index.removeGroup('f');
   });
 
+  it('finds a word the notes write as one ("timelimit") from two in the query, and counts it for minMatch', () => {
+    const kb = new SearchIndex();
+    kb.replaceGroup('admin', [doc('admin', 'SLURM admin', "Modify a job's timelimit", 'scontrol update')]);
+    kb.replaceGroup('other', [doc('other', 'Other', 'Limits of time travel', 'paradoxes')]);
+    // Only through the compound: neither "time" nor "limit" is in that section.
+    expect(kb.search('time').map((r) => r.doc.id)).toEqual(['other']);
+    expect(kb.search('time limit', { minMatch: 0.5 }).map((r) => r.doc.id).sort()).toEqual(['admin', 'other']);
+  });
+
+  it('meets a shorter form of a long word that stems differently ("deterministic" / "determinism")', () => {
+    const kb = new SearchIndex();
+    kb.replaceGroup('r', [doc('r', 'Reproducibility', 'Achieve determinism', 'seeds everywhere')]);
+    expect(kb.search('deterministic')[0]?.doc.id).toBe('r');
+    // Never below five letters: "markdown" does not meet "mark".
+    kb.replaceGroup('m', [doc('m', 'Words', 'Mark', 'a mark')]);
+    expect(kb.search('markdown')).toEqual([]);
+  });
+
   it('drops stop-words: a query of only stop-words finds nothing', () => {
     expect(index.search('what is the')).toEqual([]);
   });
