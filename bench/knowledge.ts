@@ -104,6 +104,19 @@ export function benchKnowledge(print: (s: string) => void): void {
       return performance.now() - t0;
     });
     print(`  reference, MiniSearch with the same scoring: p50 ${pct(miniLat, 50).toFixed(2)} ms, p99 ${pct(miniLat, 99).toFixed(2)} ms (ours: p99 ${(pct(miniLat, 99) / pct(lat, 99)).toFixed(1)}x lower)`);
+    // The worst a viewer can send: 500 characters of made-up long words, so nothing matches
+    // exactly and every word goes through the typo search, as `!notes` runs it.
+    let hs = 11;
+    const hrand = () => ((hs = (hs * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const madeUp = () => Array.from({ length: 9 + Math.floor(hrand() * 5) }, () => 'abcdefghijklmnopqrstuvwxyz'[Math.floor(hrand() * 26)]).join('');
+    const hostile = Array.from({ length: 200 }, () => Array.from({ length: 45 }, madeUp).join(' ').slice(0, 500));
+    for (const q of hostile.slice(0, 50)) r.index.search(q, { limit: 1, minMatch: 0.5, kinds: ['section'] });
+    const hostileLat = hostile.map((q) => {
+      const t0 = performance.now();
+      r.index.search(q, { limit: 1, minMatch: 0.5, kinds: ['section'] });
+      return performance.now() - t0;
+    });
+    print(`  hostile query (500 characters of made-up words, typo search): p50 ${pct(hostileLat, 50).toFixed(2)} ms, max ${Math.max(...hostileLat).toFixed(2)} ms`);
     const reindex: number[] = [];
     for (let i = 0; i < 50; i++) {
       const rel = r.files[(i * 37) % r.files.length]!;

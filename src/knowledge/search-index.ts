@@ -17,9 +17,22 @@ export function processTerm(term: string): string | null {
   return stemmer(t);
 }
 
-/** The processed words of a query, in order, repeats kept. */
+/** The processed words of a text, in order, repeats kept. */
+function textTerms(text: string): string[] {
+  return tokenize(text).map(processTerm).filter((t): t is string => Boolean(t));
+}
+
+/**
+ * A query's words: its first MAX_QUERY_WORDS distinct ones. A viewer's question has far fewer;
+ * the cap bounds the work a 500-character message of made-up words can cause (each of them would
+ * go through the typo search).
+ */
+const MAX_QUERY_WORDS = 16;
 function queryTerms(query: string): string[] {
-  return tokenize(query).map(processTerm).filter((t): t is string => Boolean(t));
+  const all = textTerms(query);
+  const keep = new Set<string>();
+  for (const t of all) if (keep.size < MAX_QUERY_WORDS) keep.add(t);
+  return keep.size < new Set(all).size ? all.filter((t) => keep.has(t)) : all;
 }
 
 /**
@@ -37,7 +50,7 @@ function compounds(query: string, known: (term: string) => boolean): string[] {
 }
 
 /** The distinct processed words of a text. */
-const distinctTerms = (text: string): string[] => [...new Set(queryTerms(text))];
+const distinctTerms = (text: string): string[] => [...new Set(textTerms(text))];
 
 /** How many hits are looked at for note-level support, and how much that support counts. */
 const GROUP_WINDOW = 60;
@@ -56,7 +69,7 @@ const EXACT_AND_PREFIX: QueryOptions = {
   // Words of seven letters or more also meet indexed words up to three letters shorter.
   backoff: (term) => (term.length >= 7 ? 3 : 0),
 };
-const WITH_TYPOS: QueryOptions = { ...EXACT_AND_PREFIX, fuzzy: (term) => (term.length >= 5 ? Math.min(6, Math.round(term.length * 0.25)) : 0) };
+const WITH_TYPOS: QueryOptions = { ...EXACT_AND_PREFIX, fuzzy: (term) => (term.length >= 5 ? Math.min(2, Math.round(term.length * 0.25)) : 0) };
 
 export interface SearchOptions {
   readonly limit?: number;

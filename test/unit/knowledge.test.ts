@@ -141,6 +141,12 @@ describe('search ranking', () => {
     expect(kb.search('markdown')).toEqual([]);
   });
 
+  it('reads a query\'s first 16 distinct words, so a flood of made-up words stays cheap', () => {
+    const filler = Array.from({ length: 16 }, (_, i) => `zzfiller${String.fromCharCode(97 + i)}`).join(' ');
+    expect(index.search(`softmax ${filler}`).map((r) => r.doc.id)).toContain('a');
+    expect(index.search(`${filler} softmax`)).toEqual([]);
+  });
+
   it('drops stop-words: a query of only stop-words finds nothing', () => {
     expect(index.search('what is the')).toEqual([]);
   });
