@@ -28,6 +28,7 @@ export const tokenize = (text: string): string[] => text.split(SPLIT);
 
 /** The documents that contain one term in one field, and how often. */
 interface Postings {
+  readonly term: string;
   readonly slots: number[];
   readonly tfs: number[];
 }
@@ -67,9 +68,8 @@ export class Bm25Index {
   /** Field lengths, `slot * fields + field`. */
   private readonly lengths: number[] = [];
   private readonly totalLength: number[];
-  /** What to undo when a slot is removed: the postings it is in, the terms it has. */
+  /** What to undo when a slot is removed: the postings lists it is in. */
   private readonly slotPostings: Array<Postings[] | undefined> = [];
-  private readonly slotTerms: Array<string[] | undefined> = [];
   private readonly freeSlots: number[] = [];
   private nextSlot = 0;
   private live = 0;
@@ -102,7 +102,6 @@ export class Bm25Index {
   add(texts: readonly string[]): number {
     const slot = this.freeSlots.pop() ?? this.nextSlot++;
     const postings: Postings[] = [];
-    const terms = new Set<string>();
     for (let f = 0; f < this.fields; f++) {
       const tokens = tokenize(texts[f] ?? '');
       const length = new Set(tokens).size;
@@ -115,15 +114,13 @@ export class Bm25Index {
       }
       for (const [term, n] of tf) {
         const entry = this.dict.fetch(term, () => new Array<Postings | undefined>(this.fields));
-        const list = (entry[f] ??= { slots: [], tfs: [] });
+        const list = (entry[f] ??= { term, slots: [], tfs: [] });
         list.slots.push(slot);
         list.tfs.push(n);
         postings.push(list);
-        terms.add(term);
       }
     }
     this.slotPostings[slot] = postings;
-    this.slotTerms[slot] = [...terms];
     this.live++;
     return slot;
   }
@@ -134,18 +131,16 @@ export class Bm25Index {
     const gone = new Uint8Array(this.nextSlot);
     for (const slot of slots) gone[slot] = 1;
     const lists = new Set<Postings>();
-    const terms = new Set<string>();
     for (const slot of slots) {
       const postings = this.slotPostings[slot];
       if (!postings) continue;
       for (const p of postings) lists.add(p);
-      for (const t of this.slotTerms[slot]!) terms.add(t);
       for (let f = 0; f < this.fields; f++) this.totalLength[f]! -= this.lengths[slot * this.fields + f]!;
       this.slotPostings[slot] = undefined;
-      this.slotTerms[slot] = undefined;
       this.freeSlots.push(slot);
       this.live--;
     }
+    const emptied = new Set<string>();
     for (const list of lists) {
       let w = 0;
       for (let r = 0; r < list.slots.length; r++) {
@@ -155,8 +150,10 @@ export class Bm25Index {
       }
       list.slots.length = w;
       list.tfs.length = w;
+      if (!w) emptied.add(list.term);
     }
-    for (const term of terms) {
+    // A term no document has any more leaves the dictionary (and prefix and typo lookups).
+    for (const term of emptied) {
       const entry = this.dict.get(term);
       if (entry && entry.every((p) => !p || p.slots.length === 0)) this.dict.delete(term);
     }

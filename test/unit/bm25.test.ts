@@ -97,6 +97,9 @@ describe('Bm25Index scores as MiniSearch does', () => {
           }
         }
         expect(index.size).toBe(live.size);
+        // A word no document has any more is gone from the dictionary too.
+        const present = new Set([...live.values()].flatMap((d) => d.texts.flatMap((t) => t.split(/[\n\r\p{Z}\p{P}]+/u).map(processTerm))));
+        for (const w of VOCAB.map(processTerm)) if (w) expect(index.has(w)).toBe(present.has(w));
         const bySlot = new Map([...live.values()].map((d) => [d.slot, d.id]));
         const terms = q.map(processTerm).filter((t): t is string => Boolean(t));
         const expected = mini([...live.values()]).search(q.join(' '), miniOptions(true)).map((r) => ({ id: r.id as number, score: r.score }));
