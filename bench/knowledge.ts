@@ -12,6 +12,10 @@ const synthetic = (rank: number): string => {
   return `${s}x`;
 };
 
+/** MiniSearch 7 with our fields and term processing: the reference. */
+const miniSearchLikeOurs = () =>
+  new MiniSearch<KnowledgeDoc>({ fields: [...FIELDS], extractField: (d, f) => (f === 'id' ? d.id : fieldTexts(d)[FIELDS.indexOf(f as (typeof FIELDS)[number])]!), processTerm });
+
 /** Milliseconds each call takes. */
 const timeEach = <T>(xs: readonly T[], f: (x: T) => unknown): number[] =>
   xs.map((x) => {
@@ -99,7 +103,7 @@ export function benchKnowledge(print: (s: string) => void): void {
     // Reference, same run, corpus, queries and warm-up: MiniSearch 7 with the same fields,
     // boosts, terms and prefix matching, whose scores our index reproduces exactly (without the
     // back-off, compound words, topic boost and note support that our figure includes).
-    const mini = new MiniSearch<KnowledgeDoc>({ fields: [...FIELDS], extractField: (d, f) => (f === 'id' ? d.id : fieldTexts(d)[FIELDS.indexOf(f as (typeof FIELDS)[number])]!), processTerm });
+    const mini = miniSearchLikeOurs();
     for (const rel of r.files) mini.addAll(noteDocuments(folder, rel));
     const options = { boost: { ...FIELD_BOOST }, prefix: (t: string) => t.length >= 5, weights: { fuzzy: 0.2, prefix: 0.3 } };
     const theirs = (q: string) => mini.search(q, options);
@@ -125,6 +129,24 @@ export function benchKnowledge(print: (s: string) => void): void {
       reindex.push(performance.now() - t0);
     }
     print(`  re-index one changed note: median ${pct(reindex, 50).toFixed(2)} ms, max ${Math.max(...reindex).toFixed(2)} ms (target <= 50 ms)`);
+    // Heap an index takes, the documents aside (they are held outside both), when the bench
+    // runs with --expose-gc as `npm run bench` does. Last, so that its extra indexes do not
+    // weigh on the re-indexing figure.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc) {
+      const docs = r.files.map((rel) => [rel, noteDocuments(folder, rel)] as const);
+      const held: unknown[] = [];
+      const heapOf = (make: () => unknown): number => {
+        gc();
+        const before = process.memoryUsage().heapUsed;
+        held.push(make());
+        gc();
+        return (process.memoryUsage().heapUsed - before) / 1e6;
+      };
+      const oursMb = heapOf(() => docs.reduce((ix, [rel, ds]) => (ix.replaceGroup(rel, ds), ix), new SearchIndex()));
+      const miniMb = heapOf(() => docs.reduce((m, [, ds]) => (m.addAll(ds), m), miniSearchLikeOurs()));
+      print(`  index heap at ${r.index.size} sections: ours ${oursMb.toFixed(0)} MB, MiniSearch ${miniMb.toFixed(0)} MB`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
