@@ -1,4 +1,4 @@
-import type { QuestionState, Store } from '../store/index.js';
+import { questionScore, type QuestionState, type Store } from '../store/index.js';
 
 /** Everything an export needs, read once from the store; the formatters are pure functions of it. */
 export interface ExportData {
@@ -63,7 +63,7 @@ export function collectExport(store: Store, streamId: number, vodUrl: ExportData
       source: q.source,
       askerCount: q.askerCount,
       votes: q.votes,
-      score: q.askerCount + q.votes,
+      score: questionScore(q),
       platforms: [...new Set(askers.map((a) => a.platform))].sort(),
       topic: q.topicId === null ? null : (titles.get(q.topicId) ?? null),
       topicId: q.topicId,

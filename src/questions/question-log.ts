@@ -1,5 +1,5 @@
 import { cleanChatText, type ChatEvent, type Clock } from '../core/index.js';
-import type { QuestionRow, QuestionsRepo, QuestionSource, QuestionState, StreamRow } from '../store/index.js';
+import { questionScore, type QuestionRow, type QuestionsRepo, type QuestionSource, type QuestionState, type StreamRow } from '../store/index.js';
 import type { TopicTracker } from '../topics/index.js';
 import { keywords, similarity, SIMILARITY_THRESHOLD } from './similarity.js';
 
@@ -23,7 +23,8 @@ export interface QuestionLogOptions {
   readonly onChange?: (question: QuestionRow, change: QuestionChange) => void;
 }
 
-export const score = (q: Pick<QuestionRow, 'votes' | 'askerCount'>) => q.votes + q.askerCount;
+/** A question's score (the store defines it, so that exports rank as the bot does). */
+export const score = questionScore;
 
 /** Orders questions best first: score, then the earlier one. */
 export const byScore = (a: QuestionRow, b: QuestionRow) => score(b) - score(a) || a.number - b.number;

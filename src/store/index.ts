@@ -18,6 +18,7 @@ export type { PlatformStateRepo } from './platform-state-repo.js';
 export type { TopicsRepo, TopicRow, TopicSource } from './topics-repo.js';
 export type { MarkersRepo, MarkerRow } from './markers-repo.js';
 export type { QuestionsRepo, QuestionRow, QuestionState, QuestionSource, NewQuestion, Asker } from './questions-repo.js';
+export { questionScore } from './questions-repo.js';
 
 export interface StoreInspection {
   readonly exists: boolean;

@@ -34,6 +34,9 @@ export interface QuestionRow extends NewQuestion {
   readonly highlighted: boolean;
 }
 
+/** A question's score: every viewer who asked it, plus every vote. */
+export const questionScore = (q: Pick<QuestionRow, 'votes' | 'askerCount'>): number => q.votes + q.askerCount;
+
 interface Raw {
   id: number;
   stream_id: number;
