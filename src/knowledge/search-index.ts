@@ -32,7 +32,7 @@ function queryTerms(query: string): string[] {
   const all = textTerms(query);
   const keep = new Set<string>();
   for (const t of all) if (keep.size < MAX_QUERY_WORDS) keep.add(t);
-  return keep.size < new Set(all).size ? all.filter((t) => keep.has(t)) : all;
+  return all.filter((t) => keep.has(t));
 }
 
 /**
