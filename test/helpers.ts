@@ -9,6 +9,13 @@ import { TwitchSim, YouTubeSim, type TwitchSimOptions, type YouTubeSimOptions } 
 
 export const TOKEN = 'simtoken0123456789';
 
+/**
+ * The seed of the simulators' random choices (how the YouTube stream is cut into pieces): fixed in
+ * `npm test` so every run meets the same cases, fresh in the long suite (`LECTERN_LONG=1`).
+ */
+export const SIM_SEED = process.env['LECTERN_LONG'] ? Math.floor(Math.random() * 2 ** 31) : 20261127;
+if (process.env['LECTERN_LONG']) console.info(`simulator seed ${SIM_SEED}`);
+
 /** Waits for a condition that depends on socket I/O; fails with `what` after `timeoutMs`. */
 export async function until(cond: () => boolean, what = 'condition', timeoutMs = 5000): Promise<void> {
   const start = Date.now();
@@ -146,7 +153,7 @@ export async function startYouTubeHarness(opts: {
   start?: boolean;
 } = {}): Promise<YouTubeHarness> {
   const clock = new ManualClock(Date.UTC(2026, 5, 1, 17, 0));
-  const yt = new YouTubeSim({ clock, apiKeys: [YT_KEY], refreshTokens: [YT_REFRESH], streamHoldMs: 60_000, ...opts.sim });
+  const yt = new YouTubeSim({ clock, apiKeys: [YT_KEY], refreshTokens: [YT_REFRESH], streamHoldMs: 60_000, streamPieces: { seed: SIM_SEED }, ...opts.sim });
   await yt.start();
   // Not live: the video exists (scheduled) but has no chat yet.
   yt.addVideo('vid-live-01', opts.live === false ? undefined : 'chat-live-01');

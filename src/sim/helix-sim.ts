@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../core/index.js';
+import { readBody } from './http-body.js';
 
 /** Twitch Helix on loopback, for stream markers: tokens with scopes, live or not, what was created. */
 export class HelixSim {
@@ -22,9 +23,7 @@ export class HelixSim {
   start(): Promise<void> {
     return new Promise((resolve) => {
       this.server = createServer((req, res) => {
-        let body = '';
-        req.on('data', (c) => (body += c));
-        req.on('end', () => {
+        void readBody(req).then((body) => {
           const json = (status: number, data: unknown) => {
             res.writeHead(status, { 'content-type': 'application/json' });
             res.end(JSON.stringify(data));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../core/index.js';
+import { readBody } from './http-body.js';
 
 interface Grant {
   access: string;
@@ -64,9 +65,7 @@ export class TwitchAuthSim {
   start(): Promise<void> {
     return new Promise((resolve) => {
       this.server = createServer((req, res) => {
-        let body = '';
-        req.on('data', (c) => (body += c));
-        req.on('end', () => this.handle(req.method ?? 'GET', req.url ?? '/', req.headers.authorization, body, (status, data) => {
+        void readBody(req).then((body) => this.handle(req.method ?? 'GET', req.url ?? '/', req.headers.authorization, body, (status, data) => {
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(JSON.stringify(data));
         }));

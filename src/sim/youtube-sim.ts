@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { systemClock, type Clock } from '../core/index.js';
+import { readBody, seededRandom } from './http-body.js';
 
 export type YouTubeMethod = 'videos' | 'broadcasts' | 'list' | 'stream' | 'insert' | 'token';
 
@@ -43,6 +44,13 @@ export interface YouTubeSimOptions {
   readonly accessTokenTtlMs?: number;
   /** The bot's own channel, as the author of inserted messages. */
   readonly botChannelId?: string;
+  /**
+   * How a stream's body is written. By default in random pieces of 1 to `maxBytes` bytes, one
+   * per turn of the event loop, as TCP segments and chunked transfer may deliver it: a piece
+   * often ends inside a multi-byte character. The seed makes the pieces the same on every run;
+   * `false` writes each page whole (benchmarks).
+   */
+  readonly streamPieces?: { readonly seed: number; readonly maxBytes?: number } | false;
 }
 
 export interface CallRecord {
@@ -67,7 +75,8 @@ export class YouTubeSim {
   private readonly videos = new Map<string, { liveChatId?: string; actualStartTime?: string; owner: boolean }>();
   private readonly accessTokens = new Map<string, number>();
   private readonly faults: Array<{ method: YouTubeMethod; fault: YouTubeFault }> = [];
-  private readonly streams = new Set<{ chatId: string; res: ServerResponse; next: number; close: () => void }>();
+  private readonly streams = new Set<{ chatId: string; out: PieceWriter; next: number; close: () => void }>();
+  private readonly pieceRandom: (() => number) | undefined;
   private nextId = 1;
   private nextToken = 1;
   readonly calls: CallRecord[] = [];
@@ -82,7 +91,12 @@ export class YouTubeSim {
     this.clock = opts.clock ?? systemClock;
     this.dailyUnits = opts.dailyUnits ?? 10_000;
     this.pollingIntervalMillis = opts.pollingIntervalMillis ?? 5_000;
+    const pieces = opts.streamPieces ?? { seed: 1 };
+    this.pieceRandom = pieces ? seededRandom(pieces.seed) : undefined;
+    this.pieceMax = pieces ? (pieces.maxBytes ?? 96) : 0;
   }
+
+  private readonly pieceMax: number;
 
   get port(): number {
     return (this.server?.address() as AddressInfo).port;
@@ -193,7 +207,7 @@ export class YouTubeSim {
       if (s.chatId !== chatId) continue;
       const chat = this.chats.get(chatId)!;
       if (total(chat) > s.next || chat.ended) {
-        s.res.write(`,\n${JSON.stringify(this.page(chatId, s.next))}`);
+        s.out.write(`,\n${JSON.stringify(this.page(chatId, s.next))}`);
         s.next = total(chat);
         if (chat.ended) s.close();
       }
@@ -329,21 +343,22 @@ export class YouTubeSim {
 
   private stream(res: ServerResponse, chatId: string, from: number, cut: boolean): void {
     res.writeHead(200, { 'content-type': 'application/json' });
+    const out = new PieceWriter(res, this.pieceRandom, this.pieceMax);
     const first = JSON.stringify(this.page(chatId, from));
     if (cut) {
-      res.write(`[${first},\n${first.slice(0, Math.floor(first.length / 2))}`);
-      setTimeout(() => res.destroy(), 5);
+      out.write(`[${first},\n${first.slice(0, Math.floor(first.length / 2))}`);
+      out.whenDrained(() => setTimeout(() => res.destroy(), 5));
       return;
     }
-    res.write(`[${first}`);
+    out.write(`[${first}`);
     const entry = {
       chatId,
-      res,
+      out,
       next: total(this.chats.get(chatId)!),
       close: () => {
         if (!this.streams.delete(entry)) return;
         this.clock.clearTimeout(timer);
-        res.end('\n]');
+        out.end('\n]');
       },
     };
     this.streams.add(entry);
@@ -408,13 +423,64 @@ export class YouTubeSim {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let data = '';
-    req.on('data', (c) => (data += c));
-    req.on('end', () => resolve(data));
-    req.on('error', () => resolve(data));
-  });
+/** Writes a response body in order, whole or in random pieces, one piece per turn of the event loop. */
+class PieceWriter {
+  private readonly queue: Buffer[] = [];
+  private pumping = false;
+  private ending: string | undefined;
+  private readonly drained: Array<() => void> = [];
+
+  constructor(private readonly res: ServerResponse, private readonly random: (() => number) | undefined, private readonly maxBytes: number) {}
+
+  write(text: string): void {
+    const bytes = Buffer.from(text, 'utf8');
+    if (!this.random) {
+      if (!this.res.destroyed) this.res.write(bytes);
+      return;
+    }
+    for (let i = 0; i < bytes.length; ) {
+      const n = 1 + Math.floor(this.random() * this.maxBytes);
+      this.queue.push(bytes.subarray(i, i + n));
+      i += n;
+    }
+    this.pump();
+  }
+
+  end(text: string): void {
+    if (!this.random) {
+      this.res.end(text);
+      return;
+    }
+    this.ending = text;
+    this.pump();
+  }
+
+  whenDrained(fn: () => void): void {
+    if (!this.pumping && this.queue.length === 0) fn();
+    else this.drained.push(fn);
+  }
+
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    const step = () => {
+      const piece = this.queue.shift();
+      if (piece && !this.res.destroyed) {
+        this.res.write(piece);
+        setImmediate(step);
+        return;
+      }
+      if (piece) this.queue.length = 0;
+      this.pumping = false;
+      if (this.ending !== undefined) {
+        const t = this.ending;
+        this.ending = undefined;
+        if (!this.res.destroyed) this.res.end(t);
+      }
+      for (const fn of this.drained.splice(0)) fn();
+    };
+    step();
+  }
 }
 
 function safeJson(s: string): unknown {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { YouTubePlatform } from '../../src/platforms/youtube/index.js';
-import { startYouTubeHarness, untilClock, viewer, type YouTubeHarness } from '../helpers.js';
+import { SIM_SEED, startYouTubeHarness, untilClock, viewer, type YouTubeHarness } from '../helpers.js';
 
 let h: YouTubeHarness | undefined;
 afterEach(async () => {
@@ -39,6 +39,23 @@ describe.each(['stream', 'poll'] as const)('YouTube %s transport (real Google cl
     await untilClock(x.clock, () => x.app.outboxes.get('youtube')!.stats.repliesDelivered === 6, 'six answers', 8000, 500);
     expect(x.yt.inserted.length).toBeLessThan(6);
     for (const m of x.yt.inserted) expect([...m.text].length).toBeLessThanOrEqual(200);
+  });
+
+  it('text in any script arrives whole, however the body is cut into pieces', async () => {
+    // The simulator writes the stream in random pieces of 1 to 8 bytes: most multi-byte
+    // characters are split between two network chunks.
+    h = await startYouTubeHarness({ transport, sim: { streamPieces: { seed: SIM_SEED, maxBytes: 8 } } });
+    const x = h;
+    await untilClock(x.clock, () => status(x).state === 'connected', 'connected', 5000, 500);
+    const seen: string[] = [];
+    x.app.bus.on('chat', (e) => seen.push(e.text));
+    const texts = ['なぜ softmax を使うの? 🤔 Ünïcödé — «quotes» ✓ 注意力机制', 'ПОЧЕМУ? ¿Por qué? لماذا؟ क्यों? 👩‍💻🇯🇵 𝔼[x]'];
+    for (const t of texts) x.yt.post(CHAT, { channelId: 'UC-zoe', displayName: 'Zoë Ünal' }, t);
+    await untilClock(x.clock, () => seen.length === 2, 'two messages', 5000, 500);
+    expect(seen).toEqual(texts);
+    // Detected as a question, and stored unchanged.
+    await untilClock(x.clock, () => x.app.questions.all().length === 2, 'two questions', 3000, 200);
+    expect(x.app.questions.all().map((q) => q.text)).toEqual(texts);
   });
 
   it('a restart mid-stream replays no old command', async () => {

@@ -5,7 +5,7 @@ import { TokenStore } from '../../src/auth/index.js';
 import { ManualClock } from '../../src/core/index.js';
 import type { YouTubePlatform } from '../../src/platforms/youtube/index.js';
 import { TwitchAuthSim, TwitchSim, YouTubeSim, type YouTubeFault } from '../../src/sim/index.js';
-import { memoryLogger, mustParse, stopOnClock, tempDir, YT_OAUTH_ENV, YT_REFRESH } from '../helpers.js';
+import { memoryLogger, mustParse, SIM_SEED, stopOnClock, tempDir, YT_OAUTH_ENV, YT_REFRESH } from '../helpers.js';
 
 const LONG = Boolean(process.env['LECTERN_LONG']);
 /** Simulated minutes: two hours with `npm run test:reliability`, four in `npm test`. */
@@ -37,7 +37,7 @@ describe(`soak: ${MINUTES} simulated minutes, ${RATE} msg/s on each platform, wi
     await authSim.start();
     const irc = new TwitchSim({ clock, isValidToken: (t) => authSim.isValid(t), botRole: 'none' });
     const ircPort = await irc.start();
-    const yt = new YouTubeSim({ clock, refreshTokens: [YT_REFRESH], streamHoldMs: 120_000, pollingIntervalMillis: 2_000 });
+    const yt = new YouTubeSim({ clock, refreshTokens: [YT_REFRESH], streamHoldMs: 120_000, pollingIntervalMillis: 2_000, streamPieces: { seed: SIM_SEED } });
     await yt.start();
     yt.addVideo('soak-video', 'soak-chat');
     const { dir, cleanup } = tempDir();

@@ -28,9 +28,10 @@ export const CHAT_REASONS = new Set([
 async function readAll(data: unknown): Promise<string> {
   if (typeof data === 'string') return data;
   if (data instanceof Readable) {
-    let s = '';
-    for await (const c of data) s += String(c);
-    return s;
+    // Bytes are joined before decoding, so a character split across chunks stays whole.
+    const chunks: Buffer[] = [];
+    for await (const c of data) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+    return Buffer.concat(chunks).toString('utf8');
   }
   return JSON.stringify(data ?? '');
 }
@@ -136,8 +137,9 @@ export class YouTubeApi {
     const reader = new JsonArrayReader();
     try {
       for await (const chunk of body) {
-        for (const page of reader.push(String(chunk))) onPage(page as ListResponse);
+        for (const page of reader.push(chunk as Buffer)) onPage(page as ListResponse);
       }
+      for (const page of reader.end()) onPage(page as ListResponse);
     } catch (err) {
       if (signal.aborted) return;
       if (err instanceof SyntaxError) throw new YouTubeApiError(200, 'unreadableStream', 'YouTube sent a stream Lectern cannot read', err);

@@ -3,8 +3,13 @@
  * complete top-level element as soon as its last byte is in, so a server stream is consumed as
  * it is written, never by a whole-body parse. It tracks strings and escapes to find where an
  * element ends; the element itself is then parsed with JSON.parse.
+ *
+ * Bytes go through one streaming UTF-8 decoder: a network chunk may end in the middle of a
+ * multi-byte character (an emoji, a kana), and decoding each chunk on its own would turn both
+ * halves into U+FFFD.
  */
 export class JsonArrayReader {
+  private readonly decoder = new TextDecoder('utf-8');
   private buffer = '';
   private scanned = 0;
   private started = false;
@@ -14,8 +19,12 @@ export class JsonArrayReader {
   private escaped = false;
   private elementStart = -1;
 
-  /** Feeds a chunk; returns the elements it completed. Throws `SyntaxError` on malformed input. */
-  push(chunk: string): unknown[] {
+  /**
+   * Feeds a chunk (bytes as they came off the wire, or text); returns the elements it completed.
+   * Throws `SyntaxError` on malformed input.
+   */
+  push(chunk: string | Uint8Array): unknown[] {
+    if (typeof chunk !== 'string') chunk = this.decoder.decode(chunk, { stream: true });
     if (this.ended) {
       if (chunk.trim()) throw new SyntaxError('data after the end of the array');
       return [];
@@ -68,6 +77,11 @@ export class JsonArrayReader {
       this.scanned = 0;
     }
     return out;
+  }
+
+  /** The stream is over: what the decoder still holds was a character cut in half. */
+  end(): unknown[] {
+    return this.push(this.decoder.decode());
   }
 
   /** True once the closing `]` arrived. */
