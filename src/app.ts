@@ -19,6 +19,17 @@ import {
   answeredCommand, askCommand, dismissCommand, looksLikeQuestion, QuestionLog, questionsCommand, voteCommand,
 } from './questions/index.js';
 
+/** A line of the dashboard's chat, with whose it is (kept here, never sent to the page). */
+interface RecentChat {
+  readonly view: ChatView;
+  readonly platform: string;
+  readonly authorId: string;
+}
+
+/** Does this deletion or ban take this chat line away? */
+const removedBy = (e: ChatEvent, c: RecentChat): boolean =>
+  c.platform === e.platform && (e.target?.messageId ? c.view.id === e.target.messageId : c.authorId === e.target?.userId);
+
 export interface AppDeps {
   readonly config: Config;
   /** Token for the dashboard; without one the dashboard does not start. */
@@ -52,7 +63,7 @@ export class App {
   readonly outboxes = new Map<string, Outbox>();
   private store: Store | undefined;
   dashboard: DashboardServer | undefined;
-  private readonly recentChat: ChatView[] = [];
+  private readonly recentChat: RecentChat[] = [];
   private readonly detected: ChatEvent[] = [];
   private stream: StreamRow | undefined;
   private heartbeat: TimerHandle | undefined;
@@ -98,9 +109,10 @@ export class App {
     });
     this.registerCommands(config);
     this.wireQuestionDetection(config);
+    this.wireModeration();
     this.wireStreamMarkers(config);
     this.tokens = new TokenStore(dataPaths(config).tokens);
-    if (config.twitch) this.addPlatform(this.createTwitch(config), config.twitch.username);
+    if (config.twitch) this.addPlatform(this.createTwitch(config));
     if (config.youtube) this.addPlatform(this.createYouTube(config));
   }
 
@@ -129,6 +141,25 @@ export class App {
       // transaction per turn of the event loop, off the path of every chat line.
       this.detected.push(event);
       if (this.detected.length === 1) setImmediate(this.guard('questions.detect', () => this.flushDetected()));
+    });
+  }
+
+  /**
+   * Moderation reaches the question log: a deleted message takes its asker off the question, a
+   * ban or timeout takes the viewer's questions and votes of this stream. A full chat clear
+   * removes nothing. Detected questions still waiting to be written are written first.
+   */
+  private wireModeration(): void {
+    this.bus.on('chat', (event) => {
+      if (!this.store) return;
+      const { messageId, userId } = event.target ?? {};
+      if (event.kind === 'deletion' && messageId) {
+        this.flushDetected();
+        this.questions.removeMessage(event.platform, messageId);
+      } else if (event.kind === 'ban' && userId) {
+        this.flushDetected();
+        this.questions.removeViewer(event.platform, userId);
+      }
     });
   }
 
@@ -173,6 +204,7 @@ export class App {
         : {}),
       server: t.server,
       reconnect: { initialMs: t.reconnect.initialSeconds * 1000, maxMs: t.reconnect.maxSeconds * 1000 },
+      joinTimeoutMs: t.joinTimeoutSeconds * 1000,
       clock: this.clock,
       logger: this.log,
       guard: this.guard,
@@ -244,7 +276,7 @@ export class App {
     });
   }
 
-  private addPlatform(platform: ChatPlatform, ownLogin?: string): void {
+  private addPlatform(platform: ChatPlatform): void {
     const outbox = new Outbox({
       platform,
       clock: this.clock,
@@ -261,7 +293,7 @@ export class App {
     });
     this.platforms.push(platform);
     this.outboxes.set(platform.id, outbox);
-    this.bot.attach(platform, outbox, ownLogin);
+    this.bot.attach(platform, outbox);
   }
 
   get config(): Config {
@@ -276,11 +308,19 @@ export class App {
   private async startDashboard(): Promise<void> {
     const d = this.deps.config.dashboard;
     if (!d.enabled || !this.deps.dashboardToken) return;
-    const server = new DashboardServer({ host: d.host, port: d.port, token: this.deps.dashboardToken, logger: this.log, api: dashboardApi(this, () => this.recentChat) });
+    const server = new DashboardServer({ host: d.host, port: d.port, token: this.deps.dashboardToken, logger: this.log, api: dashboardApi(this, () => this.recentChat.map((c) => c.view)) });
     this.dashboard = server;
     this.bus.on('chat', (e) => {
+      if (e.kind === 'deletion' || e.kind === 'ban') {
+        // Moderated chat disappears from the dashboard as it does from the platform's own chat.
+        const gone = this.recentChat.filter((c) => removedBy(e, c));
+        if (gone.length === 0) return;
+        for (const c of gone) this.recentChat.splice(this.recentChat.indexOf(c), 1);
+        server.broadcast('chat-removed', { ids: gone.map((c) => c.view.id) });
+        return;
+      }
       const view = chatView(e);
-      this.recentChat.push(view);
+      this.recentChat.push({ view, platform: e.platform, authorId: e.author.id });
       if (this.recentChat.length > 200) this.recentChat.shift();
       server.broadcast('chat', view);
     });

@@ -85,7 +85,10 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   const w = opts.write;
   const show = (s: string) => (s.length > 140 ? `${s.slice(0, 137)}...` : s);
 
-  app.bus.on('chat', (e) => w(`  [${e.platform}] ${e.author.displayName}: ${show(e.text)}${e.truncated ? ' (cut)' : ''}`));
+  app.bus.on('chat', (e) => {
+    if (e.kind === 'deletion' || e.kind === 'ban') return; // told by the question log below
+    w(`  [${e.platform}] ${e.author.displayName}${e.paid ? ` (${e.paid.display})` : ''}: ${show(e.text)}${e.truncated ? ' (cut)' : ''}`);
+  });
   app.bus.on('reply-sent', (r) => w(`  [${r.platform}] lecternbot → ${show(r.text)}${r.replies > 1 ? `  (${r.replies} answers in one message)` : ''}`));
   app.bus.on('outcome', ({ event, outcome }) => {
     if (outcome.status === 'denied') w(`  (lectern: !${outcome.command} from ${event.author.displayName} not run: ${outcome.code})`);
@@ -93,9 +96,12 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   app.bus.on('topic-changed', (t) => w(`  (topic is now "${t.title}")`));
   app.bus.on('question', ({ question: q, change }) => {
     if (change === 'created' && q.source === 'detected') w(`  (question #${q.number} detected in ordinary chat; kept for the dashboard, not announced)`);
+    if (change === 'created' && q.paid) w(`  (question #${q.number} came with ${q.paid.display}: it ranks above the same question unpaid)`);
     if (change === 'merged') w(`  (question #${q.number} asked again: now ${q.askerCount} askers)`);
+    if (change === 'removed') w(`  (question #${q.number} removed: a moderator deleted its message or banned its asker; gone from the queue, overlay and draft)`);
+    if (change === 'unvoted') w(`  (a banned viewer's vote on #${q.number} withdrawn)`);
   });
-  app.bus.on('platform-status', (s) => w(`  (${s.platform} is ${s.state}${s.detail ? `: ${s.detail}` : ''})`));
+  app.bus.on('platform-status', (s) => w(`  (${s.platform} is ${s.state}${s.sendBlocked ? `, refusing the bot: ${s.sendBlocked}` : s.detail ? `: ${s.detail}` : ''})`));
 
   w(`Lectern demo: simulated Twitch chat at ws://127.0.0.1:${port} (#teacher, bot "lecternbot")`);
   w(`and the simulated YouTube Data API at ${yt.rootUrl} (video demo-video-1).`);
@@ -118,6 +124,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       signal: done.signal,
       onStep: (step) => {
         if ('fault' in step) w(step.fault === 'drop' ? '  (simulator: connection dropped)' : '  (simulator: Twitch sends RECONNECT)');
+        if ('moderate' in step) w(step.moderate === 'delete' ? '  (simulator: a moderator deletes that message)' : `  (simulator: a moderator times out ${step.user.login})`);
+        if ('twitchRefusesBot' in step) w(step.twitchRefusesBot ? "  (simulator: Twitch now refuses the bot's messages: its phone number is not verified)" : '  (simulator: the streamer verified the bot account; Twitch takes its messages again)');
       },
     });
   } finally {
@@ -133,7 +141,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       const quota = s.quota ? `, ${s.quota.used} of ${s.quota.dailyUnits} YouTube quota units used today` : '';
       w(`  ${s.platform}: ${o?.sent ?? 0} messages sent carrying ${o?.repliesDelivered ?? 0} answers, ${s.reconnects} reconnects${quota}.`);
     }
-    w(`  Sends over Twitch's limits: ${sim.violations.length}. YouTube quota errors: ${yt.quotaErrors}.`);
+    w(`  Sends over Twitch's limits: ${sim.violations.length}. Replies Twitch refused: ${app.outboxes.get('twitch')?.stats.refused ?? 0}. YouTube quota errors: ${yt.quotaErrors}.`);
     if (stream) {
       const dir = join(opts.dataDir, 'exports');
       mkdirSync(dir, { recursive: true });

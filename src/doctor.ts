@@ -28,7 +28,7 @@ export function checkDatabase(config: Config, now: number): Check {
 }
 
 /** Connects to Twitch chat the way `start` would, joins, and leaves. */
-export async function checkTwitch(config: Config, timeoutMs = 10_000): Promise<Check | undefined> {
+export async function checkTwitch(config: Config, connectMs = 10_000): Promise<Check | undefined> {
   const t = config.twitch;
   if (!t) return undefined;
   const logger = silentLogger();
@@ -40,6 +40,7 @@ export async function checkTwitch(config: Config, timeoutMs = 10_000): Promise<C
     ...(token ? { token: () => token } : {}),
     server: t.server,
     reconnect: { initialMs: 60_000, maxMs: 60_000 },
+    joinTimeoutMs: t.joinTimeoutSeconds * 1000,
     clock: systemClock,
     logger,
     guard: createGuard(logger, health),
@@ -47,8 +48,10 @@ export async function checkTwitch(config: Config, timeoutMs = 10_000): Promise<C
   });
   const where = `${t.server.host}:${t.server.port}`;
   try {
-    await Promise.race([platform.start(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    // Long enough for a JOIN nobody answers to be told apart from a slow server.
+    await Promise.race([platform.start(), new Promise((r) => setTimeout(r, connectMs + t.joinTimeoutSeconds * 1000).unref())]);
     const s = platform.status();
+    if (s.state === 'failed' && health.list().some((p) => p.code === 'PLATFORM_CHANNEL_UNAVAILABLE')) return { name: 'twitch', ok: false, detail: `reached ${where}, but ${s.detail}` };
     if (s.state !== 'connected') return { name: 'twitch', ok: false, detail: `cannot reach Twitch chat at ${where} (${s.detail ?? 'no answer'})` };
     const who = t.username ? `as ${t.username}` : 'anonymously (read-only: set twitch.username and TWITCH_OAUTH_TOKEN to answer)';
     const roles = s.botRoles.length ? `; the bot is ${s.botRoles.join(', ')} there (100 messages per 30 s)` : t.username ? '; the bot has no role there (20 messages per 30 s; make it a moderator or VIP for more)' : '';

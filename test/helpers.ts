@@ -59,7 +59,7 @@ export interface Harness {
 }
 
 /** The real App with the real tmi.js against the loopback simulator, on a manual clock. */
-export async function startHarness(opts: { extraYaml?: string; twitchExtra?: string; env?: Record<string, string>; sim?: TwitchSimOptions; anonymous?: boolean; start?: boolean; dashboardToken?: string } = {}): Promise<Harness> {
+export async function startHarness(opts: { extraYaml?: string; twitchExtra?: string; env?: Record<string, string>; sim?: TwitchSimOptions; anonymous?: boolean; start?: boolean; dashboardToken?: string; username?: string } = {}): Promise<Harness> {
   const clock = new ManualClock(Date.now());
   const sim = new TwitchSim({ clock, validTokens: [TOKEN], ...opts.sim });
   const port = await sim.start();
@@ -67,7 +67,7 @@ export async function startHarness(opts: { extraYaml?: string; twitchExtra?: str
   const config = mustParse(
     `twitch:
   channel: teacher
-${opts.anonymous ? '' : '  username: lecternbot\n'}  server: { host: 127.0.0.1, port: ${port}, secure: false }
+${opts.anonymous ? '' : `  username: ${opts.username ?? 'lecternbot'}\n`}  server: { host: 127.0.0.1, port: ${port}, secure: false }
   reconnect: { initialSeconds: 0.1, maxSeconds: 2 }
 ${opts.twitchExtra ?? ''}storage: { path: ${JSON.stringify(join(dir, 'lectern.db'))} }
 ${opts.extraYaml ?? ''}`,
@@ -148,6 +148,8 @@ export async function startYouTubeHarness(opts: {
   withTwitch?: boolean;
   extraYaml?: string;
   youtubeYaml?: string;
+  /** Where the chat is found (YAML lines of the youtube section); a fixed video by default. */
+  source?: string;
   sim?: YouTubeSimOptions;
   live?: boolean;
   start?: boolean;
@@ -169,7 +171,7 @@ export async function startYouTubeHarness(opts: {
   const env: Record<string, string> = { ...(opts.oauth ? YT_OAUTH_ENV : { YOUTUBE_API_KEY: YT_KEY }), ...(opts.withTwitch ? { TWITCH_OAUTH_TOKEN: TOKEN } : {}) };
   const config = mustParse(
     `${twitchYaml}youtube:
-  videoId: vid-live-01
+  ${opts.source ?? 'videoId: vid-live-01'}
   apiRoot: ${yt.rootUrl}
   transport: ${opts.transport ?? 'auto'}
   oauth: { tokenUrl: ${yt.rootUrl}token }

@@ -1,5 +1,5 @@
 import {
-  type ChatEvent, type ChatPlatform, type EventBus, type Guard, type Logger, type PlatformId,
+  addressOf, type ChatEvent, type ChatPlatform, type EventBus, type Guard, type Logger, type PlatformId,
 } from '../core/index.js';
 import type { CommandRouter, ReplyOptions } from '../commands/index.js';
 import type { Outbox } from '../outbox/index.js';
@@ -15,25 +15,21 @@ export interface BotOptions {
 export interface BotStats {
   processed: number;
   commands: number;
-  ignoredOwn: number;
 }
 
-/** How a viewer is addressed: the display name when it is just the login with capitals. */
-export function mentionFor(event: ChatEvent): string {
-  const { login, displayName } = event.author;
-  return displayName.toLowerCase() === login ? displayName : login || displayName;
-}
+/** How a viewer is addressed in a reply (`@alice`, `@ada.lovelace`, `Anhad Singh`). */
+export const mentionFor = (event: ChatEvent): string => addressOf(event.platform, event.author);
 
 /**
- * The pipeline every chat event goes through: ignore the bot's own lines, publish, route
- * commands, send answers through the platform's outbox. Platforms deduplicate at the edge.
+ * The pipeline every chat event goes through: publish, route commands, send answers through the
+ * platform's outbox. Platforms deduplicate at the edge and drop the bot's own messages by id
+ * (never by account: the bot may run as the streamer's own account, whose commands count).
  */
 export class Bot {
   private readonly outboxes = new Map<PlatformId, Outbox>();
   private readonly platforms = new Map<PlatformId, ChatPlatform>();
-  private readonly ownLogins = new Map<PlatformId, string>();
   private reading = true;
-  readonly stats: BotStats = { processed: 0, commands: 0, ignoredOwn: 0 };
+  readonly stats: BotStats = { processed: 0, commands: 0 };
 
   constructor(private readonly opts: BotOptions) {
     opts.router.onOutcome((outcome, event) => {
@@ -43,10 +39,9 @@ export class Bot {
   }
 
   /** Connects a platform and its outbox to the pipeline. */
-  attach(platform: ChatPlatform, outbox: Outbox, ownLogin?: string): void {
+  attach(platform: ChatPlatform, outbox: Outbox): void {
     this.outboxes.set(platform.id, outbox);
     this.platforms.set(platform.id, platform);
-    if (ownLogin) this.ownLogins.set(platform.id, ownLogin.toLowerCase());
     platform.onEvent(this.opts.guard(`${platform.id}.event`, (e: ChatEvent) => this.handle(e)));
     platform.onSignal(this.opts.guard(`${platform.id}.signal`, (s) => {
       if (s.type === 'status') this.opts.bus.emit('platform-status', s.status);
@@ -62,18 +57,16 @@ export class Bot {
   handle(event: ChatEvent): void {
     if (!this.reading) return;
     this.stats.processed++;
-    if (event.author.login && event.author.login === this.ownLogins.get(event.platform)) {
-      this.stats.ignoredOwn++;
-      return;
-    }
     this.opts.bus.emit('chat', event);
+    // Shared Chat copies from a partner's channel are shown, never answered: they were asked there.
+    if (event.sharedFrom) return;
     void this.opts.router.handle(event);
   }
 
   /** Room for one answer to `event`: the platform's limit minus `@name `. */
   replyRoom(event: ChatEvent): number {
     const max = this.platforms.get(event.platform)?.limits().maxLength ?? 500;
-    return max - [...mentionFor(event)].length - 2;
+    return max - [...mentionFor(event)].length - 1;
   }
 
   reply(event: ChatEvent, text: string, options?: ReplyOptions): void {
@@ -81,5 +74,6 @@ export class Bot {
     if (!outbox) return;
     const result = outbox.enqueue({ channel: event.channel, text, mention: mentionFor(event), replyTo: event.id, ...(options?.merge ? { merge: options.merge } : {}) });
     if (result === 'full') this.opts.logger.warn({ platform: event.platform }, 'reply refused: outbox full');
+    else if (result === 'refused') this.opts.logger.debug({ platform: event.platform }, 'reply refused: the platform refuses the bot for now');
   }
 }

@@ -1,4 +1,4 @@
-import type { Permission } from '../core/index.js';
+import { addressOf, type Permission } from '../core/index.js';
 import type { CommandDefinition } from './types.js';
 
 export interface CustomCommandConfig {
@@ -10,7 +10,7 @@ export interface CustomCommandConfig {
   readonly userCooldown: number;
 }
 
-/** A fixed answer from config; `{user}` becomes the caller's display name. */
+/** A fixed answer from config; `{user}` becomes how the bot addresses the caller (`addressOf`). */
 export function customCommand(cfg: CustomCommandConfig): CommandDefinition {
   return {
     name: cfg.name,
@@ -20,8 +20,7 @@ export function customCommand(cfg: CustomCommandConfig): CommandDefinition {
     globalCooldownMs: cfg.globalCooldown * 1000,
     userCooldownMs: cfg.userCooldown * 1000,
     run(ctx) {
-      // YouTube shows handles as @name; the answer reads better without the @.
-      ctx.reply(cfg.response.replaceAll('{user}', ctx.event.author.displayName.replace(/^@/, '')));
+      ctx.reply(cfg.response.replaceAll('{user}', addressOf(ctx.event.platform, ctx.event.author)));
     },
   };
 }

@@ -63,6 +63,8 @@ const twitch = z.strictObject({
       maxSeconds: z.number().min(0.1).max(600).default(60),
     })
     .default({ initialSeconds: 1, maxSeconds: 60 }),
+  /** Twitch drops a JOIN to a channel that does not exist without a word: after this long, say so. */
+  joinTimeoutSeconds: z.number().min(1).max(120).default(15),
   /** Linking the bot account with `lectern auth twitch` (Device Code Flow) and keeping its token fresh. */
   auth: z
     .strictObject({

@@ -35,8 +35,12 @@ export interface ChatEvent {
   readonly time: number;
   /** True for `/me` actions. */
   readonly action?: boolean;
-  /** For paid messages: amount in the platform's unit (bits, or micros of a currency). */
-  readonly amount?: { readonly value: number; readonly unit: string };
+  /** For paid messages (bits, Super Chat, Super Sticker): what was paid, as the platform gave it. */
+  readonly paid?: Paid;
+  /** For gifted memberships: how many. */
+  readonly giftCount?: number;
+  /** Shared Chat: the room id of the channel this message was written in, when it is not this one. */
+  readonly sharedFrom?: string;
   /** For deletions and bans: what they target. */
   readonly target?: { readonly messageId?: string; readonly userId?: string; readonly login?: string; readonly durationSeconds?: number };
   /** Free-form subtype: `sub`, `resub`, `subgift`, `raid`, `cheer`, `clearchat`, ... */
@@ -47,6 +51,36 @@ export interface ChatEvent {
   readonly sourceId?: string;
   /** Id of the message this one answers (threaded reply), if any. */
   readonly replyTo?: string;
+}
+
+/**
+ * A payment attached to a message. Amounts are kept as given, never converted between currencies;
+ * `tier` (1 = the smallest) is what ranking uses: YouTube's own Super Chat / Super Sticker tier,
+ * or for bits the table in `bitsTier`.
+ */
+export interface Paid {
+  /** Bits, or units of the currency (5 for €5.00). */
+  readonly amount: number;
+  /** ISO 4217 code, or `bits`. */
+  readonly currency: string;
+  /** As the platform shows it: `€5.00`, `100 bits`. */
+  readonly display: string;
+  readonly tier: number;
+}
+
+/** Bits to a tier, so a cheer ranks like a Super Chat of similar size (1 bit is about 1 US cent). */
+export const BITS_TIERS: ReadonlyArray<readonly [minBits: number, tier: number]> = [
+  [10_000, 6],
+  [5_000, 5],
+  [1_000, 4],
+  [500, 3],
+  [100, 2],
+  [1, 1],
+];
+
+export function bitsTier(bits: number): number {
+  for (const [min, tier] of BITS_TIERS) if (bits >= min) return tier;
+  return 0;
 }
 
 const ORDER: Record<Role | 'everyone', number> = {

@@ -7,5 +7,7 @@ export * from './text.js';
 export * from './logger.js';
 export * from './health.js';
 export * from './platform.js';
+export * from './platform-state.js';
 export * from './bus.js';
 export * from './words.js';
+export * from './address.js';

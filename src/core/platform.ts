@@ -17,6 +17,13 @@ export interface PlatformStatus {
   readonly messagesOut: number;
   /** Plain-words reason for the current state, when it is not `connected`. */
   readonly detail?: string;
+  /**
+   * Why the platform refuses the bot's messages right now (banned, timed out, a room mode, the
+   * quota), with what to do about it. Replies are refused at once while it is set, not queued.
+   */
+  readonly sendBlocked?: string;
+  /** Chat modes of the channel that matter to the streamer (slow mode, subscribers-only...). */
+  readonly modes?: readonly string[];
   /** For platforms with a daily quota (YouTube). */
   readonly quota?: {
     readonly dailyUnits: number;
@@ -50,10 +57,15 @@ export interface SendLimits {
   readonly duplicateWindowMs: number;
 }
 
-/** Things the platform tells the outbox after the fact. */
+/**
+ * Things the platform tells the outbox after the fact: a new status; the last message was sent
+ * too fast (`send-rejected`: wait, maybe resend); or the platform refused it for good
+ * (`send-refused`: that message, or everything waiting too when the bot cannot speak for now).
+ */
 export type PlatformSignal =
   | { readonly type: 'status'; readonly status: PlatformStatus }
-  | { readonly type: 'send-rejected'; readonly reason: 'ratelimit' | 'duplicate' | 'slowmode' | 'banned' | 'other'; readonly code: string };
+  | { readonly type: 'send-rejected'; readonly reason: 'ratelimit' | 'duplicate' | 'slowmode'; readonly code: string }
+  | { readonly type: 'send-refused'; readonly scope: 'message' | 'all'; readonly code: string };
 
 export interface ChatPlatform {
   readonly id: PlatformId;

@@ -23,7 +23,8 @@ function act(app: App, number: number, action: 'answer' | 'dismiss' | 'highlight
 
 /** What the dashboard may do with the running app: views of state, and the streamer's actions. */
 export function dashboardApi(app: App, recentChat: () => readonly ChatView[]): DashboardApi {
-  const questions = () => app.questions.all().map(questionView);
+  // Questions moderation removed are kept for the record (JSON export), never shown.
+  const questions = () => app.questions.all().filter((q) => q.state !== 'removed').map(questionView);
   return {
     state: () => ({
       topic: app.topics.current() ? topicView(app.topics.current()!) : null,

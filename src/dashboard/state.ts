@@ -11,6 +11,10 @@ export interface ChatView {
   readonly roles: readonly string[];
   readonly text: string;
   readonly time: number;
+  /** A payment with the message (`€5.00`, `100 bits`). */
+  readonly paid?: string;
+  /** A Shared Chat copy of a message written in a partner's channel (shown, never answered). */
+  readonly shared?: boolean;
 }
 
 export interface QuestionView {
@@ -25,9 +29,21 @@ export interface QuestionView {
   readonly platform: string;
   readonly offsetSeconds: number;
   readonly highlighted: boolean;
+  /** What was paid with it, as shown by the platform (`€5.00`, `100 bits`), or null. */
+  readonly paid: string | null;
 }
 
-export const chatView = (e: ChatEvent): ChatView => ({ platform: e.platform, id: e.id, kind: e.kind, author: e.author.displayName, roles: e.author.roles, text: e.text, time: e.time });
+export const chatView = (e: ChatEvent): ChatView => ({
+  platform: e.platform,
+  id: e.id,
+  kind: e.kind,
+  author: e.author.displayName,
+  roles: e.author.roles,
+  text: e.text,
+  time: e.time,
+  ...(e.paid ? { paid: e.paid.display } : {}),
+  ...(e.sharedFrom ? { shared: true } : {}),
+});
 
 export const questionView = (q: QuestionRow): QuestionView => ({
   id: q.number,
@@ -41,6 +57,7 @@ export const questionView = (q: QuestionRow): QuestionView => ({
   platform: q.platform,
   offsetSeconds: q.offsetSeconds,
   highlighted: q.highlighted,
+  paid: q.paid?.display ?? null,
 });
 
 export const topicView = (t: TopicRow) => ({ id: t.id, title: t.title, source: t.source, startedAt: t.startedAt });
@@ -60,6 +77,8 @@ export const statusView = (s: PlatformStatus) => ({
   detail: s.detail ?? null,
   transport: s.transport ?? null,
   quota: s.quota ?? null,
+  sendBlocked: s.sendBlocked ?? null,
+  modes: s.modes ?? [],
 });
 
 export const problemView = (p: HealthProblem) => ({ component: p.component, code: p.code, message: p.message, at: p.at, count: p.count });

@@ -1,4 +1,4 @@
-import { sortedByScore, vodLink, type ExportData } from './data.js';
+import { shown, sortedByScore, vodLink, type ExportData } from './data.js';
 
 /** Cells starting with these are formulas to a spreadsheet. */
 const FORMULA = /^[=+\-@\t\r]/;
@@ -10,16 +10,17 @@ export function csvCell(value: string | number | boolean | null | undefined): st
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const CSV_COLUMNS = ['id', 'text', 'state', 'score', 'asker_count', 'votes', 'platforms', 'topic', 'offset_seconds', 'vod_link', 'asked_at', 'source', 'askers'] as const;
+export const CSV_COLUMNS = ['id', 'text', 'state', 'score', 'asker_count', 'votes', 'paid', 'platforms', 'topic', 'offset_seconds', 'vod_link', 'asked_at', 'source', 'askers'] as const;
 
 export function toCsv(data: ExportData): string {
-  const rows = sortedByScore(data.questions).map((q) => [
+  const rows = sortedByScore(shown(data.questions)).map((q) => [
     q.id,
     q.text,
     q.state,
     q.score,
     q.askerCount,
     q.votes,
+    q.paid?.display ?? '',
     q.platforms.join(' '),
     q.topic,
     q.offsetSeconds,

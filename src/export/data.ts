@@ -1,5 +1,14 @@
 import { questionScore, type QuestionState, type Store } from '../store/index.js';
 
+/** A payment with a question, as the platform stated it (never converted or summed). */
+export interface ExportPaid {
+  readonly platform: string;
+  readonly amount: number;
+  /** ISO 4217 code, or `bits`. */
+  readonly currency: string;
+  readonly display: string;
+}
+
 /** Everything an export needs, read once from the store; the formatters are pure functions of it. */
 export interface ExportData {
   readonly generatedAt: number;
@@ -36,6 +45,7 @@ export interface ExportQuestion {
   readonly offsetSeconds: number;
   readonly askedAt: string;
   readonly highlighted: boolean;
+  readonly paid: ExportPaid | null;
   readonly askers: ReadonlyArray<{ readonly platform: string; readonly name: string; readonly askedAt: string }>;
 }
 
@@ -70,6 +80,7 @@ export function collectExport(store: Store, streamId: number, vodUrl: ExportData
       offsetSeconds: q.offsetSeconds,
       askedAt: new Date(q.createdAt).toISOString(),
       highlighted: q.highlighted,
+      paid: q.paid ? { platform: q.paid.platform, amount: q.paid.amount, currency: q.paid.currency, display: q.paid.display } : null,
       askers: askers.map((a) => ({ platform: a.platform, name: a.authorName, askedAt: new Date(a.askedAt).toISOString() })),
     };
   });
@@ -103,3 +114,6 @@ export function vodLink(data: ExportData, platforms: readonly string[], seconds:
 }
 
 export const sortedByScore = (qs: readonly ExportQuestion[]) => [...qs].sort((a, b) => b.score - a.score || a.id - b.id);
+
+/** What the blog draft, the CSV and the chapters show: questions moderation removed are left out. */
+export const shown = (qs: readonly ExportQuestion[]) => qs.filter((q) => q.state !== 'removed');

@@ -1,10 +1,13 @@
 import { vodLink, type ExportData } from './data.js';
 
-/** Everything, for other tools. The schema is documented in the README ("JSON export"). */
+/**
+ * Everything, for other tools, removed questions included (state `removed`), for the record.
+ * The schema is documented in the README ("JSON export"). Version 2 added `paid` and `removed`.
+ */
 export function toJson(data: ExportData): string {
   return `${JSON.stringify(
     {
-      schemaVersion: 1,
+      schemaVersion: 2,
       generatedAt: new Date(data.generatedAt).toISOString(),
       stream: {
         id: data.stream.id,

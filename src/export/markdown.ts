@@ -1,4 +1,4 @@
-import { clock, sortedByScore, vodLink, type ExportData, type ExportQuestion } from './data.js';
+import { clock, shown, sortedByScore, vodLink, type ExportData, type ExportQuestion } from './data.js';
 
 /**
  * Viewer text as inert Markdown: every character with a Markdown meaning is backslash-escaped
@@ -20,14 +20,15 @@ function questionLine(data: ExportData, q: ExportQuestion, index: number): strin
   const link = vodLink(data, q.platforms, q.offsetSeconds);
   const at = link ? `[${clock(q.offsetSeconds)}](<${link}>)` : clock(q.offsetSeconds);
   const state = q.state === 'answered' ? 'answered' : q.state === 'dismissed' ? 'dismissed' : 'not answered yet';
-  return `${index + 1}. **#${q.id}** ${escapeMarkdown(q.text)}  \n   asked by ${askers}; ${q.votes} vote${q.votes === 1 ? '' : 's'}; at ${at}; ${state}`;
+  const paid = q.paid ? `; ${escapeMarkdown(q.paid.display)} paid` : '';
+  return `${index + 1}. **#${q.id}** ${escapeMarkdown(q.text)}  \n   asked by ${askers}; ${q.votes} vote${q.votes === 1 ? '' : 's'}${paid}; at ${at}; ${state}`;
 }
 
 /** A blog-post draft: front matter, the most asked questions, then each topic with its questions. */
 export function toMarkdown(data: ExportData): string {
   const date = new Date(data.stream.startedAt).toISOString().slice(0, 10);
   const title = `Questions from the stream of ${date}`;
-  const kept = data.questions.filter((q) => q.state !== 'dismissed');
+  const kept = shown(data.questions).filter((q) => q.state !== 'dismissed');
   const out: string[] = [
     '---',
     `title: ${yamlString(title)}`,

@@ -7,7 +7,7 @@ import { safeOutgoing, splitMessage } from './split.js';
 export interface Reply {
   readonly channel: string;
   readonly text: string;
-  /** Name to address, written `@name`; merged with others when replies are coalesced. */
+  /** How to address the viewer (`@alice`, from `addressOf`); merged with others when replies are coalesced. */
   readonly mention?: string;
   /** Platform message id to thread under. */
   readonly replyTo?: string;
@@ -38,7 +38,7 @@ interface Item {
   retried?: boolean;
 }
 
-const renderEntry = (e: MergeEntry) => (e.mention ? `@${e.mention} ${e.short}` : e.short);
+const renderEntry = (e: MergeEntry) => (e.mention ? `${e.mention} ${e.short}` : e.short);
 
 export interface OutboxOptions {
   readonly platform: Pick<ChatPlatform, 'id' | 'send' | 'limits' | 'status' | 'onSignal'>;
@@ -67,8 +67,14 @@ export interface OutboxStats {
   droppedLate: number;
   droppedFull: number;
   droppedDuplicate: number;
+  /** Messages the platform said were sent too fast (and were waited for, maybe resent). */
   rejected: number;
+  /** Replies the platform refused for good (bot banned, timed out, a room mode, the content). */
+  refused: number;
 }
+
+/** A refusal this long after a send is about that send (Twitch answers within a second or two). */
+const REFUSAL_WINDOW_MS = 10_000;
 
 /** How long to hold back after the platform says we sent too fast. */
 const PENALTY_MS = { ratelimit: 30_000, slowmode: 5_000 } as const;
@@ -92,7 +98,9 @@ export class Outbox {
   private failures = 0;
   private readonly waiters: Array<() => void> = [];
   private readonly log: Logger;
-  readonly stats: OutboxStats = { queued: 0, sent: 0, repliesDelivered: 0, coalesced: 0, droppedLate: 0, droppedFull: 0, droppedDuplicate: 0, rejected: 0 };
+  readonly stats: OutboxStats = { queued: 0, sent: 0, repliesDelivered: 0, coalesced: 0, droppedLate: 0, droppedFull: 0, droppedDuplicate: 0, rejected: 0, refused: 0 };
+  /** The last message handed over, until the platform could still say it refused it. */
+  private lastDelivered: { replies: number; at: number } | undefined;
   private readonly sentListeners: Array<(text: string, replies: number) => void> = [];
 
   constructor(private readonly opts: OutboxOptions) {
@@ -101,6 +109,7 @@ export class Outbox {
       opts.guard(`${opts.platform.id}.outbox`, (signal) => {
         if (signal.type === 'status' && signal.status.state === 'connected') this.pump();
         if (signal.type === 'send-rejected') this.onRejected(signal.reason, signal.code);
+        if (signal.type === 'send-refused') this.onRefused(signal.scope, signal.code);
       }),
     );
   }
@@ -114,15 +123,20 @@ export class Outbox {
     return this.queue.length;
   }
 
-  enqueue(reply: Reply): 'queued' | 'full' | 'empty' {
+  enqueue(reply: Reply): 'queued' | 'full' | 'empty' | 'refused' {
     if (this.stopped) return 'full';
+    if (this.opts.platform.status().sendBlocked) {
+      // The platform refuses the bot's messages for now: waiting would only deliver them late.
+      this.stats.refused++;
+      return 'refused';
+    }
     const max = this.opts.platform.limits().maxLength;
     const text = safeOutgoing(reply.text);
     if (!text) return 'empty';
-    const mention = reply.mention ? reply.mention.replace(/[^\p{L}\p{N}_-]/gu, '').slice(0, 40) || undefined : undefined;
+    const mention = reply.mention ? safeOutgoing(reply.mention) || undefined : undefined;
     const deadline = this.opts.clock.now() + this.opts.maxDelayMs;
     if (reply.merge && this.mergeIntoLast(reply.channel, reply.merge, mention, max)) return 'queued';
-    const prefix = mention ? `@${mention} ` : '';
+    const prefix = mention ? `${mention} ` : '';
     const parts = codePointLength(prefix + text) <= max ? [text] : splitMessage(text, max - codePointLength(prefix));
     if (this.queue.length + parts.length > this.opts.maxQueue) {
       this.stats.droppedFull++;
@@ -261,14 +275,14 @@ export class Outbox {
   private take(): { channel: string; text: string; replyTo: string | undefined; items: Item[] } {
     const max = this.opts.platform.limits().maxLength;
     const head = this.queue.shift()!;
-    const single = (it: Item) => (it.mention ? `@${it.mention} ${it.text}` : it.text);
+    const single = (it: Item) => (it.mention ? `${it.mention} ${it.text}` : it.text);
     if (head.part || this.queue.length === 0) {
       return { channel: head.channel, text: single(head), replyTo: head.replyTo, items: [head] };
     }
     const groups = new Map<string, { mentions: string[]; items: Item[] }>();
     const render = () =>
       [...groups.entries()]
-        .map(([text, g]) => [...new Set(g.mentions)].map((m) => `@${m}`).concat(text).join(' '))
+        .map(([text, g]) => [...new Set(g.mentions)].concat(text).join(' '))
         .join(this.opts.separator ?? ' · ');
     const add = (it: Item) => {
       const g = groups.get(it.text) ?? { mentions: [], items: [] };
@@ -321,7 +335,9 @@ export class Outbox {
       await this.opts.platform.send({ channel: msg.channel, text: msg.text, ...(msg.replyTo ? { replyTo: msg.replyTo } : {}) });
       this.stats.sent++;
       this.failures = 0;
-      this.stats.repliesDelivered += msg.items.reduce((n, i) => n + i.replies, 0);
+      const replies = msg.items.reduce((n, i) => n + i.replies, 0);
+      this.stats.repliesDelivered += replies;
+      this.lastDelivered = { replies, at: now };
       this.lastSent = msg.items.length === 1 ? { item: msg.items[0]!, text: msg.text } : undefined;
       for (const l of this.sentListeners) l(msg.text, msg.items.length);
     } catch (err) {
@@ -329,8 +345,8 @@ export class Outbox {
       this.sentTimes.pop();
       this.saveHistory();
       this.recentTexts.delete(msg.text);
-      if (isLecternError(err, 'PLATFORM_READ_ONLY')) {
-        this.queue.length = 0;
+      if (isLecternError(err, 'PLATFORM_READ_ONLY') || isLecternError(err, 'PLATFORM_SEND_REFUSED')) {
+        this.refuseAll([...msg.items, ...this.queue]);
       } else {
         this.failures++;
         this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(30_000, 500 * 2 ** this.failures));
@@ -359,6 +375,29 @@ export class Outbox {
       this.lastSent = undefined;
       this.pump();
     }
+  }
+
+  /**
+   * The platform refused a message after taking it (Twitch answers with a NOTICE): the last one
+   * is counted as refused, not delivered; with `all`, the bot cannot speak for now and every
+   * waiting reply is refused too.
+   */
+  private onRefused(scope: 'message' | 'all', code: string): void {
+    this.log.warn({ scope, code }, 'platform refused the bot\'s message');
+    const last = this.lastDelivered;
+    if (last && this.opts.clock.now() - last.at <= REFUSAL_WINDOW_MS) {
+      this.stats.repliesDelivered -= last.replies;
+      this.stats.refused += last.replies;
+    }
+    this.lastDelivered = undefined;
+    this.lastSent = undefined;
+    if (scope === 'all') this.refuseAll(this.queue);
+    this.notifyDrained();
+  }
+
+  private refuseAll(items: readonly Item[]): void {
+    this.stats.refused += items.reduce((n, i) => n + i.replies, 0);
+    this.queue.length = 0;
   }
 
   private notifyDrained(): void {

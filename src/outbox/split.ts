@@ -41,12 +41,13 @@ export function splitMessage(text: string, max: number): string[] {
 
 /**
  * Makes outgoing text safe for chat: one line, and never a chat command. A leading `/` or `.`
- * would make Twitch run it as a command (`/ban`, `.timeout`), so it is dropped.
+ * would make Twitch run it as a command (`/ban`, `.timeout`), so every leading `/`, `.`, `\` and
+ * space is dropped, however they are mixed (`/ /ban x` is not a way around it).
  */
 export function safeOutgoing(text: string): string {
   return text
     .replace(/[\u0000-\u001F\u007F]+/g, ' ')
     .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^[/.\\]+\s*/, '');
+    .replace(/^[\s/.\\]+/, '')
+    .trim();
 }

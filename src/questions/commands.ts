@@ -47,7 +47,7 @@ export function voteCommand(log: QuestionLog): CommandDefinition {
       const r = log.vote(ctx.event, n);
       if (r.kind === 'missing') ctx.reply(`There is no question #${n}.`);
       else if (r.kind === 'own') ctx.reply(`#${n} is your own question; vote for someone else's.`);
-      else if (r.kind === 'closed') ctx.reply(`#${n} is already ${r.question.state}.`);
+      else if (r.kind === 'closed') ctx.reply(r.question.state === 'removed' ? `#${n} is closed.` : `#${n} is already ${r.question.state}.`);
       else if (r.kind === 'voted') ctx.reply(`+1 on #${n} (score ${score(r.question)})`, { merge: { key: ACK, short: `+1 #${n}` } });
       // A second vote for the same question is ignored silently.
     },

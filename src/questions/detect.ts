@@ -8,11 +8,12 @@ export interface DetectOptions {
 }
 
 /**
- * A question asked in ordinary chat: a question mark or an interrogative opening, enough words,
- * not a command, not addressed to another viewer, not a paid or system message.
+ * A question asked in ordinary chat, or with a Super Chat or a cheer (whose cheermotes are already
+ * gone from the text): a question mark or an interrogative opening, enough words, not a command,
+ * not addressed to another viewer, not a system message, not a Shared Chat copy of another channel.
  */
 export function looksLikeQuestion(event: ChatEvent, opts: DetectOptions): boolean {
-  if (event.kind !== 'message' || event.action) return false;
+  if ((event.kind !== 'message' && event.kind !== 'paid-message') || event.action || event.sharedFrom) return false;
   const text = event.text.trim();
   if (!text || text.startsWith(opts.prefix)) return false;
   // Replies and @mentions are conversations between viewers, not questions to the streamer.

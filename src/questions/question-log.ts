@@ -11,7 +11,7 @@ export type VoteResult =
   | { readonly kind: 'voted' | 'again' | 'own' | 'closed'; readonly question: QuestionRow }
   | { readonly kind: 'missing' };
 
-export type QuestionChange = 'created' | 'merged' | 'voted' | 'state' | 'highlight';
+export type QuestionChange = 'created' | 'merged' | 'voted' | 'state' | 'highlight' | 'removed' | 'unasked' | 'unvoted';
 
 export interface QuestionLogOptions {
   readonly repo: () => QuestionsRepo;
@@ -69,9 +69,10 @@ export class QuestionLog {
     if ([...text].length > this.opts.maxLength) return { kind: 'refused', reason: 'too-long' };
     const repo = this.opts.repo();
     const now = this.opts.clock.now();
+    const paid = event.paid ? { platform: event.platform, ...event.paid } : null;
     const similar = this.findSimilar(text);
     if (similar !== undefined) {
-      const added = repo.addAsker(similar, { platform: event.platform, authorId: event.author.id, authorName: event.author.displayName, askedAt: now, messageId: event.id });
+      const added = repo.addAsker(similar, { platform: event.platform, authorId: event.author.id, authorName: event.author.displayName, askedAt: now, messageId: event.id, paid });
       const question = repo.get(similar)!;
       if (added) this.opts.onChange?.(question, 'merged');
       return { kind: added ? 'merged' : 'repeat', question };
@@ -88,6 +89,7 @@ export class QuestionLog {
       topicId: this.opts.topics?.current()?.id ?? null,
       source,
       messageId: event.id,
+      paid,
     });
     this.open().set(question.id, { text, words: keywords(text) });
     this.opts.onChange?.(question, 'created');
@@ -110,9 +112,17 @@ export class QuestionLog {
     return { kind: 'voted', question };
   }
 
-  setState(number: number, state: QuestionState): QuestionRow | undefined {
+  /**
+   * Moves a question to another state. A `removed` question (moderation took it) only comes back
+   * through an explicit restore; answering or dismissing it is refused (undefined).
+   */
+  setState(number: number, state: QuestionState, opts: { restore?: boolean } = {}): QuestionRow | undefined {
     const q = this.get(number);
-    if (!q) return undefined;
+    if (!q || (q.state === 'removed' && !opts.restore)) return undefined;
+    return this.changeState(q, state, 'state');
+  }
+
+  private changeState(q: QuestionRow, state: QuestionState, change: QuestionChange): QuestionRow {
     if (q.state !== state) {
       this.opts.repo().setState(q.id, state, this.opts.clock.now());
       if (state === 'open') this.open().set(q.id, { text: q.text, words: keywords(q.text) });
@@ -120,8 +130,48 @@ export class QuestionLog {
       if (q.highlighted && state !== 'open') this.opts.repo().highlight(q.streamId, null, this.opts.clock.now());
     }
     const question = this.opts.repo().get(q.id)!;
-    this.opts.onChange?.(question, 'state');
+    this.opts.onChange?.(question, change);
     return question;
+  }
+
+  /**
+   * A moderator deleted a message (or YouTube replaced it with a tombstone): the viewer who asked
+   * with it is no longer an asker, and a question nobody asks any more is removed. Written to
+   * SQLite before anyone is told. Returns the question it touched.
+   */
+  removeMessage(platform: string, messageId: string): QuestionRow | undefined {
+    const asker = this.opts.repo().askerByMessage(this.opts.stream().id, platform, messageId);
+    return asker ? this.unask(asker.questionId, platform, asker.authorId) : undefined;
+  }
+
+  /**
+   * A viewer was banned or timed out: their questions of this stream are taken as above, and their
+   * votes withdrawn. Returns every question that changed.
+   */
+  removeViewer(platform: string, authorId: string): QuestionRow[] {
+    const repo = this.opts.repo();
+    const streamId = this.opts.stream().id;
+    const changed = new Map<number, QuestionRow>();
+    for (const id of repo.askedBy(streamId, platform, authorId)) {
+      const q = this.unask(id, platform, authorId);
+      if (q) changed.set(q.id, q);
+    }
+    for (const id of repo.withdrawVotes(streamId, platform, authorId)) {
+      const q = repo.get(id)!;
+      if (!changed.has(id)) this.opts.onChange?.(q, 'unvoted');
+      changed.set(id, q);
+    }
+    return [...changed.values()];
+  }
+
+  private unask(questionId: number, platform: string, authorId: string): QuestionRow | undefined {
+    const repo = this.opts.repo();
+    const left = repo.removeAsker(questionId, platform, authorId);
+    if (left < 0) return undefined;
+    const q = repo.get(questionId)!;
+    if (left === 0) return this.changeState(q, 'removed', 'removed');
+    this.opts.onChange?.(q, 'unasked');
+    return q;
   }
 
   /** Puts a question on the overlay (or clears it with null). */

@@ -7,6 +7,7 @@ const troll = { login: 'chaos_gremlin', displayName: 'chaos_gremlin' };
 const quiet = { login: 'lurker42', displayName: 'lurker42' };
 const ytViewer = { login: 'maria_codes', displayName: 'MariaCodes' };
 const ytMember = { login: 'deeplearner', displayName: 'DeepLearner', badges: { subscriber: '1' } };
+const spammer = { login: 'cheap_followers', displayName: 'cheap_followers' };
 
 /** The demo's scripted chat on both platforms: commands, ordinary talk, hostile input, network faults. */
 export const DEMO_SCRIPT: readonly ScriptStep[] = [
@@ -47,4 +48,19 @@ export const DEMO_SCRIPT: readonly ScriptStep[] = [
   { afterMs: 1000, user: mod, text: '!answered 2' },
   { afterMs: 1000, fault: 'reconnect' },
   { afterMs: 2500, user: quiet, text: '!commands' },
+  // Paid questions rank above the same question unpaid.
+  { afterMs: 1200, user: bob, bits: 500, text: 'how do you choose the warmup length for the learning rate?' },
+  { afterMs: 1000, user: ytMember, on: 'youtube', text: 'why divide by sqrt(d_k) before the softmax?', superChat: { micros: 5_000_000, currency: 'EUR', display: '€5.00', tier: 2 } },
+  // Moderation: a deleted question leaves the queue; a timed-out viewer's questions and votes go too.
+  { afterMs: 1200, user: spammer, text: '!q want cheap followers? see my profile', ref: 'spam' },
+  { afterMs: 1000, moderate: 'delete', ref: 'spam' },
+  { afterMs: 1000, user: troll, text: '!up 1' },
+  { afterMs: 1000, moderate: 'ban', user: troll, seconds: 600 },
+  { afterMs: 1200, user: bob, text: '!questions' },
+  // Twitch refuses the bot's messages (an unverified phone number), then the streamer fixes it.
+  { afterMs: 1500, twitchRefusesBot: true },
+  { afterMs: 500, user: quiet, text: '!topic' },
+  { afterMs: 3000, twitchRefusesBot: false },
+  { afterMs: 500, fault: 'reconnect' },
+  { afterMs: 3000, user: quiet, text: '!topic' },
 ];

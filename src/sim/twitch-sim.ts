@@ -29,7 +29,37 @@ export interface TwitchSimOptions {
   /** The bot's badge in every channel it joins. */
   readonly botRole?: 'none' | 'moderator' | 'vip' | 'broadcaster';
   readonly roomId?: string;
+  /** Channels that exist; a JOIN to any other is dropped without an answer, as Twitch does. Default: all. */
+  readonly channels?: readonly string[];
+  /** Channels that are suspended: a JOIN is answered with `msg_channel_suspended`. */
+  readonly suspended?: readonly string[];
 }
+
+/** Chat modes of the simulated room (ROOMSTATE), enforced on what the bot sends. */
+export interface SimRoomModes {
+  slow?: number;
+  subsOnly?: boolean;
+  emoteOnly?: boolean;
+  /** Minutes of following required; -1 off. The bot never follows. */
+  followersOnly?: number;
+  r9k?: boolean;
+}
+
+/** A refusal Twitch applies to the bot's account in every channel until lifted. */
+export type SimBotRefusal = 'msg_banned' | 'msg_requires_verified_phone_number' | 'msg_verified_email' | 'msg_channel_blocked' | 'tos_ban';
+
+const REFUSAL_TEXT: Record<SimBotRefusal | 'msg_subsonly' | 'msg_emoteonly' | 'msg_followersonly_zero' | 'msg_slowmode' | 'msg_timedout', (ch: string, n?: number) => string> = {
+  msg_banned: (ch) => `You are permanently banned from talking in ${ch}.`,
+  msg_requires_verified_phone_number: () => 'A verified phone number is required to chat in this channel. Please visit https://www.twitch.tv/settings/security to verify your phone number.',
+  msg_verified_email: () => 'This room requires a verified account to chat. Please verify your account at https://www.twitch.tv/settings/security.',
+  msg_channel_blocked: () => 'Your message was not sent because your account is not in good standing in this channel.',
+  tos_ban: (ch) => `The community has closed channel ${ch} due to Terms of Service violations.`,
+  msg_subsonly: (ch) => `This room is in subscribers only mode. To talk, purchase a channel subscription at https://www.twitch.tv/products/${ch}/ticket?ref=subscriber_only_mode_chat.`,
+  msg_emoteonly: () => 'This room is in emote-only mode. You can find your currently available emoticons using the smiley in the chat text area.',
+  msg_followersonly_zero: (ch) => `This room is in followers-only mode. Follow ${ch} to join the community!`,
+  msg_slowmode: (_ch, n) => `This room is in slow mode and you are sending messages too quickly. You will be able to talk again in ${n ?? 1} seconds.`,
+  msg_timedout: (_ch, n) => `You are timed out for ${n ?? 1} more seconds.`,
+};
 
 interface Conn {
   readonly ws: WebSocket;
@@ -64,6 +94,11 @@ export class TwitchSim {
   connectionsAccepted = 0;
   loginsRefused = 0;
   botRole: 'none' | 'moderator' | 'vip' | 'broadcaster';
+  /** Messages refused with a NOTICE (never shown in chat), with the msg-id. */
+  readonly refused: Array<SentMessage & { code: string }> = [];
+  private botRefusal: SimBotRefusal | undefined;
+  private readonly timeouts = new Map<string, number>();
+  private readonly rooms = new Map<string, SimRoomModes>();
 
   constructor(private readonly opts: TwitchSimOptions = {}) {
     this.clock = opts.clock ?? systemClock;
@@ -142,6 +177,53 @@ export class TwitchSim {
   broadcast(channel: string | null, ...lines: string[]): void {
     const frame = lines.join('\r\n');
     for (const c of this.conns) if (channel === null || c.channels.has(channel)) c.ws.send(frame);
+  }
+
+  /** A Bits cheer: the `bits` tag, and the cheermote in the text as Twitch writes it. */
+  cheer(channel: string, user: SimUser, bits: number, text: string): string {
+    return this.chat(channel, { ...user, badges: { ...user.badges, bits: '100' } }, `Cheer${bits} ${text}`, { bits: String(bits) });
+  }
+
+  /** Shared Chat: a message written in a partner's channel, copied into this one. */
+  sharedChat(channel: string, user: SimUser, text: string, sourceRoomId: string): string {
+    const sourceId = `src-${this.nextMsgId++}`;
+    return this.chat(channel, user, text, { 'source-id': sourceId, 'source-room-id': sourceRoomId, 'source-badges': '', 'source-only': '0' });
+  }
+
+  /** A moderator deletes one message (CLEARMSG). */
+  deleteMessage(channel: string, messageId: string, login: string): void {
+    this.broadcast(channel, `@login=${login};room-id=;target-msg-id=${messageId};tmi-sent-ts=${this.clock.now()} :tmi.twitch.tv CLEARMSG #${channel} :deleted`);
+  }
+
+  /** A ban (no duration) or a timeout (`seconds`) of one viewer (CLEARCHAT with a target). */
+  ban(channel: string, user: SimUser, seconds?: number): void {
+    const id = user.id ?? `u-${user.login}`;
+    if (seconds) this.timeouts.set(user.login, this.clock.now() + seconds * 1000);
+    const duration = seconds ? `ban-duration=${seconds};` : '';
+    this.broadcast(channel, `@${duration}room-id=${this.opts.roomId ?? '1000'};target-user-id=${id};tmi-sent-ts=${this.clock.now()} :tmi.twitch.tv CLEARCHAT #${channel} :${user.login}`);
+  }
+
+  /** A moderator clears the whole chat (CLEARCHAT without a target). */
+  clearChat(channel: string): void {
+    this.broadcast(channel, `@room-id=${this.opts.roomId ?? '1000'};tmi-sent-ts=${this.clock.now()} :tmi.twitch.tv CLEARCHAT #${channel}`);
+  }
+
+  /** From now on every message of the bot's account is refused with this NOTICE (undefined lifts it). */
+  refuseBot(refusal: SimBotRefusal | undefined): void {
+    this.botRefusal = refusal;
+  }
+
+  /** Changes chat modes; the change is announced as Twitch does, one ROOMSTATE with only what changed. */
+  setRoomModes(channel: string, modes: SimRoomModes): void {
+    this.rooms.set(channel, { ...this.rooms.get(channel), ...modes });
+    const tags: string[] = [];
+    if (modes.emoteOnly !== undefined) tags.push(`emote-only=${modes.emoteOnly ? 1 : 0}`);
+    if (modes.followersOnly !== undefined) tags.push(`followers-only=${modes.followersOnly}`);
+    if (modes.r9k !== undefined) tags.push(`r9k=${modes.r9k ? 1 : 0}`);
+    tags.push(`room-id=${this.opts.roomId ?? '1000'}`);
+    if (modes.slow !== undefined) tags.push(`slow=${modes.slow}`);
+    if (modes.subsOnly !== undefined) tags.push(`subs-only=${modes.subsOnly ? 1 : 0}`);
+    this.broadcast(channel, `@${tags.join(';')} :tmi.twitch.tv ROOMSTATE #${channel}`);
   }
 
   /** Closes every connection abruptly, as a network fault would. */
@@ -245,16 +327,47 @@ export class TwitchSim {
 
   private join(conn: Conn, channel: string): void {
     if (!conn.nick || !/^[a-z0-9_]{1,25}$/.test(channel)) return;
+    if (this.opts.suspended?.includes(channel)) {
+      this.send(conn, `@msg-id=msg_channel_suspended :tmi.twitch.tv NOTICE #${channel} :This channel has been suspended.`);
+      return;
+    }
+    // A channel that does not exist: Twitch says nothing at all.
+    if (this.opts.channels && !this.opts.channels.includes(channel)) return;
     conn.channels.add(channel);
     const lines = [`:${conn.nick}!${conn.nick}@${conn.nick}.tmi.twitch.tv JOIN #${channel}`];
     if (conn.loggedIn) lines.push(this.userstate(conn, channel));
-    lines.push(`@emote-only=0;followers-only=-1;r9k=0;room-id=${this.opts.roomId ?? '1000'};slow=0;subs-only=0 :tmi.twitch.tv ROOMSTATE #${channel}`);
+    const r = this.rooms.get(channel) ?? {};
+    lines.push(`@emote-only=${r.emoteOnly ? 1 : 0};followers-only=${r.followersOnly ?? -1};r9k=${r.r9k ? 1 : 0};room-id=${this.opts.roomId ?? '1000'};slow=${r.slow ?? 0};subs-only=${r.subsOnly ? 1 : 0} :tmi.twitch.tv ROOMSTATE #${channel}`);
     this.send(conn, ...lines);
+  }
+
+  /** Why Twitch would refuse this message of the bot's, as the NOTICE's msg-id and text. */
+  private refusal(login: string, channel: string, times: readonly number[], now: number): { code: string; text: string } | undefined {
+    const say = (code: keyof typeof REFUSAL_TEXT, n?: number) => ({ code, text: REFUSAL_TEXT[code](channel, n) });
+    if (this.botRefusal) return say(this.botRefusal);
+    const until = this.timeouts.get(login);
+    if (until !== undefined && until > now) return say('msg_timedout', Math.ceil((until - now) / 1000));
+    const staff = this.botRole === 'moderator' || this.botRole === 'broadcaster';
+    const r = this.rooms.get(channel) ?? {};
+    if (staff) return undefined;
+    if (r.emoteOnly) return say('msg_emoteonly');
+    if (r.subsOnly && this.botRole !== 'vip') return say('msg_subsonly');
+    if (r.followersOnly !== undefined && r.followersOnly >= 0 && this.botRole !== 'vip') return say('msg_followersonly_zero');
+    const last = times[times.length - 1];
+    if (r.slow && this.botRole !== 'vip' && last !== undefined && now - last < r.slow * 1000) return say('msg_slowmode', Math.ceil((last + r.slow * 1000 - now) / 1000));
+    return undefined;
   }
 
   private received(conn: Conn, channel: string, text: string, replyTo: string | undefined): void {
     const now = this.clock.now();
     const login = conn.nick!;
+    const refused = this.refusal(login, channel, this.sendLog.get(login) ?? [], now);
+    if (refused) {
+      const msg = { at: now, login, channel, text, code: refused.code, ...(replyTo ? { replyTo } : {}) };
+      this.refused.push(msg);
+      this.send(conn, `@msg-id=${refused.code} :tmi.twitch.tv NOTICE #${channel} :${refused.text}`);
+      return;
+    }
     const key = `${login}`;
     const times = (this.sendLog.get(key) ?? []).filter((t) => t > now - LIMITS.windowMs);
     const elevated = this.botRole !== 'none';

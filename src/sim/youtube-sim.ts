@@ -10,7 +10,11 @@ export type YouTubeFault =
   | { kind: 'http'; status: number; reason?: string; domain?: string }
   | { kind: 'malformed' }
   | { kind: 'cut' }
-  | { kind: 'slow'; ms: number };
+  | { kind: 'slow'; ms: number }
+  /** A stream whose array carries an error object as an element, then ends. */
+  | { kind: 'stream-error'; status: number; reason: string }
+  /** An insert whose message is posted (and streamed) at once, but whose answer comes `ms` later. */
+  | { kind: 'late-answer'; ms: number };
 
 export interface SimAuthor {
   readonly channelId: string;
@@ -44,6 +48,8 @@ export interface YouTubeSimOptions {
   readonly accessTokenTtlMs?: number;
   /** The bot's own channel, as the author of inserted messages. */
   readonly botChannelId?: string;
+  /** The author of inserted messages (the streamer's own channel when the bot signs in as them). */
+  readonly botAuthor?: SimAuthor;
   /**
    * How a stream's body is written. By default in random pieces of 1 to `maxBytes` bytes, one
    * per turn of the event loop, as TCP segments and chunked transfer may deliver it: a piece
@@ -84,6 +90,8 @@ export class YouTubeSim {
   readonly revoked = new Set<string>();
   unitsUsed = 0;
   quotaErrors = 0;
+  /** Channels banned from a chat: their inserts are refused with 403 `forbidden`. */
+  readonly banned = new Set<string>();
   dailyUnits: number;
   pollingIntervalMillis: number;
 
@@ -182,6 +190,44 @@ export class YouTubeSim {
     }
     this.flushStreams(liveChatId);
     return message;
+  }
+
+  /** A Super Chat (or, with `sticker`, a Super Sticker) with YouTube's amount fields. */
+  superChat(liveChatId: string, author: SimAuthor, text: string, paid: { micros: number; currency: string; display: string; tier: number; sticker?: boolean }): Record<string, unknown> {
+    const details = { amountMicros: String(paid.micros), currency: paid.currency, amountDisplayString: paid.display, tier: paid.tier };
+    return paid.sticker
+      ? this.post(liveChatId, author, '', 'superStickerEvent', { superStickerDetails: { ...details, superStickerMetadata: { stickerId: 's1', altText: text, altTextLanguage: 'en' } } })
+      : this.post(liveChatId, author, `${paid.display} from ${author.displayName}: ${text}`, 'superChatEvent', { superChatDetails: { ...details, userComment: text } });
+  }
+
+  /** A moderator deletes a message: a `messageDeletedEvent`, and a tombstone with the message's id. */
+  deleteMessage(liveChatId: string, messageId: string, moderator: SimAuthor, opts: { tombstone?: boolean } = {}): void {
+    this.post(liveChatId, moderator, '', 'messageDeletedEvent', { hasDisplayContent: false, messageDeletedDetails: { deletedMessageId: messageId } });
+    if (opts.tombstone) this.tombstone(liveChatId, messageId);
+  }
+
+  /** The item YouTube leaves in place of a removed message: same id, type `tombstone`, no content. */
+  tombstone(liveChatId: string, messageId: string): void {
+    const chat = this.chats.get(liveChatId);
+    if (!chat) throw new Error(`no chat ${liveChatId}`);
+    chat.messages.push({ kind: 'youtube#liveChatMessage', id: messageId, snippet: { type: 'tombstone', liveChatId, publishedAt: new Date(this.clock.now()).toISOString(), hasDisplayContent: false } });
+    this.flushStreams(liveChatId);
+  }
+
+  /** A viewer retracts their own message. */
+  retract(liveChatId: string, messageId: string, author: SimAuthor): void {
+    this.post(liveChatId, author, '', 'messageRetractedEvent', { hasDisplayContent: false, messageRetractedDetails: { retractedMessageId: messageId } });
+  }
+
+  /** A moderator bans a viewer (or the bot's channel: its inserts are then refused). */
+  ban(liveChatId: string, moderator: SimAuthor, banned: SimAuthor, temporarySeconds?: number): void {
+    this.banned.add(banned.channelId);
+    const details = {
+      bannedUserDetails: { channelId: banned.channelId, displayName: banned.displayName, channelUrl: `https://www.youtube.com/channel/${banned.channelId}` },
+      banType: temporarySeconds ? 'temporary' : 'permanent',
+      ...(temporarySeconds ? { banDurationSeconds: String(temporarySeconds) } : {}),
+    };
+    this.post(liveChatId, moderator, '', 'userBannedEvent', { userBannedDetails: details });
   }
 
   messages(liveChatId: string): ReadonlyArray<Record<string, unknown>> {
@@ -313,6 +359,14 @@ export class YouTubeSim {
         record(200, cost);
         const from = token === null ? Math.max(0, total(chat) - 20) : Math.min(Number(token.slice(4)), total(chat));
         if (method === 'list') return this.json(res, this.page(chatId, from));
+        if (fault?.kind === 'stream-error') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const out = new PieceWriter(res, this.pieceRandom, this.pieceMax);
+          const error = { error: { code: fault.status, message: fault.reason, errors: [{ message: fault.reason, domain: 'youtube.liveChat', reason: fault.reason }] } };
+          out.write(`[${JSON.stringify(this.page(chatId, from))},\n${JSON.stringify(error)}`);
+          out.end('\n]');
+          return;
+        }
         return this.stream(res, chatId, from, fault?.kind === 'cut');
       }
       case 'insert': {
@@ -332,11 +386,18 @@ export class YouTubeSim {
           record(400, 0);
           return this.error(res, 400, text.length === 0 ? 'messageTextMissing' : 'messageTooLong');
         }
+        const bot = this.opts.botAuthor ?? { channelId: this.opts.botChannelId ?? 'UC-lectern-bot', displayName: 'Lectern Bot' };
+        if (this.banned.has(bot.channelId)) {
+          record(403, 0);
+          return this.error(res, 403, 'forbidden');
+        }
         this.unitsUsed += cost;
         record(200, cost);
         this.inserted.push({ at: this.clock.now(), chatId, text });
-        const bot = this.opts.botChannelId ?? 'UC-lectern-bot';
-        return this.json(res, this.post(chatId, { channelId: bot, displayName: 'Lectern Bot' }, text));
+        const posted = this.post(chatId, bot, text);
+        // The insert's answer may come after the message already went out on a stream.
+        if (fault?.kind === 'late-answer') await new Promise((r) => setTimeout(r, fault.ms));
+        return this.json(res, posted);
       }
     }
   }

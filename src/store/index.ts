@@ -17,7 +17,7 @@ export type { QuotaRepo, QuotaDay } from './quota-repo.js';
 export type { PlatformStateRepo } from './platform-state-repo.js';
 export type { TopicsRepo, TopicRow, TopicSource } from './topics-repo.js';
 export type { MarkersRepo, MarkerRow } from './markers-repo.js';
-export type { QuestionsRepo, QuestionRow, QuestionState, QuestionSource, NewQuestion, Asker } from './questions-repo.js';
+export type { QuestionsRepo, QuestionRow, QuestionState, QuestionSource, NewQuestion, Asker, PaidRow } from './questions-repo.js';
 export { questionScore } from './questions-repo.js';
 
 export interface StoreInspection {

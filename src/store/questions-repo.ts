@@ -1,7 +1,17 @@
 import type { Db } from './database.js';
 
-export type QuestionState = 'open' | 'answered' | 'dismissed';
+export type QuestionState = 'open' | 'answered' | 'dismissed' | 'removed';
 export type QuestionSource = 'command' | 'detected';
+
+/** A payment with a question (Super Chat, bits), as the platform stated it. */
+export interface PaidRow {
+  readonly platform: string;
+  readonly amount: number;
+  /** ISO 4217 code, or `bits`. */
+  readonly currency: string;
+  readonly display: string;
+  readonly tier: number;
+}
 
 export interface Asker {
   readonly platform: string;
@@ -9,6 +19,7 @@ export interface Asker {
   readonly authorName: string;
   readonly askedAt: number;
   readonly messageId: string;
+  readonly paid?: PaidRow | null;
 }
 
 export interface NewQuestion {
@@ -22,6 +33,7 @@ export interface NewQuestion {
   readonly topicId: number | null;
   readonly source: QuestionSource;
   readonly messageId: string;
+  readonly paid?: PaidRow | null;
 }
 
 export interface QuestionRow extends NewQuestion {
@@ -32,10 +44,16 @@ export interface QuestionRow extends NewQuestion {
   readonly askerCount: number;
   readonly votes: number;
   readonly highlighted: boolean;
+  readonly paid: PaidRow | null;
 }
 
-/** A question's score: every viewer who asked it, plus every vote. */
-export const questionScore = (q: Pick<QuestionRow, 'votes' | 'askerCount'>): number => q.votes + q.askerCount;
+/**
+ * A question's score: every viewer who asked it, plus every vote, plus the tier of its best
+ * payment (1 for the smallest Super Chat or 1–99 bits, up to 6 for 10,000 bits; see BITS_TIERS),
+ * so a paid question ranks above the same question unpaid.
+ */
+export const questionScore = (q: Pick<QuestionRow, 'votes' | 'askerCount'> & { readonly paid?: PaidRow | null }): number =>
+  q.votes + q.askerCount + (q.paid?.tier ?? 0);
 
 interface Raw {
   id: number;
@@ -55,7 +73,34 @@ interface Raw {
   asker_count: number;
   votes: number;
   highlighted: number;
+  paid_platform: string | null;
+  paid_amount: number | null;
+  paid_currency: string | null;
+  paid_display: string | null;
+  paid_tier: number;
 }
+
+interface RawAsker {
+  question_id: number;
+  platform: string;
+  author_id: string;
+  author_name: string;
+  asked_at: number;
+  message_id: string;
+  paid_amount: number | null;
+  paid_currency: string | null;
+  paid_display: string | null;
+  paid_tier: number;
+}
+
+const toAsker = (a: RawAsker): Asker => ({
+  platform: a.platform,
+  authorId: a.author_id,
+  authorName: a.author_name,
+  askedAt: a.asked_at,
+  messageId: a.message_id,
+  paid: a.paid_tier > 0 ? { platform: a.platform, amount: a.paid_amount ?? 0, currency: a.paid_currency ?? '?', display: a.paid_display ?? '', tier: a.paid_tier } : null,
+});
 
 const toRow = (r: Raw): QuestionRow => ({
   id: r.id,
@@ -75,6 +120,7 @@ const toRow = (r: Raw): QuestionRow => ({
   askerCount: r.asker_count,
   votes: r.votes,
   highlighted: r.highlighted === 1,
+  paid: r.paid_tier > 0 ? { platform: r.paid_platform ?? r.platform, amount: r.paid_amount ?? 0, currency: r.paid_currency ?? '?', display: r.paid_display ?? '', tier: r.paid_tier } : null,
 });
 
 // Counts live on the question row (updated in the same transaction as the rows they count), so
@@ -93,10 +139,35 @@ export class QuestionsRepo {
       insert: db.prepare(
         'INSERT INTO questions (stream_id, number, platform, author_id, author_name, text, created_at, offset_seconds, topic_id, source, message_id) VALUES (@streamId, @number, @platform, @authorId, @authorName, @text, @createdAt, @offsetSeconds, @topicId, @source, @messageId)',
       ),
-      asker: db.prepare<[number, string, string, string, number, string]>(
-        'INSERT OR IGNORE INTO question_askers (question_id, platform, author_id, author_name, asked_at, message_id) VALUES (?, ?, ?, ?, ?, ?)',
+
+      asker: db.prepare<[number, string, string, string, number, string, number | null, string | null, string | null, number]>(
+        'INSERT OR IGNORE INTO question_askers (question_id, platform, author_id, author_name, asked_at, message_id, paid_amount, paid_currency, paid_display, paid_tier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       countAsker: db.prepare<[number]>('UPDATE questions SET asker_count = asker_count + 1 WHERE id = ?'),
+      // The question carries the payment of its best-paying asker (first asker wins a tie).
+      bestPaid: db.prepare<[number, number]>(`
+        UPDATE questions SET (paid_platform, paid_amount, paid_currency, paid_display, paid_tier) = (
+          SELECT platform, paid_amount, paid_currency, paid_display, paid_tier FROM question_askers
+          WHERE question_id = ? ORDER BY paid_tier DESC, asked_at LIMIT 1)
+        WHERE id = ?`),
+      unAsk: db.prepare<[number, string, string]>('DELETE FROM question_askers WHERE question_id = ? AND platform = ? AND author_id = ?'),
+      uncountAsker: db.prepare<[number]>('UPDATE questions SET asker_count = asker_count - 1 WHERE id = ?'),
+      // When the first asker goes, the question is shown as asked by the next one.
+      firstAsker: db.prepare<[number, number]>(`
+        UPDATE questions SET (platform, author_id, author_name, message_id) = (
+          SELECT platform, author_id, author_name, message_id FROM question_askers WHERE question_id = ? ORDER BY asked_at LIMIT 1)
+        WHERE id = ?`),
+      byMessage: db.prepare<[number, string, string], RawAsker>(
+        'SELECT a.* FROM question_askers a JOIN questions q ON q.id = a.question_id WHERE q.stream_id = ? AND a.platform = ? AND a.message_id = ?',
+      ),
+      byAuthor: db.prepare<[number, string, string], RawAsker>(
+        'SELECT a.* FROM question_askers a JOIN questions q ON q.id = a.question_id WHERE q.stream_id = ? AND a.platform = ? AND a.author_id = ?',
+      ),
+      votesBy: db.prepare<[number, string, string], { question_id: number }>(
+        'SELECT v.question_id FROM question_votes v JOIN questions q ON q.id = v.question_id WHERE q.stream_id = ? AND v.platform = ? AND v.voter_id = ?',
+      ),
+      unvote: db.prepare<[number, string, string]>('DELETE FROM question_votes WHERE question_id = ? AND platform = ? AND voter_id = ?'),
+      uncountVote: db.prepare<[number]>('UPDATE questions SET votes = votes - 1 WHERE id = ?'),
       countVote: db.prepare<[number]>('UPDATE questions SET votes = votes + 1 WHERE id = ?'),
       isAsker: db.prepare<[number, string, string], { one: number }>('SELECT 1 AS one FROM question_askers WHERE question_id = ? AND platform = ? AND author_id = ?'),
       vote: db.prepare<[number, string, string, number]>('INSERT OR IGNORE INTO question_votes (question_id, platform, voter_id, voted_at) VALUES (?, ?, ?, ?)'),
@@ -105,22 +176,43 @@ export class QuestionsRepo {
       byNumber: db.prepare<[number, number], Raw>(`${SELECT} WHERE q.stream_id = ? AND q.number = ?`),
       list: db.prepare<[number], Raw>(`${SELECT} WHERE q.stream_id = ? ORDER BY q.number`),
       open: db.prepare<[number], Raw>(`${SELECT} WHERE q.stream_id = ? AND q.state = 'open' ORDER BY q.number`),
-      askers: db.prepare<[number], { platform: string; author_id: string; author_name: string; asked_at: number; message_id: string }>(
-        'SELECT * FROM question_askers WHERE question_id = ? ORDER BY asked_at',
-      ),
+      askers: db.prepare<[number], RawAsker>('SELECT * FROM question_askers WHERE question_id = ? ORDER BY asked_at'),
       highlight: db.prepare<[number, number | null, number]>('INSERT INTO highlights (stream_id, question_id, at) VALUES (?, ?, ?) ON CONFLICT (stream_id) DO UPDATE SET question_id = excluded.question_id, at = excluded.at'),
+    };
+    const addAsker = (questionId: number, a: Asker): boolean => {
+      const p = a.paid;
+      const added = this.s.asker.run(questionId, a.platform, a.authorId, a.authorName, a.askedAt, a.messageId, p?.amount ?? null, p?.currency ?? null, p?.display ?? null, p?.tier ?? 0).changes === 1;
+      if (added) {
+        this.s.countAsker.run(questionId);
+        if (p) this.s.bestPaid.run(questionId, questionId);
+      }
+      return added;
     };
     this.createTx = db.transaction((q: NewQuestion): QuestionRow => {
       const number = this.s.nextNumber.get(q.streamId)!.n;
-      const id = Number(this.s.insert.run({ ...q, number }).lastInsertRowid);
-      this.s.asker.run(id, q.platform, q.authorId, q.authorName, q.createdAt, q.messageId);
-      this.s.countAsker.run(id);
+      const { paid, ...row } = q;
+      const id = Number(this.s.insert.run({ ...row, number }).lastInsertRowid);
+      addAsker(id, { platform: q.platform, authorId: q.authorId, authorName: q.authorName, askedAt: q.createdAt, messageId: q.messageId, paid: paid ?? null });
       return this.get(id)!;
     });
-    this.askerTx = db.transaction((questionId: number, a: Asker): boolean => {
-      const added = this.s.asker.run(questionId, a.platform, a.authorId, a.authorName, a.askedAt, a.messageId).changes === 1;
-      if (added) this.s.countAsker.run(questionId);
-      return added;
+    this.askerTx = db.transaction(addAsker);
+    this.unAskTx = db.transaction((questionId: number, platform: string, authorId: string): number => {
+      if (this.s.unAsk.run(questionId, platform, authorId).changes !== 1) return -1;
+      this.s.uncountAsker.run(questionId);
+      const q = this.get(questionId)!;
+      if (q.askerCount > 0) {
+        if (q.platform === platform && q.authorId === authorId) this.s.firstAsker.run(questionId, questionId);
+        this.s.bestPaid.run(questionId, questionId);
+      }
+      return q.askerCount;
+    });
+    this.unvoteTx = db.transaction((streamId: number, platform: string, voterId: string): number[] => {
+      const ids = this.s.votesBy.all(streamId, platform, voterId).map((r) => r.question_id);
+      for (const id of ids) {
+        this.s.unvote.run(id, platform, voterId);
+        this.s.uncountVote.run(id);
+      }
+      return ids;
     });
     this.voteTx = db.transaction((questionId: number, platform: string, voterId: string, at: number): boolean => {
       const added = this.s.vote.run(questionId, platform, voterId, at).changes === 1;
@@ -133,6 +225,32 @@ export class QuestionsRepo {
   private readonly createTx: (q: NewQuestion) => QuestionRow;
   private readonly askerTx: (questionId: number, a: Asker) => boolean;
   private readonly voteTx: (questionId: number, platform: string, voterId: string, at: number) => boolean;
+  private readonly unAskTx: (questionId: number, platform: string, authorId: string) => number;
+  private readonly unvoteTx: (streamId: number, platform: string, voterId: string) => number[];
+
+  /**
+   * Takes a viewer off a question's askers (their message was deleted, or they were banned).
+   * Returns how many askers are left, or -1 if they were not one.
+   */
+  removeAsker(questionId: number, platform: string, authorId: string): number {
+    return this.unAskTx(questionId, platform, authorId);
+  }
+
+  /** The asker of a stream's question by the message that asked it, if any. */
+  askerByMessage(streamId: number, platform: string, messageId: string): (Asker & { questionId: number }) | undefined {
+    const a = this.s.byMessage.get(streamId, platform, messageId);
+    return a ? { ...toAsker(a), questionId: a.question_id } : undefined;
+  }
+
+  /** The stream's questions a viewer asked (or was merged into). */
+  askedBy(streamId: number, platform: string, authorId: string): number[] {
+    return this.s.byAuthor.all(streamId, platform, authorId).map((a) => a.question_id);
+  }
+
+  /** Withdraws a viewer's votes on a stream's questions; returns the questions they were on. */
+  withdrawVotes(streamId: number, platform: string, voterId: string): number[] {
+    return this.unvoteTx(streamId, platform, voterId);
+  }
 
   /** Inserts a question with its first asker and gives it the stream's next number. */
   create(q: NewQuestion): QuestionRow {
@@ -181,6 +299,6 @@ export class QuestionsRepo {
   }
 
   askers(questionId: number): Asker[] {
-    return this.s.askers.all(questionId).map((a) => ({ platform: a.platform, authorId: a.author_id, authorName: a.author_name, askedAt: a.asked_at, messageId: a.message_id }));
+    return this.s.askers.all(questionId).map(toAsker);
   }
 }

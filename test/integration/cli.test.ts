@@ -36,13 +36,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function simAndConfig(extra = '') {
-  const sim = new TwitchSim({ validTokens: [TOKEN] });
+async function simAndConfig(extra = '', simOptions: ConstructorParameters<typeof TwitchSim>[0] = {}, twitchExtra = '') {
+  const sim = new TwitchSim({ validTokens: [TOKEN], ...simOptions });
   const port = await sim.start();
   const { dir, cleanup } = tempDir();
   cleanups.push(cleanup, () => sim.stop());
   const config = join(dir, 'lectern.yaml');
-  writeFileSync(config, `twitch:\n  channel: teacher\n  username: lecternbot\n  server: { host: 127.0.0.1, port: ${port}, secure: false }\nstorage: { path: ${JSON.stringify(join(dir, 'db', 'lectern.db'))} }\n${extra}`);
+  writeFileSync(config, `twitch:\n  channel: teacher\n  username: lecternbot\n  server: { host: 127.0.0.1, port: ${port}, secure: false }\n${twitchExtra}storage: { path: ${JSON.stringify(join(dir, 'db', 'lectern.db'))} }\n${extra}`);
   return { sim, dir, config, db: join(dir, 'db', 'lectern.db') };
 }
 
@@ -116,6 +116,13 @@ describe('lectern CLI', () => {
     const bad = lectern(['doctor', '--config', config], { TWITCH_OAUTH_TOKEN: 'not-the-token' });
     expect(await bad.exited).toBe(1);
     expect(bad.stdout).toMatch(/FAIL\s+twitch\s+Twitch refused the login/);
+  });
+
+  it('doctor fails the Twitch check for a channel that does not exist, naming it', async () => {
+    const { config } = await simAndConfig('', { channels: ['someoneelse'] }, '  joinTimeoutSeconds: 1\n');
+    const d = lectern(['doctor', '--config', config], { TWITCH_OAUTH_TOKEN: TOKEN });
+    expect(await d.exited).toBe(1);
+    expect(d.stdout).toMatch(/FAIL\s+twitch\s+reached 127\.0\.0\.1:\d+, but #teacher: no such channel, or it is suspended; check twitch\.channel/);
   });
 
   it('doctor checks YouTube: live video, credentials (read-only with a key) and quota', async () => {

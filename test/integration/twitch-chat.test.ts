@@ -36,11 +36,11 @@ describe('Twitch chat end to end (real tmi.js against the simulator)', () => {
     h = await startHarness({ extraYaml: CUSTOM });
     h.sim.chat('teacher', { login: 'bob', displayName: 'Bob' }, '!DISCORD');
     await untilClock(h.clock, () => h!.sim.sent.length === 1, 'first reply');
-    expect(h.sim.sent[0]!.text).toBe('@Bob Join us, Bob: https://discord.example/lectern');
+    expect(h.sim.sent[0]!.text).toBe('@Bob Join us, @Bob: https://discord.example/lectern');
     await advance(h.clock, 1100);
     h.sim.chat('teacher', viewer('carol'), '!chat please');
     await untilClock(h.clock, () => h!.sim.sent.length === 2, 'alias reply');
-    expect(h.sim.sent[1]!.text).toBe('@carol Join us, carol: https://discord.example/lectern');
+    expect(h.sim.sent[1]!.text).toBe('@carol Join us, @carol: https://discord.example/lectern');
   });
 
   it('ignores unknown commands and ordinary chat', async () => {

@@ -9,7 +9,7 @@ const T0 = Date.UTC(2026, 5, 1, 17, 0);
 function q(id: number, text: string, extra: Partial<ExportQuestion> = {}): ExportQuestion {
   return {
     id, text, state: 'open', source: 'command', askerCount: 1, votes: 0, score: 1, platforms: ['twitch'], topic: 'Attention', topicId: 1,
-    offsetSeconds: 100 + id, askedAt: new Date(T0 + (100 + id) * 1000).toISOString(), highlighted: false,
+    offsetSeconds: 100 + id, askedAt: new Date(T0 + (100 + id) * 1000).toISOString(), highlighted: false, paid: null,
     askers: [{ platform: 'twitch', name: `viewer${id}`, askedAt: new Date(T0).toISOString() }], ...extra,
   };
 }
@@ -108,9 +108,28 @@ describe('Markdown export', () => {
 describe('JSON export', () => {
   it('has every documented field for each question', () => {
     const parsed = JSON.parse(toJson(data([q(1, 'why?', { platforms: ['twitch', 'youtube'] })]))) as { schemaVersion: number; questions: Array<Record<string, unknown>>; topics: unknown[] };
-    expect(parsed.schemaVersion).toBe(1);
-    expect(parsed.questions[0]).toMatchObject({ id: 1, text: 'why?', askerCount: 1, votes: 0, state: 'open', platforms: ['twitch', 'youtube'], topic: 'Attention', offsetSeconds: 101, vodLink: 'https://www.twitch.tv/videos/1?t=1m41s' });
+    expect(parsed.schemaVersion).toBe(2);
+    expect(parsed.questions[0]).toMatchObject({ id: 1, text: 'why?', askerCount: 1, votes: 0, state: 'open', platforms: ['twitch', 'youtube'], topic: 'Attention', offsetSeconds: 101, vodLink: 'https://www.twitch.tv/videos/1?t=1m41s', paid: null });
     expect(parsed.topics).toHaveLength(3);
+  });
+});
+
+describe('paid and removed questions', () => {
+  const paid = { platform: 'youtube', amount: 5, currency: 'EUR', display: '€5.00' };
+  const qs = [q(1, 'why softmax?', { paid, score: 4 }), q(2, 'a deleted question', { state: 'removed' }), q(3, 'what is a monad?')];
+
+  it('JSON keeps removed questions for the record and gives each its payment or null', () => {
+    const parsed = JSON.parse(toJson(data(qs))) as { questions: Array<Record<string, unknown>> };
+    expect(parsed.questions.map((x) => [x['id'], x['state'], x['paid']])).toEqual([[1, 'open', paid], [2, 'removed', null], [3, 'open', null]]);
+  });
+
+  it('the blog draft and the CSV leave removed questions out and show what was paid', () => {
+    const md = toMarkdown(data(qs));
+    expect(md).not.toContain('deleted question');
+    expect(md).toMatch(/why softmax\?[^\n]*\n[^\n]*€5\\\.00 paid/);
+    const rows = parse(toCsv(data(qs)), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.map((r) => r['id'])).toEqual(['1', '3']);
+    expect(rows[0]!['paid']).toBe('€5.00');
   });
 });
 

@@ -42,7 +42,7 @@ async function run(clock: ManualClock, ms: number) {
 describe('outbox', () => {
   it('sends at once, threaded, with the mention', async () => {
     const { p, outbox } = fakePlatform();
-    outbox.enqueue({ channel: 'c', text: 'hello', mention: 'alice', replyTo: 'm1' });
+    outbox.enqueue({ channel: 'c', text: 'hello', mention: '@alice', replyTo: 'm1' });
     await tick();
     expect(p.sent).toEqual([{ at: 0, text: '@alice hello', replyTo: 'm1' }]);
   });
@@ -60,9 +60,9 @@ describe('outbox', () => {
 
   it('coalesces replies that back up into one message per fitting group', async () => {
     const { p, clock, outbox } = fakePlatform();
-    outbox.enqueue({ channel: 'c', text: 'first', mention: 'a', replyTo: 'm0' });
-    for (const u of ['b', 'c', 'd']) outbox.enqueue({ channel: 'c', text: 'same answer', mention: u, replyTo: `m-${u}` });
-    outbox.enqueue({ channel: 'c', text: 'other answer', mention: 'e' });
+    outbox.enqueue({ channel: 'c', text: 'first', mention: '@a', replyTo: 'm0' });
+    for (const u of ['b', 'c', 'd']) outbox.enqueue({ channel: 'c', text: 'same answer', mention: `@${u}`, replyTo: `m-${u}` });
+    outbox.enqueue({ channel: 'c', text: 'other answer', mention: '@e' });
     await run(clock, 1_500);
     expect(p.sent.map((s) => s.text)).toEqual(['@a first', '@b @c @d same answer · @e other answer']);
     expect(p.sent[1]!.replyTo).toBeUndefined();
@@ -72,7 +72,7 @@ describe('outbox', () => {
   it('drops replies that waited past their deadline, and counts them', async () => {
     const { p, clock, outbox } = fakePlatform();
     p.canSend = false;
-    outbox.enqueue({ channel: 'c', text: 'late', mention: 'a' });
+    outbox.enqueue({ channel: 'c', text: 'late', mention: '@a' });
     await run(clock, 61_000);
     p.canSend = true;
     p.signal({ type: 'status', status: { state: 'connected' } as never });
@@ -84,7 +84,7 @@ describe('outbox', () => {
   it('waits while disconnected and sends once connected again', async () => {
     const { p, clock, outbox } = fakePlatform();
     p.canSend = false;
-    outbox.enqueue({ channel: 'c', text: 'patience', mention: 'a' });
+    outbox.enqueue({ channel: 'c', text: 'patience', mention: '@a' });
     await run(clock, 5_000);
     expect(p.sent).toEqual([]);
     p.canSend = true;
@@ -95,24 +95,24 @@ describe('outbox', () => {
 
   it('never sends the same text twice within the duplicate window', async () => {
     const { p, clock, outbox } = fakePlatform();
-    outbox.enqueue({ channel: 'c', text: 'same', mention: 'a' });
+    outbox.enqueue({ channel: 'c', text: 'same', mention: '@a' });
     await run(clock, 2_000);
-    outbox.enqueue({ channel: 'c', text: 'same', mention: 'a' });
+    outbox.enqueue({ channel: 'c', text: 'same', mention: '@a' });
     await run(clock, 2_000);
     expect(p.sent).toHaveLength(1);
     expect(outbox.stats.droppedDuplicate).toBe(1);
     await run(clock, 30_000);
-    outbox.enqueue({ channel: 'c', text: 'same', mention: 'a' });
+    outbox.enqueue({ channel: 'c', text: 'same', mention: '@a' });
     await run(clock, 1_000);
     expect(p.sent).toHaveLength(2);
   });
 
   it('slows down after a rate-limit notice and resends the rejected message once', async () => {
     const { p, clock, outbox } = fakePlatform();
-    outbox.enqueue({ channel: 'c', text: 'one', mention: 'a' });
+    outbox.enqueue({ channel: 'c', text: 'one', mention: '@a' });
     await tick();
     p.signal({ type: 'send-rejected', reason: 'ratelimit', code: 'msg_ratelimit' });
-    outbox.enqueue({ channel: 'c', text: 'two', mention: 'b' });
+    outbox.enqueue({ channel: 'c', text: 'two', mention: '@b' });
     await run(clock, 29_000);
     expect(p.sent.map((s) => s.text)).toEqual(['@a one']);
     await run(clock, 2_000);
@@ -122,7 +122,7 @@ describe('outbox', () => {
   it('keeps replies when a send fails, and reports the failure', async () => {
     const { p, clock, outbox, health } = fakePlatform();
     p.failNext = 1;
-    outbox.enqueue({ channel: 'c', text: 'retry me', mention: 'a' });
+    outbox.enqueue({ channel: 'c', text: 'retry me', mention: '@a' });
     await tick();
     expect(p.sent).toEqual([]);
     expect(health.list()[0]).toMatchObject({ component: 'twitch.send', code: 'PLATFORM_SEND_FAILED' });
@@ -141,7 +141,7 @@ describe('outbox', () => {
   it('splits a long reply at word boundaries, in order, mention on the first part only', async () => {
     const { p, clock, outbox } = fakePlatform();
     const words = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
-    outbox.enqueue({ channel: 'c', text: words, mention: 'alice' });
+    outbox.enqueue({ channel: 'c', text: words, mention: '@alice' });
     await run(clock, 5_000);
     expect(p.sent.length).toBe(3);
     expect(p.sent[0]!.text.startsWith('@alice word0 ')).toBe(true);

@@ -55,6 +55,11 @@ describe('question detection in ordinary chat', () => {
     'the loss is going up, any idea why?',
   ])('detects "%s"', (t) => expect(looksLikeQuestion(chat(t), opts)).toBe(true));
 
+  it('detects a question paid for with a Super Chat or a cheer (its text, cheermotes already gone)', () => {
+    const paid = { amount: 5, currency: 'EUR', display: '€5.00', tier: 2 };
+    expect(looksLikeQuestion(chat('why is softmax needed in attention?', { kind: 'paid-message', paid }), opts)).toBe(true);
+  });
+
   it.each([
     ['too short', 'why though?', {}],
     ['a statement', 'this is a great explanation of attention', {}],
@@ -62,6 +67,7 @@ describe('question detection in ordinary chat', () => {
     ['a reply to a viewer', 'what do you mean by that exactly?', { replyTo: 'm1' }],
     ['an @mention', '@bob why would you do that though?', {}],
     ['an action', 'wonders why this is so slow today?', { action: true }],
-    ['a paid message', 'why is softmax needed in attention?', { kind: 'paid-message' as const }],
+    ['a Shared Chat copy from a partner channel', 'why is softmax needed in attention?', { sharedFrom: '655533779' }],
+    ['a system message', 'why is softmax needed in attention?', { kind: 'system' as const }],
   ])('ignores %s', (_what, t, extra) => expect(looksLikeQuestion(chat(t as string, extra as Partial<ChatEvent>), opts)).toBe(false));
 });

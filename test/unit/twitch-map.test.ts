@@ -18,7 +18,7 @@ describe('Twitch mapper', () => {
 
   it('recognises actions, cheers, replies and Shared Chat copies', () => {
     expect(mapIrcMessage(msg('PRIVMSG', ['#t', '\u0001ACTION waves\u0001'], { id: 'a' }), ctx)).toMatchObject({ action: true, text: 'waves' });
-    expect(mapIrcMessage(msg('PRIVMSG', ['#t', 'Cheer100 nice'], { id: 'c', bits: '100' }), ctx)).toMatchObject({ kind: 'paid-message', amount: { value: 100, unit: 'bits' } });
+    expect(mapIrcMessage(msg('PRIVMSG', ['#t', 'Cheer100 nice'], { id: 'c', bits: '100' }), ctx)).toMatchObject({ kind: 'paid-message', text: 'nice', paid: { amount: 100, currency: 'bits', display: '100 bits', tier: 2 } });
     expect(mapIrcMessage(msg('PRIVMSG', ['#t', '@bob yes'], { id: 'r', 'reply-parent-msg-id': 'p1' }), ctx)).toMatchObject({ replyTo: 'p1' });
     expect(mapIrcMessage(msg('PRIVMSG', ['#t', 'hi'], { id: 's', 'source-id': 'orig' }), ctx)).toMatchObject({ sourceId: 'orig' });
   });

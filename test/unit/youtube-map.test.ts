@@ -16,22 +16,22 @@ describe('YouTube mapper', () => {
 
   it('maps every snippet.type of the Data API', () => {
     const cases: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
-      ['superChatEvent', { superChatDetails: { amountMicros: '5000000', currency: 'USD', userComment: 'thanks!', tier: 2 } }, { kind: 'paid-message', text: 'thanks!', amount: { value: 5_000_000, unit: 'micros-USD' } }],
-      ['superStickerEvent', { superStickerDetails: { amountMicros: '2000000', currency: 'EUR', superStickerMetadata: { altText: 'cat' } } }, { kind: 'paid-message', amount: { value: 2_000_000, unit: 'micros-EUR' } }],
+      ['superChatEvent', { superChatDetails: { amountMicros: '5000000', currency: 'USD', userComment: 'thanks!', tier: 2 } }, { kind: 'paid-message', text: 'thanks!', paid: { amount: 5, currency: 'USD', display: '5 USD', tier: 2 } }],
+      ['superStickerEvent', { superStickerDetails: { amountMicros: '2000000', currency: 'EUR', amountDisplayString: '€2.00', tier: 1, superStickerMetadata: { altText: 'cat' } } }, { kind: 'paid-message', text: '', paid: { amount: 2, currency: 'EUR', display: '€2.00', tier: 1 } }],
       ['newSponsorEvent', { newSponsorDetails: { memberLevelName: 'Student' } }, { kind: 'membership' }],
       ['memberMilestoneChatEvent', { memberMilestoneChatDetails: { memberMonth: 6, userComment: 'half a year' } }, { kind: 'membership', text: 'half a year' }],
-      ['membershipGiftingEvent', { membershipGiftingDetails: { giftMembershipsCount: 5 } }, { kind: 'membership', amount: { value: 5, unit: 'memberships' } }],
+      ['membershipGiftingEvent', { membershipGiftingDetails: { giftMembershipsCount: 5 } }, { kind: 'membership', giftCount: 5 }],
       ['giftMembershipReceivedEvent', { giftMembershipReceivedDetails: {} }, { kind: 'membership' }],
       ['giftEvent', { giftDetails: {} }, { kind: 'paid-message' }],
       ['messageDeletedEvent', { messageDeletedDetails: { deletedMessageId: 'm9' } }, { kind: 'deletion', target: { messageId: 'm9' } }],
       ['messageRetractedEvent', { messageRetractedDetails: { retractedMessageId: 'm8' } }, { kind: 'deletion', target: { messageId: 'm8' } }],
       ['userBannedEvent', { userBannedDetails: { bannedUserDetails: { channelId: 'UC9' }, banType: 'temporary', banDurationSeconds: '300' } }, { kind: 'ban', target: { userId: 'UC9', durationSeconds: 300 } }],
-      ['pollEvent', { pollDetails: {} }, { kind: 'system', subtype: 'pollEvent' }],
+      ['pollEvent', { pollDetails: { metadata: { questionText: 'Next topic?', options: [{ optionText: 'RoPE' }, { optionText: 'KV cache' }] }, status: 'active' } }, { kind: 'system', subtype: 'pollEvent', text: 'Poll: Next topic?' }],
       ['sponsorOnlyModeStartedEvent', {}, { kind: 'system' }],
       ['sponsorOnlyModeEndedEvent', {}, { kind: 'system' }],
       ['chatEndedEvent', {}, { kind: 'system', subtype: 'chatEndedEvent' }],
-      ['tombstone', {}, { kind: 'deletion' }],
-      ['fanFundingEvent', {}, { kind: 'paid-message' }],
+      ['tombstone', {}, { kind: 'deletion', target: { messageId: 'id-tombstone' } }],
+      ['fanFundingEvent', { fanFundingEventDetails: { amountMicros: '3000000', currency: 'USD', amountDisplayString: '$3.00', userComment: 'what is a monad?' } }, { kind: 'paid-message', text: 'what is a monad?', paid: { amount: 3, currency: 'USD', display: '$3.00', tier: 1 } }],
     ];
     for (const [type, extra, expected] of cases) expect(mapLiveChatMessage(base(type, extra), 'vid', 0), type).toMatchObject(expected);
   });

@@ -8,8 +8,10 @@ function renderHealth() {
   const box = $('health');
   box.replaceChildren(...state.platforms.map((p) => {
     const quota = p.quota ? ` · quota ${p.quota.used}/${p.quota.dailyUnits}, ~${Math.round(p.quota.projectedMsLeft / 3600000 * 10) / 10} h left` : '';
-    const title = `${p.platform}: ${p.state}${p.detail ? ` — ${p.detail}` : ''}; last message ${ago(p.lastMessageAt)}; ${p.reconnects} reconnects${p.canSend ? '' : '; read-only'}${quota}`;
-    return el('span', { class: `badge state-${p.state}`, title, 'data-platform': p.platform, text: `${p.platform} ${p.state}${p.canSend ? '' : ' (read-only)'}${quota}` });
+    const modes = p.modes && p.modes.length ? ` · ${p.modes.join(', ')}` : '';
+    const speech = p.sendBlocked ? ' (refused)' : p.canSend ? '' : ' (read-only)';
+    const title = `${p.platform}: ${p.state}${p.detail ? ` — ${p.detail}` : ''}; last message ${ago(p.lastMessageAt)}; ${p.reconnects} reconnects${p.canSend ? '' : '; read-only'}${quota}${modes}`;
+    return el('span', { class: `badge state-${p.sendBlocked ? 'failed' : p.state}`, title, 'data-platform': p.platform, text: `${p.platform} ${p.state}${speech}${quota}${modes}` });
   }), ...state.problems.slice(-3).map((pr) => el('span', { class: 'badge problem', title: pr.message, text: `${pr.component}: ${pr.code} ×${pr.count}` })));
 }
 
@@ -32,7 +34,7 @@ function renderQuestions() {
     return el('li', { class: `q q-${q.state}${q.highlighted ? ' highlighted' : ''}${i === state.selected ? ' selected' : ''}`, 'data-id': String(q.id) },
       el('span', { class: 'q-number', text: `#${q.id}` }),
       el('span', { class: 'q-text', text: q.text }),
-      el('span', { class: 'q-meta', text: `${q.score} · ${q.askerCount} asked · ${q.votes} votes · ${q.author} (${q.platform}) · ${clock(q.offsetSeconds)}${q.source === 'detected' ? ' · detected' : ''}` }),
+      el('span', { class: 'q-meta', text: `${q.paid ? `${q.paid} · ` : ''}${q.score} · ${q.askerCount} asked · ${q.votes} votes · ${q.author} (${q.platform}) · ${clock(q.offsetSeconds)}${q.source === 'detected' ? ' · detected' : ''}` }),
       el('span', { class: 'q-actions' },
         el('button', { class: 'answer', onclick: act('answer'), text: 'Answered' }),
         el('button', { class: 'dismiss', onclick: act('dismiss'), text: 'Dismiss' }),
@@ -42,16 +44,27 @@ function renderQuestions() {
 
 function addChat(c) {
   const list = $('chat');
-  list.prepend(el('li', { class: `chat-line p-${c.platform}` },
+  list.prepend(el('li', { class: `chat-line p-${c.platform}${c.shared ? ' shared' : ''}`, 'data-id': c.id },
     el('span', { class: 'platform', text: c.platform === 'twitch' ? 'TW' : 'YT' }),
     el('span', { class: 'author', text: c.author }),
     ...(c.roles.length ? [el('span', { class: 'roles', text: c.roles.join(' ') })] : []),
+    ...(c.paid ? [el('span', { class: 'paid', text: c.paid })] : []),
     el('span', { class: 'text', text: c.text })));
   while (list.children.length > MAX_CHAT) list.lastChild.remove();
 }
 
+function removeChat(ids) {
+  for (const li of [...$('chat').children]) if (ids.includes(li.dataset.id)) li.remove();
+}
+
 function upsertQuestion(q) {
   const i = state.questions.findIndex((x) => x.id === q.id);
+  if (q.state === 'removed') {
+    // Taken by moderation: it leaves the queue.
+    if (i >= 0) state.questions.splice(i, 1);
+    renderQuestions();
+    return;
+  }
   if (q.highlighted) for (const x of state.questions) x.highlighted = false;
   if (i >= 0) state.questions[i] = q;
   else state.questions.push(q);
@@ -76,6 +89,7 @@ connect((msg) => {
     renderTopic();
     renderQuestions();
   } else if (msg.type === 'chat') addChat(msg.data);
+  else if (msg.type === 'chat-removed') removeChat(msg.data.ids);
   else if (msg.type === 'question') upsertQuestion(msg.data);
   else if (msg.type === 'topic') {
     state.topic = msg.data;

@@ -15,6 +15,7 @@ function refreshCard() {
 
 function show(q) {
   highlighted = q && q.highlighted && q.state === 'open' ? q : null;
+  // (A removed question is never 'open': moderation takes it off the overlay too.)
   $('o-question').hidden = !highlighted;
   refreshCard();
   if (!highlighted) return;

@@ -1,4 +1,5 @@
-import { cleanChatText, type ChatEvent, type Role } from '../../core/index.js';
+import { bitsTier, cleanChatText, type ChatEvent, type Role } from '../../core/index.js';
+import { stripCheermotes } from './cheermotes.js';
 import type { TmiIrcMessage } from './irc.external.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -38,7 +39,14 @@ function displayName(raw: string | undefined, login: string): string {
   return cleanChatText(raw, 64).text || login;
 }
 
-const ACTION = /^\u0001ACTION (.*)\u0001?$/s;
+/** `/me` text: CTCP ACTION, possibly empty, possibly without the closing \u0001. */
+const ACTION = /^\u0001ACTION(?: (.*?))?\u0001?$/s;
+
+function actionText(trailing: string): string | undefined {
+  if (trailing.charCodeAt(0) !== 1) return undefined;
+  const m = ACTION.exec(trailing);
+  return m ? (m[1] ?? '') : undefined;
+}
 
 const MEMBERSHIP_NOTICES = new Set([
   'sub', 'resub', 'subgift', 'anonsubgift', 'submysterygift', 'anonsubmysterygift',
@@ -79,26 +87,33 @@ export function mapIrcMessage(msg: TmiIrcMessage, ctx: MapContext): ChatEvent | 
   switch (msg.command) {
     case 'PRIVMSG': {
       if (!login) return null;
-      const action = trailing.charCodeAt(0) === 1 ? ACTION.exec(trailing) : null;
-      const { text, truncated } = cleanChatText(action ? action[1]! : trailing);
+      // The legacy hosting notices came from the `jtv` account: Twitch's words, not a viewer's.
+      if (login === 'jtv') return { ...base, kind: 'system', subtype: 'host', text: cleanChatText(trailing).text };
+      const action = actionText(trailing);
       const bits = num(tags['bits']);
+      // The cheermotes (`Cheer100`) are the payment, shown as such; the text is the viewer's words.
+      const said = action ?? trailing;
+      const { text, truncated } = cleanChatText(bits ? stripCheermotes(said, bits) : said);
       // Built in place rather than by spreading: this runs for every chat line.
       const event: Mutable<ChatEvent> = { platform: 'twitch', channel, id, time, author, kind: bits ? 'paid-message' : 'message', text };
       if (truncated) event.truncated = true;
-      if (action) event.action = true;
+      if (action !== undefined) event.action = true;
       if (bits) {
-        event.amount = { value: bits, unit: 'bits' };
+        event.paid = { amount: bits, currency: 'bits', display: `${bits} bit${bits === 1 ? '' : 's'}`, tier: bitsTier(bits) };
         event.subtype = 'cheer';
       }
       const sourceId = str(tags['source-id']);
       if (sourceId) event.sourceId = sourceId;
+      // Shared Chat: a copy of a message written in a partner's channel.
+      const sourceRoom = str(tags['source-room-id']);
+      if (sourceRoom && sourceRoom !== str(tags['room-id'])) event.sharedFrom = sourceRoom;
       const replyTo = str(tags['reply-parent-msg-id']);
       if (replyTo) event.replyTo = replyTo;
       return event;
     }
     case 'USERNOTICE': {
       const subtype = str(tags['msg-id']) ?? 'usernotice';
-      const { text, truncated } = cleanChatText(trailing || str(tags['system-msg']) || '');
+      const { text, truncated } = cleanChatText(actionText(trailing) ?? (trailing || str(tags['system-msg']) || ''));
       const kind = MEMBERSHIP_NOTICES.has(subtype) ? 'membership' : 'system';
       return { ...base, kind, subtype, text, ...(truncated ? { truncated } : {}) };
     }
@@ -130,33 +145,6 @@ export function mapIrcMessage(msg: TmiIrcMessage, ctx: MapContext): ChatEvent | 
     default:
       return null;
   }
-}
-
-export type SendRejection = { reason: 'ratelimit' | 'duplicate' | 'slowmode' | 'banned' | 'other'; code: string };
-
-const REJECTIONS: Record<string, SendRejection['reason']> = {
-  msg_ratelimit: 'ratelimit',
-  msg_duplicate: 'duplicate',
-  msg_slowmode: 'slowmode',
-  msg_banned: 'banned',
-  msg_timedout: 'banned',
-  msg_suspended: 'banned',
-  msg_channel_suspended: 'banned',
-  msg_subsonly: 'other',
-  msg_followersonly: 'other',
-  msg_emoteonly: 'other',
-  msg_r9k: 'duplicate',
-  msg_rejected: 'other',
-  msg_rejected_mandatory: 'other',
-};
-
-/** A NOTICE that tells us one of our messages was not delivered, or null. */
-export function mapSendRejection(msg: TmiIrcMessage): SendRejection | null {
-  if (msg.command !== 'NOTICE') return null;
-  const code = str(msg.tags?.['msg-id']);
-  if (!code) return null;
-  const reason = REJECTIONS[code];
-  return reason ? { reason, code } : null;
 }
 
 /** Login failures arrive as a NOTICE to `*`; tmi.js stops reconnecting after one. */

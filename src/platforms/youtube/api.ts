@@ -20,11 +20,6 @@ export class YouTubeApiError extends LecternError {
   }
 }
 
-/** The chat's own errors: answers about the chat, not about the endpoint being unavailable. */
-export const CHAT_REASONS = new Set([
-  'liveChatEnded', 'liveChatDisabled', 'liveChatNotFound', 'forbidden', 'quotaExceeded', 'rateLimitExceeded', 'pageTokenInvalid', 'authError', 'invalid_grant',
-]);
-
 async function readAll(data: unknown): Promise<string> {
   if (typeof data === 'string') return data;
   if (data instanceof Readable) {
@@ -62,37 +57,76 @@ export async function classify(err: unknown): Promise<YouTubeApiError> {
   return new YouTubeApiError(status, reason, `YouTube API ${status || 'network'} ${reason}`, err);
 }
 
+/** gRPC-style statuses some streams carry instead of a reason. */
+const STATUS_REASONS: Record<string, string> = {
+  FAILED_PRECONDITION: 'liveChatEnded',
+  NOT_FOUND: 'liveChatNotFound',
+  RESOURCE_EXHAUSTED: 'rateLimitExceeded',
+  PERMISSION_DENIED: 'forbidden',
+  UNAUTHENTICATED: 'authError',
+};
+
+/** An error written as an element of the streamed array, as the YouTubeApiError it means. */
+function streamedError(element: unknown): YouTubeApiError | undefined {
+  const e = (element as { error?: { code?: unknown; status?: unknown; errors?: Array<{ reason?: unknown }> } } | null)?.error;
+  if (!e || typeof e !== 'object') return undefined;
+  const status = typeof e.code === 'number' ? e.code : 0;
+  const given = e.errors?.[0]?.reason;
+  const reason = typeof given === 'string' ? given : (STATUS_REASONS[String(e.status)] ?? `http${status}`);
+  return new YouTubeApiError(status, reason, `YouTube API ${status} ${reason} (in the stream)`);
+}
+
 /**
  * The Google client for YouTube, reduced to the calls Lectern makes. The client's own retries are
  * off: the adapter paces and backs off itself, within the quota.
  */
 export class YouTubeApi {
   private readonly yt: youtube_v3.Youtube;
+  private readonly oauth: InstanceType<typeof googleAuth.OAuth2> | undefined;
   readonly canWrite: boolean;
 
   constructor(opts: YouTubeApiOptions) {
     let authOption: string | InstanceType<typeof googleAuth.OAuth2> | undefined = opts.apiKey;
     if (opts.oauth) {
+      // No forceRefreshOnFailure: with it the auth client refreshes and repeats the call on every
+      // 403 too (quotaExceeded, liveChatEnded...), paying each twice. A 401 is retried below.
       const client = new googleAuth.OAuth2({
         clientId: opts.oauth.clientId,
         clientSecret: opts.oauth.clientSecret,
         endpoints: { oauth2TokenUrl: opts.oauth.tokenUrl },
-        forceRefreshOnFailure: true,
       });
       client.setCredentials({ refresh_token: opts.oauth.refreshToken });
-      authOption = client;
+      authOption = this.oauth = client;
     }
     this.canWrite = Boolean(opts.oauth);
     this.yt = youtube({ version: 'v3', rootUrl: opts.apiRoot, ...(authOption ? { auth: authOption } : {}), retry: false, timeout: opts.timeoutMs ?? 20_000 });
   }
 
-  private async call<T>(fn: () => Promise<{ data: T }>): Promise<T> {
-    let data: T;
+  /**
+   * A 401 with OAuth means the access token died before its time (revoked, or the clock is off):
+   * refresh it and make the call once more. Nothing else is repeated.
+   */
+  private async withAuthRetry<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      data = (await fn()).data;
+      return await fn();
     } catch (err) {
-      throw await classify(err);
+      const e = await classify(err);
+      if (e.status !== 401 || !this.oauth) throw e;
+      try {
+        await this.oauth.refreshAccessToken();
+      } catch (refreshErr) {
+        throw await classify(refreshErr);
+      }
+      try {
+        return await fn();
+      } catch (again) {
+        throw await classify(again);
+      }
     }
+  }
+
+  private async call<T>(fn: () => Promise<{ data: T }>): Promise<T> {
+    const data = (await this.withAuthRetry(fn)).data;
     // The client hands back the raw text when a 200 body is not JSON.
     if (data === null || typeof data !== 'object') throw new YouTubeApiError(200, 'unreadableResponse', 'YouTube sent an answer Lectern cannot read');
     return data;
@@ -124,23 +158,25 @@ export class YouTubeApi {
    * `unreadableStream`; a stream cut mid-object with `streamCut`.
    */
   async streamMessages(liveChatId: string, pageToken: string | undefined, signal: AbortSignal, onPage: (page: ListResponse) => void): Promise<void> {
-    let body: Readable;
-    try {
-      const res = await this.yt.youtube.v3.liveChat.messages.stream(
+    const res = await this.withAuthRetry(() =>
+      this.yt.youtube.v3.liveChat.messages.stream(
         { liveChatId, part: ['snippet', 'authorDetails'], ...(pageToken ? { pageToken } : {}) },
         { responseType: 'stream', signal, timeout: 0 },
-      );
-      body = res.data as unknown as Readable;
-    } catch (err) {
-      throw await classify(err);
-    }
+      ),
+    );
+    const body = res.data as unknown as Readable;
     const reader = new JsonArrayReader();
+    // An element of the array may be an error instead of a page (the chat ended mid-stream...).
+    const take = (element: unknown) => {
+      const error = streamedError(element);
+      if (error) throw error;
+      onPage(element as ListResponse);
+    };
     try {
-      for await (const chunk of body) {
-        for (const page of reader.push(chunk as Buffer)) onPage(page as ListResponse);
-      }
-      for (const page of reader.end()) onPage(page as ListResponse);
+      for await (const chunk of body) for (const element of reader.push(chunk as Buffer)) take(element);
+      for (const element of reader.end()) take(element);
     } catch (err) {
+      if (err instanceof YouTubeApiError) throw err;
       if (signal.aborted) return;
       if (err instanceof SyntaxError) throw new YouTubeApiError(200, 'unreadableStream', 'YouTube sent a stream Lectern cannot read', err);
       throw new YouTubeApiError(0, 'streamCut', 'the chat stream broke off', err);

@@ -1,5 +1,5 @@
 import type { youtube_v3 } from '@googleapis/youtube';
-import { cleanChatText, type ChatEvent, type ChatEventKind, type Role } from '../../core/index.js';
+import { cleanChatText, type ChatEvent, type ChatEventKind, type Paid, type Role } from '../../core/index.js';
 
 type Message = youtube_v3.Schema$LiveChatMessage;
 type Author = youtube_v3.Schema$LiveChatMessageAuthorDetails;
@@ -43,6 +43,17 @@ function micros(v: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+/** Super Chat, Super Sticker and the legacy fan funding: the amount as YouTube states it. */
+function paidOf(d: { amountMicros?: unknown; currency?: unknown; amountDisplayString?: unknown; tier?: unknown } | null | undefined): Paid | undefined {
+  if (!d || typeof d !== 'object') return undefined;
+  const m = micros(d.amountMicros);
+  if (m === undefined) return undefined;
+  const currency = /^[A-Z]{3}$/.test(str(d.currency)) ? str(d.currency) : '?';
+  const amount = m / 1_000_000;
+  const tier = typeof d.tier === 'number' && Number.isInteger(d.tier) && d.tier > 0 ? d.tier : 1;
+  return { amount, currency, display: cleanChatText(str(d.amountDisplayString), 32).text || `${amount} ${currency}`, tier };
+}
+
 /**
  * Maps one Data API `LiveChatMessage` to a ChatEvent, or null when it has no id or an unknown
  * type. Pure. Paid amounts keep YouTube's micros with the currency as unit.
@@ -56,10 +67,14 @@ export function mapLiveChatMessage(m: Message, channel: string, now: number): Ch
   const authorId = str(a?.channelId) || str(s.authorChannelId);
   const name = cleanChatText(str(a?.displayName), 64).text;
   const published = Date.parse(str(s.publishedAt));
+  const fan = s.fanFundingEventDetails && typeof s.fanFundingEventDetails === 'object' ? s.fanFundingEventDetails : undefined;
+  const pollQuestion = str(s.pollDetails?.metadata?.questionText);
   const rawText =
     str(s.textMessageDetails?.messageText) ||
     str(s.superChatDetails?.userComment) ||
+    str(fan?.userComment) ||
     str(s.memberMilestoneChatDetails?.userComment) ||
+    (pollQuestion ? `Poll: ${pollQuestion}` : '') ||
     (type === 'textMessageEvent' ? str(s.displayMessage) : '');
   const { text, truncated } = cleanChatText(rawText);
   const event: Mutable<ChatEvent> = {
@@ -73,15 +88,12 @@ export function mapLiveChatMessage(m: Message, channel: string, now: number): Ch
     author: { id: authorId, login: name.replace(/^@/, ''), displayName: name || 'someone', roles: youtubeRoles(a) },
   };
   if (truncated) event.truncated = true;
-  if (s.superChatDetails) {
-    const v = micros(s.superChatDetails.amountMicros);
-    if (v !== undefined) event.amount = { value: v, unit: `micros-${str(s.superChatDetails.currency) || '?'}` };
-  } else if (s.superStickerDetails) {
-    const v = micros(s.superStickerDetails.amountMicros);
-    if (v !== undefined) event.amount = { value: v, unit: `micros-${str(s.superStickerDetails.currency) || '?'}` };
-  } else if (s.membershipGiftingDetails?.giftMembershipsCount) {
-    event.amount = { value: Number(s.membershipGiftingDetails.giftMembershipsCount) || 0, unit: 'memberships' };
-  }
+  const paid = paidOf(s.superChatDetails) ?? paidOf(s.superStickerDetails) ?? paidOf(fan);
+  if (paid) event.paid = paid;
+  const gifts = Number(s.membershipGiftingDetails?.giftMembershipsCount);
+  if (Number.isFinite(gifts) && gifts > 0) event.giftCount = gifts;
+  // A tombstone stands in for the message with the same id: that message is gone.
+  if (type === 'tombstone') event.target = { messageId: str(m.id) };
   if (str(s.messageDeletedDetails?.deletedMessageId)) event.target = { messageId: str(s.messageDeletedDetails?.deletedMessageId) };
   if (str(s.messageRetractedDetails?.retractedMessageId)) event.target = { messageId: str(s.messageRetractedDetails?.retractedMessageId) };
   if (s.userBannedDetails) {
