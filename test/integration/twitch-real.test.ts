@@ -82,6 +82,28 @@ describe('moderation', () => {
     expect(JSON.parse(render('json', data).text).questions[0]).toMatchObject({ id: 1, state: 'removed' });
   });
 
+  it("deleted and banned viewers' lines leave the dashboard's chat (its state and its live feed)", async () => {
+    const token = 'moderation-dashboard-token-0123456789';
+    h = await startHarness({ dashboardToken: token, extraYaml: 'dashboard: { port: 0 }\n' });
+    const x = h;
+    const events: Array<{ type: string; data: unknown }> = [];
+    x.app.dashboard!.broadcast = ((orig) => (type: string, data: unknown) => {
+      events.push({ type, data });
+      orig.call(x.app.dashboard, type, data);
+    })(x.app.dashboard!.broadcast);
+    const gone = x.sim.chat('teacher', viewer('alice'), 'something rude');
+    x.sim.chat('teacher', { login: 'troll', displayName: 'troll', id: '666' }, 'spam one');
+    x.sim.chat('teacher', { login: 'troll', displayName: 'troll', id: '666' }, 'spam two');
+    x.sim.chat('teacher', viewer('bob'), 'a fine message');
+    const chat = async () => ((await (await fetch(`${x.app.dashboard!.url}/api/state`, { headers: { authorization: `Bearer ${token}` } })).json()) as { chat: Array<{ text: string }> }).chat.map((c) => c.text);
+    await untilClock(x.clock, () => x.app.bot.stats.processed === 4, 'four lines');
+    x.sim.deleteMessage('teacher', gone, 'alice');
+    x.sim.ban('teacher', { login: 'troll', displayName: 'troll', id: '666' });
+    await untilClock(x.clock, () => events.filter((e) => e.type === 'chat-removed').length === 2, 'two removals');
+    expect(await chat()).toEqual(['a fine message']);
+    expect(events.filter((e) => e.type === 'chat-removed').map((e) => (e.data as { ids: string[] }).ids.length)).toEqual([1, 2]);
+  });
+
   it("a ban or a timeout removes the viewer's questions and votes of this stream; a full clear removes nothing", async () => {
     h = await startHarness();
     const x = h;
