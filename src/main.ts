@@ -82,6 +82,29 @@ async function withSignals(log: Logger, work: (signal: AbortSignal) => Promise<v
   }
 }
 
+/**
+ * Holds the process until the signal, by intent: a timer that keeps the event loop alive, so the
+ * service runs whatever is configured (a YouTube reader waiting between calls holds nothing open).
+ * `onIdle` runs if the loop empties anyway.
+ */
+function untilSignal(signal: AbortSignal, onIdle: () => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    const idle = () => {
+      onIdle();
+      done();
+    };
+    const done = () => {
+      clearInterval(keepAlive);
+      process.off('beforeExit', idle);
+      resolve();
+    };
+    process.once('beforeExit', idle);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 export async function start(configPath: string, io: Io): Promise<number> {
   const config = configOrExit(configPath, io);
   if (typeof config === 'number') return config;
@@ -109,7 +132,12 @@ export async function start(configPath: string, io: Io): Promise<number> {
       else io.err(`Dashboard: ${app.dashboard.url}/ (open it with ?token=<token from ${dataPaths(config).dashboardToken}> once)`);
     }
     logger.info({ platforms: app.statuses().map((s) => `${s.platform}:${s.state}`) }, 'lectern is running; Ctrl-C to stop');
-    await new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })));
+    await untilSignal(signal, () => {
+      // Nothing should ever let the service end by itself; if it does, say so and fail.
+      logger.fatal('the service stopped on its own: nothing was left running');
+      io.err('lectern: the service stopped on its own (this is a bug); exiting with 1');
+      code = EXIT.failure;
+    });
     await app.stop();
   });
   return code;

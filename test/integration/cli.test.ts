@@ -1,35 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TwitchSim, YouTubeSim } from '../../src/sim/index.js';
 import { tempDir, TOKEN, until, viewer, YT_KEY, YT_OAUTH_ENV, YT_REFRESH } from '../helpers.js';
-
-const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
-
-interface Proc {
-  stdout: string;
-  stderr: string;
-  code: number | null;
-  exited: Promise<number | null>;
-  kill(signal: NodeJS.Signals): void;
-}
-
-function lectern(args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const p: Proc = {
-    stdout: '',
-    stderr: '',
-    code: null,
-    exited: new Promise((r) => child.on('exit', (code) => r((p.code = code)))),
-    kill: (s) => child.kill(s),
-  };
-  child.stdout.on('data', (d) => (p.stdout += d));
-  child.stderr.on('data', (d) => (p.stderr += d));
-  return p;
-}
+import { lectern } from '../cli-helpers.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
