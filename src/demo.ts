@@ -13,6 +13,8 @@ export interface DemoOptions {
   readonly dataDir: string;
   readonly durationSeconds?: number;
   readonly logger: Logger;
+  /** Where the logger writes, to say so. */
+  readonly logFile?: string;
   readonly write: (line: string) => void;
   readonly signal: AbortSignal;
 }
@@ -89,7 +91,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     if (e.kind === 'deletion' || e.kind === 'ban') return; // told by the question log below
     w(`  [${e.platform}] ${e.author.displayName}${e.paid ? ` (${e.paid.display})` : ''}: ${show(e.text)}${e.truncated ? ' (cut)' : ''}`);
   });
-  app.bus.on('reply-sent', (r) => w(`  [${r.platform}] lecternbot → ${show(r.text)}${r.replies > 1 ? `  (${r.replies} answers in one message)` : ''}`));
+  // Replies are printed whole (a link is never cut); viewers' lines are shortened for reading.
+  app.bus.on('reply-sent', (r) => w(`  [${r.platform}] lecternbot → ${r.text}${r.replies > 1 ? `  (${r.replies} answers in one message)` : ''}`));
   app.bus.on('outcome', ({ event, outcome }) => {
     if (outcome.status === 'denied') w(`  (lectern: !${outcome.command} from ${event.author.displayName} not run: ${outcome.code})`);
   });
@@ -105,7 +108,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
 
   w(`Lectern demo: simulated Twitch chat at ws://127.0.0.1:${port} (#teacher, bot "lecternbot")`);
   w(`and the simulated YouTube Data API at ${yt.rootUrl} (video demo-video-1).`);
-  w(`Data: ${opts.dataDir}. ${opts.durationSeconds ? `Runs for ${opts.durationSeconds} s.` : 'Press Ctrl-C to stop.'}`);
+  w(`Data: ${opts.dataDir} (a fresh database each run${opts.logFile ? `; the log is in ${opts.logFile}` : ''}). ${opts.durationSeconds ? `Runs for ${opts.durationSeconds} s.` : 'Press Ctrl-C to stop.'}`);
   await app.start();
   const stream = app.currentStream;
   w(`Stream session #${stream?.id} ${stream && stream.resumes > 0 ? 'resumed' : 'started'}.`);

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { destination as pinoDestination } from 'pino';
 import { App } from './app.js';
 import { dataPaths, formatProblems, parseConfig, secretValues, type Config, type ConfigProblem } from './config/index.js';
 import { createLogger, isLecternError, toError, type Logger } from './core/index.js';
@@ -283,11 +284,17 @@ export function healthcheck(configPath: string, io: Io, now = Date.now()): numbe
 const HEALTHY_WITHIN_MS = 3 * 60_000;
 
 export async function demo(durationSeconds: number | undefined, io: Io): Promise<number> {
-  const logger = createLogger({ level: 'warn', pretty: io.isTty, stderr: true });
+  const dataDir = resolve('data', 'demo');
+  // Every demo starts from a fresh database: a second run must not resume the first one's stream.
+  for (const f of ['lectern.db', 'lectern.db-wal', 'lectern.db-shm', 'lectern.log']) rmSync(join(dataDir, f), { force: true });
+  mkdirSync(dataDir, { recursive: true });
+  // The log goes to its own file, so it never interleaves with the transcript on stdout.
+  const logFile = join(dataDir, 'lectern.log');
+  const logger = createLogger({ level: 'info', destination: pinoDestination({ dest: logFile, sync: true }) });
   let code: number = EXIT.ok;
   await withSignals(logger, async (signal) => {
     try {
-      await runDemo({ dataDir: resolve('data', 'demo'), logger, write: io.out, signal, ...(durationSeconds ? { durationSeconds } : {}) });
+      await runDemo({ dataDir, logger, logFile, write: io.out, signal, ...(durationSeconds ? { durationSeconds } : {}) });
     } catch (err) {
       io.err(`lectern demo: ${toError(err).message}`);
       code = EXIT.failure;
