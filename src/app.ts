@@ -339,6 +339,8 @@ export class App {
   async start(): Promise<void> {
     const { config } = this.deps;
     this.store = Store.open(config.storage.path);
+    // The dashboard's port first: if it is taken, nothing has started (no stream session yet).
+    await this.startDashboard();
     const { stream, resumed } = this.store.streams.beginOrResume(this.clock.now(), config.stream.resumeWithinMinutes * 60_000);
     this.stream = stream;
     for (const o of this.outboxes.values()) o.restoreHistory();
@@ -348,7 +350,6 @@ export class App {
     this.log.info({ notes: ks.notes, sections: ks.sections, articles: ks.articles, links: ks.links, failedFiles: ks.failedFiles.length }, 'knowledge indexed');
     this.log.info({ streamId: stream.id, resumed }, resumed ? 'resumed stream session' : 'new stream session');
     this.scheduleHeartbeat();
-    await this.startDashboard();
     if (this.twitchTokens) {
       if (!this.twitchTokens.linked) throw new LecternError('PLATFORM_AUTH_FAILED', 'No Twitch account is linked yet: run `lectern auth twitch` (or set TWITCH_OAUTH_TOKEN)');
       await this.twitchTokens.startValidating();

@@ -1,6 +1,6 @@
 import { TwitchPlatform } from './platforms/twitch/index.js';
 import { pacificDay, YouTubeApi, YouTubeApiError } from './platforms/youtube/index.js';
-import { dataPaths, type Config } from './config/index.js';
+import { credentialProblems, dataPaths, type Config } from './config/index.js';
 import { createGuard, Health, silentLogger, systemClock, toError } from './core/index.js';
 import { Store } from './store/index.js';
 import { loadKnowledge } from './knowledge-loader.js';
@@ -34,9 +34,11 @@ export async function checkTwitch(config: Config, connectMs = 10_000): Promise<C
   const logger = silentLogger();
   const health = new Health(systemClock);
   const token = config.secrets.twitchToken ?? new TokenStore(dataPaths(config).tokens).get('twitch')?.accessToken;
+  // Without a token, reachability and the channel are still checked, anonymously.
+  const username = token ? t.username : undefined;
   const platform = new TwitchPlatform({
     channel: t.channel,
-    ...(t.username ? { username: t.username } : {}),
+    ...(username ? { username } : {}),
     ...(token ? { token: () => token } : {}),
     server: t.server,
     reconnect: { initialMs: 60_000, maxMs: 60_000 },
@@ -53,7 +55,7 @@ export async function checkTwitch(config: Config, connectMs = 10_000): Promise<C
     const s = platform.status();
     if (s.state === 'failed' && health.list().some((p) => p.code === 'PLATFORM_CHANNEL_UNAVAILABLE')) return { name: 'twitch', ok: false, detail: `reached ${where}, but ${s.detail}` };
     if (s.state !== 'connected') return { name: 'twitch', ok: false, detail: `cannot reach Twitch chat at ${where} (${s.detail ?? 'no answer'})` };
-    const who = t.username ? `as ${t.username}` : 'anonymously (read-only: set twitch.username and TWITCH_OAUTH_TOKEN to answer)';
+    const who = username ? `as ${username}` : t.username ? 'anonymously (no token for twitch.username yet: see the secrets check)' : 'anonymously (read-only: set twitch.username and TWITCH_OAUTH_TOKEN to answer)';
     const roles = s.botRoles.length ? `; the bot is ${s.botRoles.join(', ')} there (100 messages per 30 s)` : t.username ? '; the bot has no role there (20 messages per 30 s; make it a moderator or VIP for more)' : '';
     return { name: 'twitch', ok: true, detail: `reached ${where} and joined #${t.channel} ${who}${roles}` };
   } catch (err) {
@@ -73,7 +75,7 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
     ? { clientId: s.youtubeClientId, clientSecret: s.youtubeClientSecret, refreshToken, tokenUrl: y.oauth.tokenUrl }
     : undefined;
   const api = new YouTubeApi({ apiRoot: y.apiRoot, ...(s.youtubeApiKey ? { apiKey: s.youtubeApiKey } : {}), ...(oauth ? { oauth } : {}), timeoutMs: 10_000 });
-  const creds = oauth ? 'OAuth (reads and replies)' : 'API key only: read-only, the bot cannot answer on YouTube';
+  const creds = oauth ? 'OAuth (reads and replies)' : s.youtubeApiKey ? 'API key only: read-only, the bot cannot answer on YouTube' : 'no credentials';
   let quota = '';
   try {
     const used = Store.inspect(config.storage.path, pacificDay(now).day).quota['youtube']?.units ?? 0;
@@ -97,6 +99,9 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
     return { name: 'youtube', ok: true, detail: `reached ${y.apiRoot}: ${where}; ${creds}${quota}` };
   } catch (err) {
     const reason = err instanceof YouTubeApiError ? err.reason : 'internal';
+    if (!oauth && !s.youtubeApiKey && err instanceof YouTubeApiError && err.status > 0) {
+      return { name: 'youtube', ok: false, detail: `reached ${y.apiRoot}, but without credentials nothing can be looked up: see the secrets check` };
+    }
     const hint =
       reason === 'invalid_grant' ? ': the refresh token is revoked or expired (consent screens left in "Testing" issue refresh tokens that die after 7 days); run `lectern auth youtube` again'
       : reason === 'authError' ? ': the credentials were rejected (check YOUTUBE_API_KEY or the OAuth variables)'
@@ -110,12 +115,14 @@ export function describeConfig(config: Config): Check {
   const parts: string[] = [];
   if (config.twitch) {
     const t = config.twitch;
-    parts.push(`twitch #${t.channel} ${t.username ? `as ${t.username}, TWITCH_OAUTH_TOKEN set` : 'anonymous (read-only)'}`);
+    const token = config.secrets.twitchToken ? 'TWITCH_OAUTH_TOKEN set' : t.auth ? 'account linked with `lectern auth twitch`' : 'no token';
+    parts.push(`twitch #${t.channel} ${t.username ? `as ${t.username}, ${token}` : 'anonymous (read-only)'}`);
   }
   if (config.youtube) {
     const y = config.youtube;
     const src = y.videoId ? `video ${y.videoId}` : y.liveChatId ? `live chat ${y.liveChatId}` : 'your active broadcast';
-    const creds = config.secrets.youtubeRefreshToken ? 'OAuth variables set' : 'YOUTUBE_API_KEY set (read-only)';
+    const s = config.secrets;
+    const creds = s.youtubeClientId && s.youtubeClientSecret ? 'OAuth variables set' : s.youtubeApiKey ? 'YOUTUBE_API_KEY set (read-only)' : 'no credentials';
     parts.push(`youtube ${src}, transport ${y.transport}, ${creds}`);
   }
   parts.push(`${config.commands.custom.length} custom commands, prefix "${config.commands.prefix}"`);
@@ -144,8 +151,13 @@ export function checkAccounts(config: Config, now: number): Check | undefined {
   return { name: 'accounts', ok: true, detail: parts.join('; ') };
 }
 
+/** Each secret the config needs and the environment lacks, as a failed check with the fix. */
+export function checkSecrets(config: Config): Check[] {
+  return credentialProblems(config).map((p) => ({ name: 'secrets', ok: false, detail: `${p.path}: ${p.message}` }));
+}
+
 export async function runDoctor(config: Config, now = Date.now()): Promise<Check[]> {
-  const checks: Check[] = [describeConfig(config), checkDatabase(config, now)];
+  const checks: Check[] = [describeConfig(config), ...checkSecrets(config), checkDatabase(config, now)];
   const accounts = checkAccounts(config, now);
   if (accounts) checks.push(accounts);
   const knowledge = checkKnowledge(config);

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { destination as pinoDestination } from 'pino';
 import { App } from './app.js';
-import { dataPaths, formatProblems, parseConfig, secretValues, type Config, type ConfigProblem } from './config/index.js';
+import { credentialProblems, dataPaths, formatProblems, parseConfig, secretValues, type Config, type ConfigProblem } from './config/index.js';
 import { createLogger, isLecternError, toError, type Logger } from './core/index.js';
 import { runDemo } from './demo.js';
 import { runDoctor } from './doctor.js';
@@ -113,6 +113,11 @@ export async function start(configPath: string, io: Io): Promise<number> {
     io.err(`Invalid configuration in ${configPath}: nothing to connect to; add a twitch or youtube section (knowledge alone is enough for lectern search)`);
     return EXIT.usage;
   }
+  const missing = credentialProblems(config);
+  if (missing.length) {
+    io.err(`Secrets missing from the environment for ${configPath} (${missing.length}):\n${formatProblems(missing)}`);
+    return EXIT.usage;
+  }
   const dash = config.dashboard.enabled ? dashboardToken(config.secrets.dashboardToken, dataPaths(config).dashboardToken) : undefined;
   const logger = createLogger({ level: config.log.level, secrets: [...secretValues(config), ...(dash ? [dash.token] : [])], pretty: io.isTty });
   const app = new App({ config, logger, ...(dash ? { dashboardToken: dash.token } : {}) });
@@ -123,7 +128,7 @@ export async function start(configPath: string, io: Io): Promise<number> {
     } catch (err) {
       logger.fatal({ code: isLecternError(err) ? err.code : 'INTERNAL', err: toError(err) }, 'could not start');
       io.err(`lectern: ${toError(err).message}`);
-      code = EXIT.failure;
+      code = isLecternError(err, 'CONFIG_INVALID') ? EXIT.usage : EXIT.failure;
       await app.stop();
       return;
     }

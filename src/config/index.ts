@@ -1,3 +1,3 @@
-export { parseConfig, formatProblems, secretValues, dataPaths, SECRET_ENV } from './load.js';
+export { parseConfig, formatProblems, secretValues, dataPaths, credentialProblems, SECRET_ENV } from './load.js';
 export type { Config, ConfigProblem, ConfigResult, Secrets } from './load.js';
 export { TWITCH_DEFAULT_SERVER, YOUTUBE_DEFAULTS } from './schema.js';

@@ -1,7 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { configSchema, type FileConfig } from './schema.js';
+import { knownKeysAt, closest } from './keys.js';
 
 /** Secrets come only from the environment, never from the file and never with defaults. */
 export interface Secrets {
@@ -45,13 +46,29 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
+const EXPECTED: Record<string, string> = { number: 'a number', string: 'a string', boolean: 'true or false', object: 'a mapping (key: value)', array: 'a list', int: 'a whole number' };
+
+/** What a value in the file is, in words: `the string "443"`, `a list`. */
+function got(input: unknown): string {
+  if (input === undefined) return 'nothing: it is missing';
+  if (input === null) return 'an empty value';
+  if (typeof input === 'string') return `the string ${JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input)}`;
+  if (typeof input === 'number' || typeof input === 'boolean') return `${typeof input === 'number' ? 'the number' : ''} ${String(input)}`.trim();
+  return Array.isArray(input) ? 'a list' : 'a mapping';
+}
+
 function describe(issue: z.core.$ZodIssue): ConfigProblem[] {
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((k) => ({ path: formatPath([...issue.path, k]), message: 'unknown key' }));
+    const known = knownKeysAt(configSchema, issue.path);
+    return issue.keys.map((k) => {
+      const near = closest(k, known);
+      return { path: formatPath([...issue.path, k]), message: `unknown key${near ? `; did you mean "${near}"?` : ''}` };
+    });
   }
   let message = issue.message;
   if (issue.code === 'invalid_type') {
-    message = `expected ${issue.expected}${'input' in issue && issue.input === undefined ? ', but it is missing' : ''}`;
+    const input = 'input' in issue ? issue.input : undefined;
+    message = input === undefined ? `expected ${EXPECTED[issue.expected] ?? issue.expected}, but it is missing` : `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${got(input)}`;
   } else if (issue.code === 'invalid_value') {
     message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   } else if (issue.code === 'too_small' || issue.code === 'too_big') {
@@ -75,15 +92,19 @@ function deepFreeze<T>(o: T): T {
  * reads the file and passes the environment. Every problem is reported, not only the first.
  */
 export function parseConfig(text: string, env: Readonly<Record<string, string | undefined>>, source = '(inline)'): ConfigResult {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => ({ path: '(file)', message: `not valid YAML: ${e.message.split('\n')[0]}` })),
+      problems: doc.errors.map((e) => {
+        const at = lines.linePos(e.pos[0]);
+        return { path: `(file) line ${at.line}, column ${at.col}`, message: `not valid YAML: ${e.message.split('\n')[0]}` };
+      }),
     };
   }
   const raw: unknown = doc.toJS() ?? {};
-  const parsed = configSchema.safeParse(raw);
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
   const problems: ConfigProblem[] = parsed.success ? [] : parsed.error.issues.flatMap(describe);
 
   const secrets: { -readonly [K in keyof Secrets]: Secrets[K] } = {};
@@ -93,30 +114,43 @@ export function parseConfig(text: string, env: Readonly<Record<string, string | 
   }
   if (secrets.twitchToken) secrets.twitchToken = secrets.twitchToken.replace(/^oauth:/i, '');
   if (secrets.twitchBroadcasterToken) secrets.twitchBroadcasterToken = secrets.twitchBroadcasterToken.replace(/^oauth:/i, '');
-  if (parsed.success && parsed.data.twitch?.markers && !secrets.twitchBroadcasterToken) {
-    problems.push({ path: 'TWITCH_BROADCASTER_TOKEN', message: 'twitch.markers is set, so the channel owner\'s user token (scope channel:manage:broadcast) is expected in this environment variable' });
+  if (!parsed.success || problems.length > 0) return { ok: false, problems };
+  return { ok: true, config: deepFreeze({ ...parsed.data, secrets, source }) };
+}
+
+/**
+ * The secrets a config needs in the environment to connect, as problems naming each variable and
+ * the fix. Only what connects (`start`, and `doctor`'s account checks) asks for them; commands
+ * that read the database or the notes (`export`, `search`, `streams`, `healthcheck`) never do.
+ */
+export function credentialProblems(config: Config): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const secrets = config.secrets;
+  const twitch = config.twitch;
+  if (twitch?.markers && !secrets.twitchBroadcasterToken) {
+    problems.push({ path: SECRET_ENV.twitchBroadcasterToken, message: "twitch.markers is set, so the channel owner's user token (scope channel:manage:broadcast) is expected in this environment variable" });
   }
-  if (parsed.success && parsed.data.twitch?.username && !secrets.twitchToken && !parsed.data.twitch.auth) {
+  if (twitch?.username && !secrets.twitchToken && !twitch.auth) {
     problems.push({
       path: SECRET_ENV.twitchToken,
       message: 'twitch.username is set, so a user access token is expected in this environment variable, or twitch.auth to link the account with `lectern auth twitch` (or remove twitch.username to read anonymously)',
     });
   }
-  if (parsed.success && parsed.data.youtube) {
+  const y = config.youtube;
+  if (y) {
     // The refresh token may also come from `lectern auth youtube` (the token store).
     const client = Boolean(secrets.youtubeClientId) && Boolean(secrets.youtubeClientSecret);
     if ((secrets.youtubeClientId || secrets.youtubeClientSecret || secrets.youtubeRefreshToken) && !client) {
-      problems.push({ path: 'YOUTUBE_CLIENT_ID', message: 'OAuth needs YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET (and a refresh token: YOUTUBE_REFRESH_TOKEN, or `lectern auth youtube`)' });
+      problems.push({ path: SECRET_ENV.youtubeClientId, message: 'OAuth needs YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET (and a refresh token: YOUTUBE_REFRESH_TOKEN, or `lectern auth youtube`)' });
     }
     if (!secrets.youtubeApiKey && !client) {
-      problems.push({ path: 'YOUTUBE_API_KEY', message: 'youtube is configured, so YOUTUBE_API_KEY (read-only) or YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET with a linked account (read and reply) are expected in the environment' });
+      problems.push({ path: SECRET_ENV.youtubeApiKey, message: 'youtube is configured, so YOUTUBE_API_KEY (read-only) or YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET with a linked account (read and reply) are expected in the environment' });
     }
-    if (parsed.data.youtube.broadcast === 'mine' && !client) {
+    if (y.broadcast === 'mine' && !client) {
       problems.push({ path: 'youtube.broadcast', message: '"mine" needs OAuth (YOUTUBE_CLIENT_ID, YOUTUBE_CLIENT_SECRET and a linked account); an API key cannot see your broadcasts' });
     }
   }
-  if (!parsed.success || problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: deepFreeze({ ...parsed.data, secrets, source }) };
+  return problems;
 }
 
 /** Every secret value of a config, for the logger's scrubber. */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WebSocket } from 'ws';
-import type { Logger } from '../core/index.js';
+import { LecternError, type Logger } from '../core/index.js';
 import { COOKIE, presentedToken, sameSecret } from './auth.js';
 
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), 'public');
@@ -156,7 +156,17 @@ export class DashboardServer {
       socket.send(JSON.stringify({ type: 'state', at: Date.now(), data: api.state() }));
     });
 
-    const address = await f.listen({ host: this.opts.host, port: this.opts.port });
+    let address: string;
+    try {
+      address = await f.listen({ host: this.opts.host, port: this.opts.port });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' || code === 'EACCES') {
+        const why = code === 'EADDRINUSE' ? 'is already in use (another program, or another lectern, listens there)' : 'may not be used by this user';
+        throw new LecternError('CONFIG_INVALID', `dashboard.port ${this.opts.port} on ${this.opts.host} ${why}: change dashboard.port in the config, or stop that program`, { cause: err });
+      }
+      throw err;
+    }
     const port = new URL(address).port;
     this.origin = `http://${this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host}:${port}`;
     return this.origin;

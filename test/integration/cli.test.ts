@@ -42,7 +42,7 @@ describe('lectern CLI', () => {
     expect(p.stderr).toContain('3 problems');
     expect(p.stderr).toContain('twitch.server.port: expected at most 65535');
     expect(p.stderr).toContain('twitch.colour: unknown key');
-    expect(p.stderr).toContain('commands.prefix: expected string');
+    expect(p.stderr).toContain('commands.prefix: expected a string, got the number 5');
     expect(existsSync(join(dir, 'x.db'))).toBe(false);
 
     const missing = lectern(['doctor', '--config', join(dir, 'nope.yaml')]);

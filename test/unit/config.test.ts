@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/index.js';
+import { credentialProblems, parseConfig } from '../../src/config/index.js';
 
+/** The file's problems, then (if the file is fine) the secrets it needs from the environment. */
 const problems = (yaml: string, env: Record<string, string> = {}) => {
   const r = parseConfig(yaml, env);
-  return r.ok ? [] : r.problems;
+  return r.ok ? credentialProblems(r.config) : r.problems;
 };
 
 describe('config', () => {
@@ -45,9 +46,9 @@ unknownTop: 1
 `);
     const byPath = Object.fromEntries(p.map((x) => [x.path, x.message]));
     expect(byPath['twitch.channel']).toMatch(/Twitch login/);
-    expect(byPath['twitch.server.port']).toMatch(/expected number/);
-    expect(byPath['twitch.server.sekure']).toBe('unknown key');
-    expect(byPath['storage.path']).toMatch(/expected string/);
+    expect(byPath['twitch.server.port']).toBe('expected a number, got the string "80"');
+    expect(byPath['twitch.server.sekure']).toBe('unknown key; did you mean "secure"?');
+    expect(byPath['storage.path']).toBe('expected a string, got the number 3');
     expect(byPath['commands.prefix']).toMatch(/at least 1|1 to 3 characters/);
     expect(byPath['commands.custom[0].permission']).toMatch(/"everyone", "subscriber", "vip", "moderator", "broadcaster"/);
     expect(byPath['commands.custom[0].userCooldown']).toMatch(/at least 0/);
@@ -74,11 +75,24 @@ unknownTop: 1
     expect(problems('twitch: { channel: t, token: abc }')).toEqual([{ path: 'twitch.token', message: 'unknown key' }]);
   });
 
-  it('reports broken YAML as a file problem instead of throwing', () => {
-    const p = problems('twitch: [unclosed');
-    expect(p[0]!.path).toBe('(file)');
+  it('reports broken YAML with its line and column instead of throwing', () => {
+    const p = problems('twitch:\n  channel: teacher\n  server: [unclosed\n');
+    expect(p[0]!.path).toMatch(/^\(file\) line \d+, column \d+$/);
     expect(p[0]!.message).toMatch(/not valid YAML/);
-    expect(problems('a: 1\na: 2')[0]!.message).toMatch(/not valid YAML/);
+    expect(problems('a: 1\na: 2')[0]).toMatchObject({ path: '(file) line 2, column 1', message: expect.stringMatching(/not valid YAML/) });
+  });
+
+  it('suggests the closest known key for a typo, at any depth', () => {
+    expect(problems('twitch: { chanel: teacher }')).toContainEqual({ path: 'twitch.chanel', message: 'unknown key; did you mean "channel"?' });
+    expect(problems('twitch: { channel: t }\ncommands: { custom: [{ name: a, respnse: b }] }')).toContainEqual({ path: 'commands.custom[0].respnse', message: 'unknown key; did you mean "response"?' });
+    expect(problems('twitch: { channel: t }\ndashbaord: { port: 1 }')).toContainEqual({ path: 'dashbaord', message: 'unknown key; did you mean "dashboard"?' });
+    expect(problems('twitch: { channel: t, zzzzzz: 1 }')).toContainEqual({ path: 'twitch.zzzzzz', message: 'unknown key' });
+  });
+
+  it('reading a config never needs a secret; connecting names each one missing', () => {
+    const r = parseConfig('twitch: { channel: t, username: bot }\nyoutube: { videoId: dQw4w9WgXcQ }', {});
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(credentialProblems(r.config).map((p) => p.path)).toEqual(['TWITCH_OAUTH_TOKEN', 'YOUTUBE_API_KEY']);
   });
 });
 

@@ -1,0 +1,94 @@
+import { createServer } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TwitchSim, YouTubeSim } from '../../src/sim/index.js';
+import { lectern } from '../cli-helpers.js';
+import { tempDir, TOKEN, until } from '../helpers.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../config/lectern.example.yaml', import.meta.url));
+const NOTES = fileURLToPath(new URL('../fixtures/notes', import.meta.url));
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** The example config as a streamer copies it, pointed at the simulators and a temp folder. */
+async function copiedExample(): Promise<{ config: string; dir: string }> {
+  const twitch = new TwitchSim({ validTokens: [TOKEN] });
+  const port = await twitch.start();
+  const yt = new YouTubeSim({ apiKeys: ['AIza-test'] });
+  await yt.start();
+  yt.addVideo('dQw4w9WgXcQ', 'chat-of-the-example');
+  cleanups.push(() => twitch.stop(), () => yt.stop());
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  const text = readFileSync(EXAMPLE, 'utf8')
+    .replace('host: irc-ws.chat.twitch.tv', 'host: 127.0.0.1')
+    .replace('port: 443', `port: ${port}`)
+    .replace('secure: true', 'secure: false')
+    .replace('apiRoot: https://youtube.googleapis.com/', `apiRoot: ${yt.rootUrl}`)
+    .replace('- dir: ./notes', `- dir: ${JSON.stringify(NOTES)}`)
+    .replace(/^(\s+)- https:\/\/you\.substack\.com\/feed$/m, '$1- http://127.0.0.1:9/feed')
+    .replace('path: ./data/lectern.db', `path: ${JSON.stringify(join(dir, 'data', 'lectern.db'))}`)
+    .replace(/^\s+channel: yourchannel$/m, '  channel: teacher');
+  const config = join(dir, 'lectern.yaml');
+  writeFileSync(config, text);
+  return { config, dir };
+}
+
+describe('set-up without friction', () => {
+  it('doctor on the copied example config with no secrets lists every check, each missing secret with its fix', async () => {
+    const { config } = await copiedExample();
+    const d = lectern(['doctor', '--config', config]);
+    expect(await d.exited).toBe(1);
+    const lines = d.stdout.split('\n');
+    const names = lines.map((l) => /^\s+(?:ok|FAIL)\s+(\S+)/.exec(l)?.[1]).filter(Boolean);
+    expect(names).toEqual(expect.arrayContaining(['config', 'secrets', 'database', 'knowledge', 'twitch', 'youtube']));
+    expect(d.stdout).toMatch(/FAIL\s+secrets\s+TWITCH_OAUTH_TOKEN: twitch\.username is set.*lectern auth twitch/);
+    expect(d.stdout).toMatch(/FAIL\s+secrets\s+YOUTUBE_API_KEY: youtube is configured/);
+    expect(d.stdout).toMatch(/ok\s+database\s+/);
+    expect(d.stdout).toMatch(/ok\s+knowledge\s+\d+ notes/);
+    expect(d.stdout).toMatch(/ok\s+twitch\s+reached 127\.0\.0\.1:\d+ and joined #teacher anonymously \(no token/);
+    expect(d.stdout).toMatch(/FAIL\s+youtube\s+reached .*without credentials/);
+  });
+
+  it('start names every missing secret and exits 2; export, search and healthcheck need none', async () => {
+    const { config, dir } = await copiedExample();
+    const s = lectern(['start', '--config', config]);
+    expect(await s.exited).toBe(2);
+    expect(s.stderr).toMatch(/Secrets missing from the environment .*\(2\):\n\s+- TWITCH_OAUTH_TOKEN: .*\n\s+- YOUTUBE_API_KEY: /);
+    const search = lectern(['search', '--config', config, 'softmax']);
+    expect(await search.exited, search.stderr).toBe(0);
+    expect(search.stdout).toMatch(/softmax/i);
+    const health = lectern(['healthcheck', '--config', config]);
+    expect(await health.exited).toBe(1);
+    expect(health.stdout).toMatch(/unhealthy/);
+    // A database with one session, as a finished stream leaves it.
+    const run = lectern(['start', '--config', config], { TWITCH_OAUTH_TOKEN: TOKEN, YOUTUBE_API_KEY: 'AIza-test', LECTERN_DASHBOARD_TOKEN: 'x'.repeat(40) });
+    await until(() => run.stdout.includes('lectern is running') || run.code !== null, 'running', 10_000);
+    run.kill('SIGTERM');
+    expect(await run.exited, run.stderr + run.stdout.slice(-500)).toBe(0);
+    const exp = lectern(['export', '--config', config, '--format', 'json']);
+    expect(await exp.exited, exp.stderr).toBe(0);
+    expect(JSON.parse(exp.stdout)).toMatchObject({ stream: { id: 1 } });
+    expect(dir).toBeTruthy();
+  });
+
+  it('a dashboard port in use names dashboard.port, exits 2 and starts no stream session', async () => {
+    const { config, dir } = await copiedExample();
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise((r) => blocker.close(() => r(undefined))));
+    const port = (blocker.address() as { port: number }).port;
+    writeFileSync(config, readFileSync(config, 'utf8').replace('port: 8787', `port: ${port}`));
+    const s = lectern(['start', '--config', config], { TWITCH_OAUTH_TOKEN: TOKEN, YOUTUBE_API_KEY: 'AIza-test', LECTERN_DASHBOARD_TOKEN: 'x'.repeat(40) });
+    expect(await s.exited).toBe(2);
+    expect(s.stderr).toMatch(new RegExp(`dashboard\\.port ${port} on 127\\.0\\.0\\.1 is already in use.*change dashboard\\.port`));
+    const db = new Database(join(dir, 'data', 'lectern.db'), { readonly: true });
+    expect((db.prepare('SELECT count(*) AS n FROM streams').get() as { n: number }).n).toBe(0);
+    db.close();
+  });
+});
