@@ -98,6 +98,7 @@ export class App {
       topics: this.topics,
       clock: this.clock,
       maxLength: config.questions.maxLength,
+      perViewer: { count: config.questions.perViewer.count, windowMs: config.questions.perViewer.perMinutes * 60_000 },
       onChange: (question, change) => this.bus.emit('question', { question, change }),
     });
     this.knowledge = createKnowledge(config, {
@@ -124,7 +125,7 @@ export class App {
     this.router.register(notesCommand({ knowledge: this.knowledge, topic: topicTitle }));
     this.router.register(articleCommand({ knowledge: this.knowledge, topic: topicTitle }));
     this.router.register(linksCommand({ knowledge: this.knowledge, topic: topicTitle }));
-    this.router.register(askCommand(this.questions, config.questions.maxLength));
+    this.router.register(askCommand(this.questions, config.questions));
     this.router.register(voteCommand(this.questions));
     this.router.register(answeredCommand(this.questions));
     this.router.register(dismissCommand(this.questions));

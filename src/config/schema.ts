@@ -167,8 +167,15 @@ export const configSchema = z
         detect: z.boolean().default(true),
         detectMinWords: z.number().int().min(1).max(50).default(4),
         maxLength: z.number().int().min(20).max(500).default(300),
+        /** At most `count` new questions per viewer in `perMinutes` (0: no cap); moderators are exempt. */
+        perViewer: z
+          .strictObject({
+            count: z.number().int().min(0).max(1000).default(5),
+            perMinutes: z.number().min(1).max(24 * 60).default(10),
+          })
+          .default({ count: 5, perMinutes: 10 }),
       })
-      .default({ detect: true, detectMinWords: 4, maxLength: 300 }),
+      .default({ detect: true, detectMinWords: 4, maxLength: 300, perViewer: { count: 5, perMinutes: 10 } }),
     commands: z
       .strictObject({
         prefix: z.string().min(1).max(3).regex(/^\S+$/, 'expected 1 to 3 characters without spaces').default('!'),

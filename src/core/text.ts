@@ -23,6 +23,14 @@ export function cleanChatText(raw: string, max = MAX_CHAT_TEXT): { text: string;
   return { text, truncated };
 }
 
+/** Characters that take a letter's or a symbol's place but show nothing: Hangul fillers, the braille blank, ... */
+const BLANKS = /[\s\u00AD\u034F\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u2060-\u2064\u2800\u3000\u3164\uFFA0]/gu;
+
+/** Whether a text shows at least one letter or digit to a reader. */
+export function hasVisibleText(text: string): boolean {
+  return /[\p{L}\p{N}]/u.test(text.replace(BLANKS, ''));
+}
+
 /** Cuts a string to at most `max` UTF-16 units without leaving half a surrogate pair. */
 export function sliceCodePoints(s: string, max: number): string {
   if (s.length <= max) return s;

@@ -11,7 +11,7 @@ export function parseNumber(arg: string | undefined): number | undefined {
 const ACK = 'question-ack';
 
 /** `!q <text>` / `!ask <text>`: logs the question and answers with its number. */
-export function askCommand(log: QuestionLog, maxLength: number): CommandDefinition {
+export function askCommand(log: QuestionLog, limits: { readonly maxLength: number; readonly perViewer: { readonly count: number; readonly perMinutes: number } }): CommandDefinition {
   return {
     name: 'q',
     aliases: ['ask'],
@@ -20,7 +20,12 @@ export function askCommand(log: QuestionLog, maxLength: number): CommandDefiniti
     run(ctx) {
       const r = log.ask(ctx.event, ctx.argText, 'command');
       if (r.kind === 'refused') {
-        ctx.reply(r.reason === 'empty' ? `Ask with ${ctx.prefix}q <your question>` : `Questions can be at most ${maxLength} characters; try a shorter one.`);
+        const { count, perMinutes } = limits.perViewer;
+        ctx.reply(
+          r.reason === 'empty' ? `Ask with ${ctx.prefix}q <your question>`
+          : r.reason === 'too-long' ? `Questions can be at most ${limits.maxLength} characters; try a shorter one.`
+          : `You can ask ${count} questions every ${perMinutes} minutes; vote for others with ${ctx.prefix}up <number>.`,
+        );
         return;
       }
       const n = r.question.number;

@@ -1,11 +1,12 @@
-import { cleanChatText, type ChatEvent, type Clock } from '../core/index.js';
+import { cleanChatText, hasVisibleText, isModeratorOrAbove, type ChatEvent, type Clock } from '../core/index.js';
 import { questionScore, type QuestionRow, type QuestionsRepo, type QuestionSource, type QuestionState, type StreamRow } from '../store/index.js';
 import type { TopicTracker } from '../topics/index.js';
-import { keywords, similarity, SIMILARITY_THRESHOLD } from './similarity.js';
+import { SIMILARITY_THRESHOLD } from './similarity.js';
+import { OpenQuestions } from './open-index.js';
 
 export type AskResult =
   | { readonly kind: 'created' | 'merged' | 'repeat'; readonly question: QuestionRow }
-  | { readonly kind: 'refused'; readonly reason: 'empty' | 'too-long' };
+  | { readonly kind: 'refused'; readonly reason: 'empty' | 'too-long' | 'too-many' };
 
 export type VoteResult =
   | { readonly kind: 'voted' | 'again' | 'own' | 'closed'; readonly question: QuestionRow }
@@ -20,6 +21,11 @@ export interface QuestionLogOptions {
   readonly clock: Clock;
   readonly maxLength: number;
   readonly threshold?: number;
+  /**
+   * At most `count` new questions per viewer in `windowMs` (merges into an existing question do
+   * not count; moderators are exempt). A count of 0 turns the cap off.
+   */
+  readonly perViewer?: { readonly count: number; readonly windowMs: number };
   readonly onChange?: (question: QuestionRow, change: QuestionChange) => void;
 }
 
@@ -35,48 +41,57 @@ export const byScore = (a: QuestionRow, b: QuestionRow) => score(b) - score(a) |
  * and states. Open questions' keywords are kept in memory for matching.
  */
 export class QuestionLog {
-  private index: Map<number, { text: string; words: Set<string> }> | undefined;
+  private index: OpenQuestions | undefined;
   private indexStream = -1;
+  /** When each viewer's recent questions were created, for the per-viewer cap. */
+  private readonly recentByViewer = new Map<string, number[]>();
 
   constructor(private readonly opts: QuestionLogOptions) {}
 
-  private open(): Map<number, { text: string; words: Set<string> }> {
+  /** The stream's open questions, indexed for matching (built from the store once per stream). */
+  private open(): OpenQuestions {
     const streamId = this.opts.stream().id;
     if (!this.index || this.indexStream !== streamId) {
-      this.index = new Map(this.opts.repo().open(streamId).map((q) => [q.id, { text: q.text, words: keywords(q.text) }]));
+      this.index = new OpenQuestions(this.opts.threshold ?? SIMILARITY_THRESHOLD);
+      for (const q of this.opts.repo().open(streamId)) this.index.add(q.id, q.text);
       this.indexStream = streamId;
+      this.recentByViewer.clear();
     }
     return this.index;
   }
 
-  private findSimilar(text: string): number | undefined {
-    const words = keywords(text);
-    let best: number | undefined;
-    let bestScore = this.opts.threshold ?? SIMILARITY_THRESHOLD;
-    for (const [id, q] of this.open()) {
-      const s = similarity(text, q.text, words, q.words);
-      if (s >= bestScore) {
-        bestScore = s;
-        best = id;
-      }
+  /** True when this viewer may add one more question now (and counts it). */
+  private withinCap(event: ChatEvent, now: number): boolean {
+    const cap = this.opts.perViewer;
+    if (!cap || cap.count <= 0 || isModeratorOrAbove(event.author.roles)) return true;
+    const key = `${event.platform}:${event.author.id}`;
+    const times = (this.recentByViewer.get(key) ?? []).filter((t) => t > now - cap.windowMs);
+    if (times.length >= cap.count) {
+      this.recentByViewer.set(key, times);
+      return false;
     }
-    return best;
+    times.push(now);
+    this.recentByViewer.set(key, times);
+    if (this.recentByViewer.size > 50_000) for (const k of [...this.recentByViewer.keys()].slice(0, 10_000)) this.recentByViewer.delete(k);
+    return true;
   }
 
   ask(event: ChatEvent, rawText: string, source: QuestionSource): AskResult {
     const text = cleanChatText(rawText).text;
-    if (!text) return { kind: 'refused', reason: 'empty' };
+    // Blank fillers (U+3164, U+2800...) look like text to a parser and like nothing to a person.
+    if (!text || !hasVisibleText(text)) return { kind: 'refused', reason: 'empty' };
     if ([...text].length > this.opts.maxLength) return { kind: 'refused', reason: 'too-long' };
     const repo = this.opts.repo();
     const now = this.opts.clock.now();
     const paid = event.paid ? { platform: event.platform, ...event.paid } : null;
-    const similar = this.findSimilar(text);
+    const similar = this.open().findSimilar(text);
     if (similar !== undefined) {
       const added = repo.addAsker(similar, { platform: event.platform, authorId: event.author.id, authorName: event.author.displayName, askedAt: now, messageId: event.id, paid });
       const question = repo.get(similar)!;
       if (added) this.opts.onChange?.(question, 'merged');
       return { kind: added ? 'merged' : 'repeat', question };
     }
+    if (!this.withinCap(event, now)) return { kind: 'refused', reason: 'too-many' };
     const stream = this.opts.stream();
     const question = repo.create({
       streamId: stream.id,
@@ -91,7 +106,7 @@ export class QuestionLog {
       messageId: event.id,
       paid,
     });
-    this.open().set(question.id, { text, words: keywords(text) });
+    this.open().add(question.id, text);
     this.opts.onChange?.(question, 'created');
     return { kind: 'created', question };
   }
@@ -125,8 +140,8 @@ export class QuestionLog {
   private changeState(q: QuestionRow, state: QuestionState, change: QuestionChange): QuestionRow {
     if (q.state !== state) {
       this.opts.repo().setState(q.id, state, this.opts.clock.now());
-      if (state === 'open') this.open().set(q.id, { text: q.text, words: keywords(q.text) });
-      else this.open().delete(q.id);
+      if (state === 'open') this.open().add(q.id, q.text);
+      else this.open().remove(q.id);
       if (q.highlighted && state !== 'open') this.opts.repo().highlight(q.streamId, null, this.opts.clock.now());
     }
     const question = this.opts.repo().get(q.id)!;

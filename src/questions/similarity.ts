@@ -18,7 +18,7 @@ export function keywords(text: string): Set<string> {
 }
 
 /** Dice similarity of two questions' keywords in [0, 1]; exact normalised text when both have none. */
-export function similarity(a: string, b: string, ka = keywords(a), kb = keywords(b)): number {
+export function similarity(a: string, b: string, ka: ReadonlySet<string> = keywords(a), kb: ReadonlySet<string> = keywords(b)): number {
   if (ka.size === 0 || kb.size === 0) return normalizeText(a) === normalizeText(b) ? 1 : 0;
   let shared = 0;
   for (const w of ka) if (kb.has(w)) shared++;

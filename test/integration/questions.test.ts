@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { exportFromDatabase } from '../../src/exporter.js';
-import { startHarness, startYouTubeHarness, untilClock, viewer, type Harness, type YouTubeHarness } from '../helpers.js';
+import { advance, startHarness, startYouTubeHarness, untilClock, viewer, type Harness, type YouTubeHarness } from '../helpers.js';
 
 let h: YouTubeHarness | undefined;
 let t: Harness | undefined;
@@ -165,5 +165,34 @@ describe('questions through both simulators', () => {
     expect(third).toMatch(/^08:0\d Wrap-up$/);
     expect(rest).toEqual([]);
     expect(chapters.warnings).toEqual([]);
+  });
+});
+
+describe('what one viewer can add', () => {
+  it('at most 5 new questions per viewer per 10 minutes: the excess is refused with a reason (!q) or ignored (detected); moderators are exempt', async () => {
+    t = await startHarness();
+    const x = t;
+    const topics = ['softmax', 'dropout', 'batch norm', 'learning rates', 'tokenizers', 'positional encodings', 'beam search'];
+    // Three seconds apart: within the flood limit (5 commands per 15 s), so only the cap speaks.
+    const say = async (text: string) => {
+      x.sim.chat('teacher', viewer('eager'), text);
+      await advance(x.clock, 3100, 100);
+    };
+    for (const topic of topics.slice(0, 6)) await say(`!q how does ${topic} actually work in practice?`);
+    await say('and why does beam search find better sentences than greedy decoding?');
+    await say('!q ㅤㅤㅤ');
+    for (const topic of topics) x.sim.chat('teacher', viewer('mod', { moderator: '1' }), `!q what about ${topic} for this model?`);
+    await untilClock(x.clock, () => x.app.bot.stats.processed === 15, 'all processed');
+    await untilClock(x.clock, () => x.app.outboxes.get('twitch')!.pending === 0, 'acks out', 8000, 500);
+    const eager = x.app.questions.all().filter((q) => q.authorName === 'eager');
+    expect(eager).toHaveLength(5);
+    expect(x.app.questions.all().filter((q) => q.authorName === 'mod')).toHaveLength(7);
+    const said = x.sim.sent.map((m) => m.text).join(' | ');
+    expect(said).toContain('You can ask 5 questions every 10 minutes; vote for others with !up <number>.');
+    expect(said).toContain('Ask with !q <your question>');
+    // Ten minutes later the viewer may ask again.
+    x.clock.advance(10 * 60_000);
+    x.sim.chat('teacher', viewer('eager'), '!q and what about beam search width?');
+    await untilClock(x.clock, () => x.app.questions.all().filter((q) => q.authorName === 'eager').length === 6, 'asks again');
   });
 });

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { looksLikeQuestion, similarity, SIMILARITY_THRESHOLD } from '../../src/questions/index.js';
-import type { ChatEvent } from '../../src/core/index.js';
+import { OpenQuestions } from '../../src/questions/open-index.js';
+import { hasVisibleText, type ChatEvent } from '../../src/core/index.js';
 
 /** Pairs a streamer would count as the same question: they must merge. */
 const SAME: Array<[string, string]> = [
@@ -70,4 +72,61 @@ describe('question detection in ordinary chat', () => {
     ['a Shared Chat copy from a partner channel', 'why is softmax needed in attention?', { sharedFrom: '655533779' }],
     ['a system message', 'why is softmax needed in attention?', { kind: 'system' as const }],
   ])('ignores %s', (_what, t, extra) => expect(looksLikeQuestion(chat(t as string, extra as Partial<ChatEvent>), opts)).toBe(false));
+});
+
+describe('the open-question index', () => {
+  // Brute force: today's rule, every open question compared, the newest of equal scores wins.
+  const bruteForce = (open: Map<number, string>, text: string): number | undefined => {
+    let best: number | undefined;
+    let bestScore = SIMILARITY_THRESHOLD;
+    for (const [id, q] of open) {
+      const s = similarity(text, q);
+      if (s > bestScore || (s === bestScore && (best === undefined || id > best))) {
+        bestScore = s;
+        best = id;
+      }
+    }
+    return best;
+  };
+
+  it('finds exactly what comparing with every open question finds (property)', () => {
+    const vocab = ['softmax', 'attention', 'gradient', 'learning', 'rate', 'batch', 'norm', 'layer', 'dropout', 'heads', 'why', 'how', 'is', 'the', 'needed', 'work', 'does', 'what'];
+    const question = fc.array(fc.constantFrom(...vocab), { minLength: 0, maxLength: 7 }).map((w) => w.join(' '));
+    fc.assert(
+      fc.property(fc.array(question, { maxLength: 40 }), fc.array(fc.nat({ max: 39 }), { maxLength: 10 }), question, (asked, closed, probe) => {
+        const index = new OpenQuestions(SIMILARITY_THRESHOLD);
+        const open = new Map<number, string>();
+        asked.forEach((t, i) => {
+          index.add(i + 1, t);
+          open.set(i + 1, t);
+        });
+        for (const c of closed) {
+          index.remove(c + 1);
+          open.delete(c + 1);
+        }
+        expect(index.findSimilar(probe)).toBe(bruteForce(open, probe));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('merges the SAME pairs and keeps the DIFFERENT ones apart through the index', () => {
+    for (const [a, b] of SAME) {
+      const index = new OpenQuestions(SIMILARITY_THRESHOLD);
+      index.add(1, a);
+      expect(index.findSimilar(b), `${a} / ${b}`).toBe(1);
+    }
+    for (const [a, b] of DIFFERENT) {
+      const index = new OpenQuestions(SIMILARITY_THRESHOLD);
+      index.add(1, a);
+      expect(index.findSimilar(b), `${a} / ${b}`).toBeUndefined();
+    }
+  });
+});
+
+describe('what counts as a question at all', () => {
+  it('refuses text with no visible letter or digit (Hangul fillers, the braille blank, zero-width)', () => {
+    for (const t of ['ㅤㅤㅤ', '⠀⠀', '\u115F\u1160', '?!?', '… ‽']) expect(hasVisibleText(t), JSON.stringify(t)).toBe(false);
+    for (const t of ['why?', '注意力', '42', 'ㅤwhyㅤ']) expect(hasVisibleText(t), t).toBe(true);
+  });
 });
