@@ -59,17 +59,22 @@ tar -C "$ROOT" --exclude=./.git --exclude=./dist --exclude=./data --exclude=./te
 [ -d "$ROOT/../shared" ] && ln -s "$(cd "$ROOT/../shared" && pwd)" "$WORK/shared"
 say "copied the checkout to $COPY ($((SECONDS - start)) s)"
 
-# 3. better-sqlite3 for Node 26, in the copy only.
+# 3. better-sqlite3 for Node 26, in the copy only. node-gyp lets npm_config_* variables override
+#    its command line, and under `npm run` npm exports its own config (here nodedir=/usr, Node 20's
+#    headers), so node-gyp runs without them.
 export PATH="$NODE26_DIR/bin:$PATH"
+unset_npm=()
+while IFS= read -r name; do unset_npm+=(-u "$name"); done < <(compgen -e | grep -iE '^npm_(config_|package_config_node_gyp_)' || true)
 start=$SECONDS
-(cd "$COPY/node_modules/better-sqlite3" && node "$NODE_GYP" rebuild --release --jobs=max --nodedir="$NODE26_DIR" --loglevel=warn) \
+(cd "$COPY/node_modules/better-sqlite3" && env ${unset_npm[@]+"${unset_npm[@]}"} node "$NODE_GYP" rebuild --release --jobs=max --nodedir="$NODE26_DIR" --loglevel=warn) \
   > "$WORK/node-gyp.log" 2>&1 || { tail -n 40 "$WORK/node-gyp.log" >&2; fail "node-gyp rebuild of better-sqlite3 for Node $NODE26_VERSION"; }
 (cd "$COPY" && node -e "const D = require('better-sqlite3'); const v = new D(':memory:').prepare('select sqlite_version() v').get().v; console.log('[node26] better-sqlite3 built for ' + process.version + ' (ABI ' + process.versions.modules + '), SQLite ' + v)")
 say "native build: $((SECONDS - start)) s"
 
-# 4. The suite, with Node 26 first on PATH (npm, tsc, vitest and every spawned CLI run on it).
+# 4. The suite, with Node 26 first on PATH (npm, tsc, vitest and every spawned CLI run on it),
+#    without the outer npm's config variables (they name this checkout, not the copy).
 say "npm test on $(node --version)"
 start=$SECONDS
 cd "$COPY"
-npm test -- "$@"
+env ${unset_npm[@]+"${unset_npm[@]}"} npm test -- "$@"
 say "suite on $(node --version): $((SECONDS - start)) s"
