@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { benchIngest } from './ingest.js';
+import { benchQuestions } from './questions.js';
 import { benchYouTubeQuota } from './youtube-quota.js';
 import { benchKnowledge } from './knowledge.js';
 import { benchDashboard } from './dashboard.js';
@@ -10,6 +11,8 @@ async function main(): Promise<void> {
   print(`Lectern benchmarks: node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}`);
   print('');
   await benchIngest(print);
+  print('');
+  benchQuestions(print);
   print('');
   await benchYouTubeQuota(print);
   print('');

@@ -10,8 +10,14 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
     .split(' '),
 );
 
+const ASCII = /^[\x00-\x7F]*$/;
+
 /** Lower-case, accents folded, words only; "self-attention" stays one word. */
 export function normalizeText(text: string): string {
+  // Most chat is plain ASCII: the same result without Unicode normalisation (hot path).
+  if (ASCII.test(text)) {
+    return text.toLowerCase().replace(/'/g, '').replace(/([a-z])-([a-z])/g, '$1$2').replace(/[^a-z0-9]+/g, ' ').trim();
+  }
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')

@@ -18,9 +18,10 @@ interface Entry {
  */
 export class OpenQuestions {
   private readonly entries = new Map<number, Entry>();
-  private readonly postings = new Map<string, Set<number>>();
+  /** Most words belong to one question: its id alone, a list only once a second one has it. */
+  private readonly postings = new Map<string, Posting>();
   /** Questions with no meaningful word match only the same normalised text. */
-  private readonly bare = new Map<string, Set<number>>();
+  private readonly bare = new Map<string, Posting>();
 
   constructor(private readonly threshold: number) {}
 
@@ -32,9 +33,9 @@ export class OpenQuestions {
     return this.entries.has(id);
   }
 
-  add(id: number, text: string): void {
+  /** Adds an open question (`words`: its keywords, when the caller has them already). */
+  add(id: number, text: string, words: ReadonlySet<string> = keywords(text)): void {
     if (this.entries.has(id)) return;
-    const words = keywords(text);
     this.entries.set(id, { text, words });
     if (words.size === 0) addTo(this.bare, normalizeText(text), id);
     for (const w of words) addTo(this.postings, w, id);
@@ -49,8 +50,7 @@ export class OpenQuestions {
   }
 
   /** The open question most like `text` at or above the threshold (the newest of equals), if any. */
-  findSimilar(text: string): number | undefined {
-    const words = keywords(text);
+  findSimilar(text: string, words: ReadonlySet<string> = keywords(text)): number | undefined {
     let best: number | undefined;
     let bestScore = this.threshold;
     for (const id of this.candidates(text, words)) {
@@ -65,26 +65,41 @@ export class OpenQuestions {
   }
 
   private candidates(text: string, words: ReadonlySet<string>): Iterable<number> {
-    if (words.size === 0) return this.bare.get(normalizeText(text)) ?? [];
+    if (words.size === 0) return listOf(this.bare.get(normalizeText(text)));
     const t = this.threshold;
     const overlap = Math.ceil((t * words.size) / (2 - t) - 1e-9);
     const probe = Math.max(1, words.size - overlap + 1);
-    const lists = [...words].map((w) => this.postings.get(w)).sort((a, b) => (a?.size ?? 0) - (b?.size ?? 0));
+    // (A word no open question has is the rarest of all: an empty list, never `undefined`, which
+    // Array#sort would move to the end.)
+    const lists = [...words].map((w) => listOf(this.postings.get(w))).sort((a, b) => a.length - b.length);
+    if (probe === 1) return lists[0]!;
     const out = new Set<number>();
-    for (const list of lists.slice(0, probe)) if (list) for (const id of list) out.add(id);
+    for (let i = 0; i < probe; i++) for (const id of lists[i]!) out.add(id);
     return out;
   }
 }
 
-function addTo(map: Map<string, Set<number>>, key: string, id: number): void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(id);
+/** The questions that have a word: one id (the usual case, no allocation) or a list of them. */
+type Posting = number | number[];
+
+const NONE: readonly number[] = [];
+const listOf = (p: Posting | undefined): readonly number[] => (p === undefined ? NONE : typeof p === 'number' ? [p] : p);
+
+function addTo(map: Map<string, Posting>, key: string, id: number): void {
+  const p = map.get(key);
+  if (p === undefined) map.set(key, id);
+  else if (typeof p === 'number') map.set(key, [p, id]);
+  else p.push(id);
 }
 
-function removeFrom(map: Map<string, Set<number>>, key: string, id: number): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(id);
-  if (set.size === 0) map.delete(key);
+function removeFrom(map: Map<string, Posting>, key: string, id: number): void {
+  const p = map.get(key);
+  if (p === undefined) return;
+  if (typeof p === 'number') {
+    if (p === id) map.delete(key);
+    return;
+  }
+  const i = p.indexOf(id);
+  if (i >= 0) p.splice(i, 1);
+  if (p.length === 1) map.set(key, p[0]!);
 }

@@ -1,7 +1,7 @@
 import { cleanChatText, hasVisibleText, isModeratorOrAbove, type ChatEvent, type Clock } from '../core/index.js';
 import { questionScore, type QuestionRow, type QuestionsRepo, type QuestionSource, type QuestionState, type StreamRow } from '../store/index.js';
 import type { TopicTracker } from '../topics/index.js';
-import { SIMILARITY_THRESHOLD } from './similarity.js';
+import { keywords, SIMILARITY_THRESHOLD } from './similarity.js';
 import { OpenQuestions } from './open-index.js';
 
 export type AskResult =
@@ -84,7 +84,8 @@ export class QuestionLog {
     const repo = this.opts.repo();
     const now = this.opts.clock.now();
     const paid = event.paid ? { platform: event.platform, ...event.paid } : null;
-    const similar = this.open().findSimilar(text);
+    const words = keywords(text);
+    const similar = this.open().findSimilar(text, words);
     if (similar !== undefined) {
       const added = repo.addAsker(similar, { platform: event.platform, authorId: event.author.id, authorName: event.author.displayName, askedAt: now, messageId: event.id, paid });
       const question = repo.get(similar)!;
@@ -106,7 +107,7 @@ export class QuestionLog {
       messageId: event.id,
       paid,
     });
-    this.open().add(question.id, text);
+    this.open().add(question.id, text, words);
     this.opts.onChange?.(question, 'created');
     return { kind: 'created', question };
   }

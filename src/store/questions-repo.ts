@@ -136,10 +136,10 @@ export class QuestionsRepo {
   constructor(private readonly db: Db) {
     this.s = {
       nextNumber: db.prepare<[number], { n: number }>('SELECT coalesce(max(number), 0) + 1 AS n FROM questions WHERE stream_id = ?'),
-      insert: db.prepare(
-        'INSERT INTO questions (stream_id, number, platform, author_id, author_name, text, created_at, offset_seconds, topic_id, source, message_id) VALUES (@streamId, @number, @platform, @authorId, @authorName, @text, @createdAt, @offsetSeconds, @topicId, @source, @messageId)',
+      // A new question has its first asker already counted, and that asker's payment.
+      insert: db.prepare<[number, number, string, string, string, string, number, number, number | null, string, string, string | null, number | null, string | null, string | null, number]>(
+        'INSERT INTO questions (stream_id, number, platform, author_id, author_name, text, created_at, offset_seconds, topic_id, source, message_id, asker_count, paid_platform, paid_amount, paid_currency, paid_display, paid_tier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)',
       ),
-
       asker: db.prepare<[number, string, string, string, number, string, number | null, string | null, string | null, number]>(
         'INSERT OR IGNORE INTO question_askers (question_id, platform, author_id, author_name, asked_at, message_id, paid_amount, paid_currency, paid_display, paid_tier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -188,13 +188,21 @@ export class QuestionsRepo {
       }
       return added;
     };
-    this.createTx = db.transaction((q: NewQuestion): QuestionRow => {
-      const number = this.s.nextNumber.get(q.streamId)!.n;
-      const { paid, ...row } = q;
-      const id = Number(this.s.insert.run({ ...row, number }).lastInsertRowid);
-      addAsker(id, { platform: q.platform, authorId: q.authorId, authorName: q.authorName, askedAt: q.createdAt, messageId: q.messageId, paid: paid ?? null });
-      return this.get(id)!;
-    });
+    // Built from what was written, not read back: this runs for every question-like chat line.
+    this.createRaw = (q: NewQuestion): QuestionRow => {
+      const number = this.nextNumber(q.streamId);
+      const paid = q.paid ?? null;
+      const id = Number(
+        this.s.insert.run(
+          q.streamId, number, q.platform, q.authorId, q.authorName, q.text, q.createdAt, q.offsetSeconds, q.topicId, q.source, q.messageId,
+          paid?.platform ?? null, paid?.amount ?? null, paid?.currency ?? null, paid?.display ?? null, paid?.tier ?? 0,
+        ).lastInsertRowid,
+      );
+      this.s.asker.run(id, q.platform, q.authorId, q.authorName, q.createdAt, q.messageId, paid?.amount ?? null, paid?.currency ?? null, paid?.display ?? null, paid?.tier ?? 0);
+      this.numbers.set(q.streamId, number + 1);
+      return { ...q, paid, id, number, state: 'open', stateAt: null, askerCount: 1, votes: 0, highlighted: false };
+    };
+    this.createTx = db.transaction(this.createRaw);
     this.askerTx = db.transaction(addAsker);
     this.unAskTx = db.transaction((questionId: number, platform: string, authorId: string): number => {
       if (this.s.unAsk.run(questionId, platform, authorId).changes !== 1) return -1;
@@ -221,8 +229,18 @@ export class QuestionsRepo {
     });
   }
 
+  /** The next number of each stream's questions (only the service creates questions). */
+  private readonly numbers = new Map<number, number>();
+
+  private nextNumber(streamId: number): number {
+    let n = this.numbers.get(streamId);
+    if (n === undefined) this.numbers.set(streamId, (n = this.s.nextNumber.get(streamId)!.n));
+    return n;
+  }
+
   // Transactions are built once: creating one per call costs more than the writes inside.
   private readonly createTx: (q: NewQuestion) => QuestionRow;
+  private readonly createRaw: (q: NewQuestion) => QuestionRow;
   private readonly askerTx: (questionId: number, a: Asker) => boolean;
   private readonly voteTx: (questionId: number, platform: string, voterId: string, at: number) => boolean;
   private readonly unAskTx: (questionId: number, platform: string, authorId: string) => number;
@@ -254,7 +272,8 @@ export class QuestionsRepo {
 
   /** Inserts a question with its first asker and gives it the stream's next number. */
   create(q: NewQuestion): QuestionRow {
-    return this.createTx(q);
+    // Inside a batch's transaction already (detected questions): no savepoint per question.
+    return this.db.inTransaction ? this.createRaw(q) : this.createTx(q);
   }
 
   /** Adds an asker; false if that viewer already asked it. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { looksLikeQuestion, similarity, SIMILARITY_THRESHOLD } from '../../src/questions/index.js';
+import { looksLikeQuestion, normalizeText, similarity, SIMILARITY_THRESHOLD } from '../../src/questions/index.js';
 import { OpenQuestions } from '../../src/questions/open-index.js';
 import { hasVisibleText, type ChatEvent } from '../../src/core/index.js';
 
@@ -128,5 +128,14 @@ describe('what counts as a question at all', () => {
   it('refuses text with no visible letter or digit (Hangul fillers, the braille blank, zero-width)', () => {
     for (const t of ['ㅤㅤㅤ', '⠀⠀', '\u115F\u1160', '?!?', '… ‽']) expect(hasVisibleText(t), JSON.stringify(t)).toBe(false);
     for (const t of ['why?', '注意力', '42', 'ㅤwhyㅤ']) expect(hasVisibleText(t), t).toBe(true);
+  });
+});
+
+describe('normalizeText', () => {
+  it('gives the same words for plain ASCII on its fast path as the Unicode path would (property)', () => {
+    const slow = (t: string) => t.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/['’]/g, '').replace(/(\p{L})-(\p{L})/gu, '$1$2').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    fc.assert(fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 60 }), (t) => {
+      expect(normalizeText(t)).toBe(slow(t));
+    }), { numRuns: 3000 });
   });
 });

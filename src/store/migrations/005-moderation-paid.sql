@@ -10,7 +10,9 @@ ALTER TABLE questions ADD COLUMN paid_currency TEXT;
 ALTER TABLE questions ADD COLUMN paid_display TEXT;
 ALTER TABLE questions ADD COLUMN paid_tier INTEGER NOT NULL DEFAULT 0;
 
--- Moderation finds questions by the message that asked them and by the viewer (deletions, bans).
-CREATE INDEX question_askers_message ON question_askers (platform, message_id);
-CREATE INDEX question_askers_author ON question_askers (platform, author_id);
-CREATE INDEX question_votes_voter ON question_votes (platform, voter_id);
+-- Moderation finds questions by the message that asked them and by the viewer: a few times a
+-- stream, by scanning the stream's askers. No index is kept for it: every question written (one
+-- per question-like chat line) would pay for it.
+-- The stream's questions are found through UNIQUE (stream_id, number); a second index on
+-- (stream_id, state) only slowed down every insert.
+DROP INDEX questions_stream;
