@@ -12,7 +12,8 @@ import { QuotaPlanner, YouTubeApi, YouTubePlatform } from './platforms/youtube/i
 import { TopicTracker, topicCommand } from './topics/index.js';
 import { articleCommand, linksCommand, notesCommand, type KnowledgeBase } from './knowledge/index.js';
 import { createKnowledge } from './knowledge-loader.js';
-import { createStreamMarker } from './platforms/twitch/index.js';
+import { StreamSessions } from './app/sessions.js';
+import { createStreamMarker, Helix } from './platforms/twitch/index.js';
 import { TokenStore, TwitchTokens } from './auth/index.js';
 import { chatView, dashboardApi, DashboardServer, problemView, questionView, statusView, topicView, type ChatView } from './dashboard/index.js';
 import {
@@ -65,7 +66,7 @@ export class App {
   dashboard: DashboardServer | undefined;
   private readonly recentChat: RecentChat[] = [];
   private readonly detected: ChatEvent[] = [];
-  private stream: StreamRow | undefined;
+  private sessions: StreamSessions | undefined;
   private heartbeat: TimerHandle | undefined;
   private stopping: Promise<void> | undefined;
   private readonly log: Logger;
@@ -111,6 +112,7 @@ export class App {
     this.registerCommands(config);
     this.wireQuestionDetection(config);
     this.wireModeration();
+    this.bus.on('platform-live', ({ platform, live }) => this.sessions?.onLive(platform, live));
     this.wireStreamMarkers(config);
     this.tokens = new TokenStore(dataPaths(config).tokens);
     if (config.twitch) this.addPlatform(this.createTwitch(config));
@@ -193,7 +195,11 @@ export class App {
         }))
       : undefined;
     const token = envToken ? () => envToken : linked ? () => linked.current() : undefined;
+    // Live status, start time, title and the archive video, when Helix can be asked.
+    const clientId = t.auth?.clientId ?? t.markers?.clientId ?? t.clientId;
+    const helix = clientId && token ? new Helix({ url: t.helixUrl, clientId, token }) : undefined;
     return new TwitchPlatform({
+      ...(helix ? { helix } : {}),
       channel: t.channel,
       ...(t.username ? { username: t.username } : {}),
       ...(token ? { token } : {}),
@@ -228,8 +234,8 @@ export class App {
   }
 
   private requireStream(): StreamRow {
-    if (!this.stream) throw new LecternError('INTERNAL', 'stream session used before start');
-    return this.stream;
+    if (!this.sessions) throw new LecternError('INTERNAL', 'stream session used before start');
+    return this.sessions.current;
   }
 
   private createYouTube(config: Config): YouTubePlatform {
@@ -259,7 +265,7 @@ export class App {
       },
     });
     return new YouTubePlatform({
-      source: { ...(y.videoId ? { videoId: y.videoId } : {}), ...(y.liveChatId ? { liveChatId: y.liveChatId } : {}), ...(y.broadcast ? { broadcast: y.broadcast } : {}) },
+      source: { ...(y.videoId ? { videoId: y.videoId } : {}), ...(y.liveChatId ? { liveChatId: y.liveChatId } : {}), ...(y.broadcast ? { broadcast: y.broadcast } : {}), ...(y.channelId ? { channelId: y.channelId } : {}) },
       transport: y.transport,
       waitForLiveMs: y.waitForLiveSeconds * 1000,
       api,
@@ -334,7 +340,7 @@ export class App {
   }
 
   get currentStream(): StreamRow | undefined {
-    return this.stream;
+    return this.sessions ? this.sessions.current : undefined;
   }
 
   async start(): Promise<void> {
@@ -342,8 +348,13 @@ export class App {
     this.store = Store.open(config.storage.path);
     // The dashboard's port first: if it is taken, nothing has started (no stream session yet).
     await this.startDashboard();
-    const { stream, resumed } = this.store.streams.beginOrResume(this.clock.now(), config.stream.resumeWithinMinutes * 60_000);
-    this.stream = stream;
+    this.sessions = new StreamSessions({ store: this.store, clock: this.clock, resumeWithinMs: config.stream.resumeWithinMinutes * 60_000, logger: this.log });
+    this.sessions.onBegin((s) => {
+      this.topics.reset();
+      this.bus.emit('stream-begun', s);
+    });
+    const { stream, resumed } = this.sessions.open();
+    this.sessions.heartbeat();
     for (const o of this.outboxes.values()) o.restoreHistory();
     this.topics.reset();
     this.knowledge.start();
@@ -361,7 +372,7 @@ export class App {
   private scheduleHeartbeat(): void {
     this.heartbeat = this.clock.setTimeout(
       this.guard('heartbeat', () => {
-        if (this.store && this.stream) this.store.streams.heartbeat(this.stream.id, this.clock.now());
+        this.sessions?.heartbeat();
         this.scheduleHeartbeat();
       }),
       HEARTBEAT_MS,
@@ -393,7 +404,7 @@ export class App {
       this.twitchTokens?.stop();
       this.flushDetected();
       if (this.store) {
-        if (this.stream) this.store.streams.end(this.stream.id, this.clock.now());
+        this.sessions?.close();
         this.store.close();
       }
       this.log.info('stopped');

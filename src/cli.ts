@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { authTwitch, authYouTube, demo, doctor, EXIT, exportStream, healthcheck, processIo, search, start } from './main.js';
+import { authTwitch, authYouTube, demo, doctor, EXIT, exportStream, healthcheck, processIo, search, start, streams } from './main.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export/index.js';
 import type { StreamSelector } from './exporter.js';
 
@@ -70,6 +70,12 @@ export function program(run: (code: Promise<number>) => void): Command {
     .action((o: { config: string; stream: StreamSelector; format: ExportFormat; out?: string }) =>
       run(Promise.resolve(exportStream(o.config, { stream: o.stream, format: o.format, ...(o.out ? { out: o.out } : {}) }, io))),
     );
+  cli
+    .command('streams')
+    .description('list the stream sessions, newest first, with the ids `export --stream` takes; works while the bot runs')
+    .addOption(configOption())
+    .option('--json', 'print a JSON array', false)
+    .action((o: { config: string; json: boolean }) => run(Promise.resolve(streams(o.config, { json: o.json }, io))));
   const auth = cli.command('auth').description('link the bot to a Twitch or YouTube account');
   auth
     .command('twitch')
@@ -84,7 +90,7 @@ export function program(run: (code: Promise<number>) => void): Command {
     .action((o: { config: string; readOnly: boolean }) => run(authYouTube(o.config, io, { readOnly: o.readOnly })));
   cli
     .command('healthcheck')
-    .description('exit 0 if a running service has heartbeated in the last 3 minutes (for containers)')
+    .description('exit 0 if the running service has heartbeated in the last 3 minutes (for containers)')
     .addOption(configOption())
     .action((o: { config: string }) => run(Promise.resolve(healthcheck(o.config, io))));
   return cli;

@@ -1,5 +1,5 @@
 import { TwitchPlatform } from './platforms/twitch/index.js';
-import { pacificDay, YouTubeApi, YouTubeApiError } from './platforms/youtube/index.js';
+import { ChatFinder, pacificDay, QuotaPlanner, YouTubeApi, YouTubeApiError } from './platforms/youtube/index.js';
 import { credentialProblems, dataPaths, type Config } from './config/index.js';
 import { createGuard, Health, silentLogger, systemClock, toError } from './core/index.js';
 import { Store } from './store/index.js';
@@ -85,20 +85,25 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
   }
   try {
     let where: string;
-    if (y.videoId) {
-      const v = await api.videoLiveDetails(y.videoId);
-      if (!v.exists) return { name: 'youtube', ok: false, detail: `YouTube has no video ${y.videoId}: check youtube.videoId` };
-      where = v.liveChatId ? `video ${y.videoId} is live (chat ${v.liveChatId})` : `video ${y.videoId} is not live yet; start waits for it`;
-    } else if (y.broadcast) {
-      const b = await api.myActiveBroadcast();
-      where = b.liveChatId ? `your broadcast is live (chat ${b.liveChatId})` : 'you have no live broadcast yet; start waits for one';
-    } else {
-      await api.listMessages(y.liveChatId!, undefined);
+    if (y.liveChatId) {
+      await api.listMessages(y.liveChatId, undefined);
       where = `live chat ${y.liveChatId} answers`;
+    } else {
+      // The same look `start` makes (a throw-away ledger: doctor's few units are not recorded).
+      const ledger = new Map<string, { units: number; replyUnits: number }>();
+      const planner = new QuotaPlanner({
+        dailyUnits: y.quota.dailyUnits, replyReserve: 0, costs: y.quota.costs, plannedStreamMs: 3_600_000, clock: systemClock,
+        ledger: { get: (day) => ledger.get(day) ?? { units: 0, replyUnits: 0 }, add: (day, units) => ledger.set(day, { units: (ledger.get(day)?.units ?? 0) + units, replyUnits: 0 }) },
+      });
+      const finder = new ChatFinder({ ...(y.videoId ? { videoId: y.videoId } : {}), ...(y.broadcast ? { broadcast: y.broadcast } : {}), ...(y.channelId ? { channelId: y.channelId } : {}) }, planner);
+      const v = await finder.check(api);
+      where = v ? `${finder.where()} is live${v.title ? ` ("${v.title}")` : ''} (chat ${v.liveChatId})` : `${finder.where()} is not live yet; start waits for it (${finder.unitsPerCheck()} quota unit${finder.unitsPerCheck() === 1 ? '' : 's'} a check)`;
     }
     return { name: 'youtube', ok: true, detail: `reached ${y.apiRoot}: ${where}; ${creds}${quota}` };
   } catch (err) {
     const reason = err instanceof YouTubeApiError ? err.reason : 'internal';
+    if (reason === 'videoNotFound') return { name: 'youtube', ok: false, detail: `YouTube has no video ${y.videoId}: check youtube.videoId` };
+    if (reason === 'channelNotFound') return { name: 'youtube', ok: false, detail: `YouTube has no channel ${y.channelId}: check youtube.channelId` };
     if (!oauth && !s.youtubeApiKey && err instanceof YouTubeApiError && err.status > 0) {
       return { name: 'youtube', ok: false, detail: `reached ${y.apiRoot}, but without credentials nothing can be looked up: see the secrets check` };
     }

@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { loadKnowledge } from './knowledge-loader.js';
 import { dashboardToken } from './dashboard/index.js';
 import { TokenStore, twitchDeviceFlow, validateTwitchToken, youtubeLoopbackFlow } from './auth/index.js';
-import { Store, type StreamRow } from './store/index.js';
+import { Store, type StreamSummary } from './store/index.js';
 
 /** Exit codes: 0 ok, 2 invalid config or usage, 1 anything else. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -272,18 +272,61 @@ export function exportStream(configPath: string, opts: { stream: StreamSelector;
 export function healthcheck(configPath: string, io: Io, now = Date.now()): number {
   const config = configOrExit(configPath, io);
   if (typeof config === 'number') return config;
-  let latest: StreamRow | undefined;
+  let beat: number | undefined;
   try {
-    latest = Store.inspect(config.storage.path).latestStream;
+    beat = Store.inspect(config.storage.path).heartbeatAt;
   } catch {
-    latest = undefined; // No readable database: not healthy.
+    beat = undefined; // No readable database: not healthy.
   }
-  if (latest && latest.endedAt === null && now - latest.lastSeenAt < HEALTHY_WITHIN_MS) {
-    io.out(`healthy: session #${latest.id} heartbeat ${Math.round((now - latest.lastSeenAt) / 1000)} s ago`);
+  // The service heartbeats every minute, live or waiting for the next broadcast.
+  if (beat !== undefined && now - beat < HEALTHY_WITHIN_MS) {
+    io.out(`healthy: heartbeat ${Math.round((now - beat) / 1000)} s ago`);
     return EXIT.ok;
   }
-  io.out('unhealthy: no running session with a recent heartbeat');
+  io.out('unhealthy: no running service with a recent heartbeat');
   return EXIT.failure;
+}
+
+/** `lectern streams`: every stream session, newest first, with its ids for `export --stream`. */
+export function streams(configPath: string, opts: { json: boolean }, io: Io, now = Date.now()): number {
+  const config = configOrExit(configPath, io);
+  if (typeof config === 'number') return config;
+  let list: StreamSummary[];
+  try {
+    const store = Store.openReadOnly(config.storage.path);
+    try {
+      list = store.streams.summaries();
+    } finally {
+      store.close();
+    }
+  } catch (err) {
+    io.err(`lectern streams: ${toError(err).message}`);
+    return EXIT.failure;
+  }
+  const rows = list.map((s) => ({
+    id: s.id,
+    startedAt: new Date(s.startedAt).toISOString(),
+    endedAt: s.endedAt === null ? null : new Date(s.endedAt).toISOString(),
+    durationSeconds: Math.max(0, Math.round(((s.endedAt ?? Math.max(s.lastSeenAt, now)) - s.startedAt) / 1000)),
+    running: s.endedAt === null,
+    titles: s.titles,
+    questions: s.questions,
+  }));
+  if (opts.json) {
+    io.out(JSON.stringify(rows, null, 2));
+    return EXIT.ok;
+  }
+  if (rows.length === 0) {
+    io.out('No stream sessions yet.');
+    return EXIT.ok;
+  }
+  for (const r of rows) {
+    const d = r.durationSeconds;
+    const duration = d >= 3600 ? `${Math.floor(d / 3600)} h ${Math.round((d % 3600) / 60)} min` : `${Math.round(d / 60)} min`;
+    const titles = Object.entries(r.titles).map(([p, t]) => `${p}: "${t}"`).join(', ');
+    io.out(`#${String(r.id).padEnd(4)} ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC  ${duration.padStart(9)}${r.running ? ' (running)' : ''}  ${r.questions.all} questions (${r.questions.open} open, ${r.questions.answered} answered)${titles ? `  ${titles}` : ''}`);
+  }
+  return EXIT.ok;
 }
 
 const HEALTHY_WITHIN_MS = 3 * 60_000;

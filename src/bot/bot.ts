@@ -45,6 +45,7 @@ export class Bot {
     platform.onEvent(this.opts.guard(`${platform.id}.event`, (e: ChatEvent) => this.handle(e)));
     platform.onSignal(this.opts.guard(`${platform.id}.signal`, (s) => {
       if (s.type === 'status') this.opts.bus.emit('platform-status', s.status);
+      if (s.type === 'live') this.opts.bus.emit('platform-live', { platform: platform.id, live: s.live });
     }));
     outbox.onSent((text, replies) => this.opts.bus.emit('reply-sent', { platform: platform.id, text, replies }));
   }

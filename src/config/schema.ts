@@ -63,6 +63,13 @@ const twitch = z.strictObject({
       maxSeconds: z.number().min(0.1).max(600).default(60),
     })
     .default({ initialSeconds: 1, maxSeconds: 60 }),
+  /**
+   * The client id of the Twitch application the bot's token belongs to (twitch.auth.clientId, when
+   * set, is used instead). With it Lectern asks Helix whether the channel is live, its title and
+   * its recording, for stream sessions and VOD links.
+   */
+  clientId: z.string().min(1).optional(),
+  helixUrl: z.url().default('https://api.twitch.tv/helix'),
   /** Twitch drops a JOIN to a channel that does not exist without a word: after this long, say so. */
   joinTimeoutSeconds: z.number().min(1).max(120).default(15),
   /** Linking the bot account with `lectern auth twitch` (Device Code Flow) and keeping its token fresh. */
@@ -89,14 +96,47 @@ export const YOUTUBE_DEFAULTS = {
   apiRoot: 'https://youtube.googleapis.com/',
   tokenUrl: 'https://oauth2.googleapis.com/token',
   dailyUnits: 10_000,
-  costs: { list: 5, stream: 5, insert: 20, videos: 1, broadcasts: 1 },
+  costs: { list: 5, stream: 5, insert: 20, videos: 1, broadcasts: 1, channels: 1, playlistItems: 1 },
   replyReserve: 1_000,
   plannedStreamHours: 4,
 } as const;
 
+/**
+ * A video id, or any address a streamer copies: watch?v=, youtu.be/, /live/, /shorts/, and
+ * YouTube Studio's /video/ID/livestreaming.
+ */
+export function videoIdFrom(value: string): string | undefined {
+  const v = value.trim();
+  if (/^[\w-]{6,20}$/.test(v)) return v;
+  let url: URL;
+  try {
+    url = new URL(/^https?:\/\//i.test(v) ? v : `https://${v}`);
+  } catch {
+    return undefined;
+  }
+  const host = url.hostname.replace(/^(www|m|music)\./, '');
+  const id =
+    host === 'youtu.be' ? url.pathname.split('/')[1]
+    : host === 'youtube.com' ? (url.searchParams.get('v') ?? /^\/(?:live|shorts|embed|v)\/([\w-]+)/.exec(url.pathname)?.[1])
+    : host === 'studio.youtube.com' ? /^\/video\/([\w-]+)/.exec(url.pathname)?.[1]
+    : undefined;
+  return id && /^[\w-]{6,20}$/.test(id) ? id : undefined;
+}
+
+const videoId = z.string().transform((v, ctx) => {
+  const id = videoIdFrom(v);
+  if (!id) ctx.addIssue({ code: 'custom', message: 'expected a YouTube video id or its address (watch?v=…, youtu.be/…, /live/…, or YouTube Studio\'s)' });
+  return id ?? v;
+});
+
 const youtube = z
   .strictObject({
-    videoId: z.string().regex(/^[\w-]{6,20}$/, 'expected a YouTube video id (the part after watch?v=)').optional(),
+    videoId: videoId.optional(),
+    /** A channel, by id (UC…) or handle (@name): its live stream is found each time it goes live. */
+    channelId: z
+      .string()
+      .regex(/^(UC[\w-]{22}|@[A-Za-z0-9._-]{3,30})$/, 'expected a channel id (UC followed by 22 characters) or a handle (@name)')
+      .optional(),
     liveChatId: z.string().min(10).max(200).optional(),
     broadcast: z.literal('mine').optional(),
     apiRoot: z.url().default(YOUTUBE_DEFAULTS.apiRoot),
@@ -115,6 +155,8 @@ const youtube = z
             insert: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.insert),
             videos: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.videos),
             broadcasts: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.broadcasts),
+            channels: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.channels),
+            playlistItems: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.playlistItems),
           })
           .default({ ...YOUTUBE_DEFAULTS.costs }),
       })
@@ -127,9 +169,9 @@ const youtube = z
       .default({ tokenUrl: YOUTUBE_DEFAULTS.tokenUrl, authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth' }),
   })
   .superRefine((y, ctx) => {
-    const sources = [y.videoId, y.liveChatId, y.broadcast].filter((v) => v !== undefined).length;
+    const sources = [y.videoId, y.liveChatId, y.broadcast, y.channelId].filter((v) => v !== undefined).length;
     if (sources !== 1) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'expected exactly one of videoId, liveChatId or broadcast: mine' });
+      ctx.addIssue({ code: 'custom', path: [], message: 'expected exactly one of channelId, videoId, liveChatId or broadcast: mine' });
     }
   });
 

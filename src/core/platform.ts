@@ -58,6 +58,21 @@ export interface SendLimits {
 }
 
 /**
+ * Whether the stream is live, when the platform knows (YouTube: the video's live details; Twitch:
+ * Helix, when a client id and a token are given), with what a stream session keeps of it.
+ */
+export interface LiveInfo {
+  readonly state: 'live' | 'offline';
+  /** When the platform says the stream started (ms since epoch): VOD times count from here. */
+  readonly startedAt?: number;
+  readonly title?: string;
+  /** The recording: YouTube's video id, Twitch's archive video. */
+  readonly videoId?: string;
+  /** A link to the recording with `{seconds}` where the time goes. */
+  readonly vodUrl?: string;
+}
+
+/**
  * Things the platform tells the outbox after the fact: a new status; the last message was sent
  * too fast (`send-rejected`: wait, maybe resend); or the platform refused it for good
  * (`send-refused`: that message, or everything waiting too when the bot cannot speak for now).
@@ -65,7 +80,8 @@ export interface SendLimits {
 export type PlatformSignal =
   | { readonly type: 'status'; readonly status: PlatformStatus }
   | { readonly type: 'send-rejected'; readonly reason: 'ratelimit' | 'duplicate' | 'slowmode'; readonly code: string }
-  | { readonly type: 'send-refused'; readonly scope: 'message' | 'all'; readonly code: string };
+  | { readonly type: 'send-refused'; readonly scope: 'message' | 'all'; readonly code: string }
+  | { readonly type: 'live'; readonly live: LiveInfo };
 
 export interface ChatPlatform {
   readonly id: PlatformId;

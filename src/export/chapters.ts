@@ -1,4 +1,4 @@
-import { clock, type ExportData } from './data.js';
+import { chapterBase, clock, type ExportData } from './data.js';
 
 /** YouTube's rules for chapters in a description. */
 export const CHAPTER_RULES = { minChapters: 3, minSeconds: 10 } as const;
@@ -16,13 +16,17 @@ export interface Chapters {
 export function toChapters(data: ExportData): Chapters {
   const warnings: string[] = [];
   const chapters: Array<{ start: number; end: number; title: string }> = [];
+  // Chapter times are times in the YouTube video, which may have started before the bot did.
+  const shift = Math.floor((data.stream.startedAt - chapterBase(data)) / 1000);
   for (const t of data.topics) {
     const last = chapters[chapters.length - 1];
+    const start = Math.max(0, t.startOffsetSeconds + shift);
+    const end = Math.max(0, t.endOffsetSeconds + shift);
     if (last && t.title === last.title) {
-      last.end = t.endOffsetSeconds;
+      last.end = end;
       continue;
     }
-    chapters.push({ start: t.startOffsetSeconds, end: t.endOffsetSeconds, title: t.title });
+    chapters.push({ start, end, title: t.title });
   }
   if (chapters.length === 0 || chapters[0]!.start > 0) {
     if (chapters.length && chapters[0]!.start < CHAPTER_RULES.minSeconds) chapters[0]!.start = 0;

@@ -1,4 +1,4 @@
-import { shown, sortedByScore, vodLink, type ExportData } from './data.js';
+import { questionVod, shown, sortedByScore, type ExportData } from './data.js';
 
 /** Cells starting with these are formulas to a spreadsheet. */
 const FORMULA = /^[=+\-@\t\r]/;
@@ -24,7 +24,7 @@ export function toCsv(data: ExportData): string {
     q.platforms.join(' '),
     q.topic,
     q.offsetSeconds,
-    vodLink(data, q.platforms, q.offsetSeconds),
+    questionVod(data, q),
     q.askedAt,
     q.source,
     q.askers.map((a) => `${a.name} (${a.platform})`).join('; '),

@@ -18,6 +18,8 @@ export interface ExportData {
   /** Twitch stream markers created on topic changes: position in the VOD and text. */
   readonly markers: ReadonlyArray<{ readonly positionSeconds: number; readonly description: string }>;
   readonly vodUrl: { readonly youtube?: string; readonly twitch?: string };
+  /** Each platform's recording of this stream, when it told: a VOD link template and its start. */
+  readonly recordings: ReadonlyArray<{ readonly platform: string; readonly vodUrl: string | null; readonly startedAt: number | null; readonly title: string | null }>;
 }
 
 export interface ExportTopic {
@@ -85,7 +87,8 @@ export function collectExport(store: Store, streamId: number, vodUrl: ExportData
     };
   });
   const markers = store.markers.list(streamId).map((m) => ({ positionSeconds: m.positionSeconds, description: m.description }));
-  return { generatedAt: now, stream: { id: stream.id, startedAt: stream.startedAt, endedAt: stream.endedAt, lastSeenAt: stream.lastSeenAt }, topics, questions, markers, vodUrl };
+  const recordings = store.streamPlatforms.list(streamId).map((p) => ({ platform: p.platform, vodUrl: p.vodUrl, startedAt: p.startedAt, title: p.title }));
+  return { generatedAt: now, stream: { id: stream.id, startedAt: stream.startedAt, endedAt: stream.endedAt, lastSeenAt: stream.lastSeenAt }, topics, questions, markers, vodUrl, recordings };
 }
 
 /** 3723 -> "1h2m3s" (Twitch's ?t= form). */
@@ -106,11 +109,30 @@ export function clock(seconds: number, withHours = seconds >= 3600): string {
   return withHours ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-/** The VOD link for a moment, for the platform the question came from (or any configured). */
-export function vodLink(data: ExportData, platforms: readonly string[], seconds: number): string | undefined {
+const fill = (template: string, seconds: number) => template.replaceAll('{seconds}', String(seconds)).replaceAll('{hms}', hms(seconds));
+
+/**
+ * The VOD link for a moment (ms since epoch), on the platform the question came from first: the
+ * recording the platform reported (its time counted from the platform's own start, so it lines up
+ * with the video), else the configured `stream.vodUrl` template (counted from the session's start).
+ */
+export function vodLink(data: ExportData, platforms: readonly string[], at: number): string | undefined {
+  const order = [...platforms, 'youtube', 'twitch'];
+  for (const p of order) {
+    const r = data.recordings.find((x) => x.platform === p && x.vodUrl && x.startedAt !== null);
+    if (r) return fill(r.vodUrl!, Math.max(0, Math.floor((at - r.startedAt!) / 1000)));
+  }
   const templates = data.vodUrl as Record<string, string | undefined>;
-  const template = platforms.map((p) => templates[p]).find(Boolean) ?? data.vodUrl.youtube ?? data.vodUrl.twitch;
-  return template?.replaceAll('{seconds}', String(seconds)).replaceAll('{hms}', hms(seconds));
+  const template = order.map((p) => templates[p]).find(Boolean);
+  return template ? fill(template, Math.max(0, Math.floor((at - data.stream.startedAt) / 1000))) : undefined;
+}
+
+/** A question's VOD link, at the moment it was asked. */
+export const questionVod = (data: ExportData, q: ExportQuestion): string | undefined => vodLink(data, q.platforms, Date.parse(q.askedAt));
+
+/** Where YouTube chapters count from: the YouTube video's own start when known. */
+export function chapterBase(data: ExportData): number {
+  return data.recordings.find((r) => r.platform === 'youtube' && r.startedAt !== null)?.startedAt ?? data.stream.startedAt;
 }
 
 export const sortedByScore = (qs: readonly ExportQuestion[]) => [...qs].sort((a, b) => b.score - a.score || a.id - b.id);

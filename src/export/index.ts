@@ -1,4 +1,4 @@
-export { collectExport, hms, clock, vodLink, type ExportData, type ExportQuestion, type ExportTopic } from './data.js';
+export { collectExport, hms, clock, vodLink, questionVod, chapterBase, type ExportData, type ExportQuestion, type ExportTopic } from './data.js';
 export { toMarkdown, escapeMarkdown } from './markdown.js';
 export { toCsv, csvCell, CSV_COLUMNS } from './csv.js';
 export { toJson } from './json.js';

@@ -1,4 +1,4 @@
-import { vodLink, type ExportData } from './data.js';
+import { questionVod, type ExportData } from './data.js';
 
 /**
  * Everything, for other tools, removed questions included (state `removed`), for the record.
@@ -15,7 +15,7 @@ export function toJson(data: ExportData): string {
         endedAt: data.stream.endedAt === null ? null : new Date(data.stream.endedAt).toISOString(),
       },
       topics: data.topics.map((t) => ({ id: t.id, title: t.title, source: t.source, startOffsetSeconds: t.startOffsetSeconds, endOffsetSeconds: t.endOffsetSeconds })),
-      questions: data.questions.map((q) => ({ ...q, vodLink: vodLink(data, q.platforms, q.offsetSeconds) ?? null })),
+      questions: data.questions.map((q) => ({ ...q, vodLink: questionVod(data, q) ?? null })),
       markers: data.markers,
     },
     null,

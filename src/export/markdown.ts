@@ -1,4 +1,4 @@
-import { clock, shown, sortedByScore, vodLink, type ExportData, type ExportQuestion } from './data.js';
+import { clock, questionVod, shown, sortedByScore, type ExportData, type ExportQuestion } from './data.js';
 
 /**
  * Viewer text as inert Markdown: every character with a Markdown meaning is backslash-escaped
@@ -17,7 +17,7 @@ const yamlString = (s: string) => JSON.stringify(s);
 
 function questionLine(data: ExportData, q: ExportQuestion, index: number): string {
   const askers = q.askers.map((a) => `${escapeMarkdown(a.name)} (${a.platform})`).join(', ');
-  const link = vodLink(data, q.platforms, q.offsetSeconds);
+  const link = questionVod(data, q);
   const at = link ? `[${clock(q.offsetSeconds)}](<${link}>)` : clock(q.offsetSeconds);
   const state = q.state === 'answered' ? 'answered' : q.state === 'dismissed' ? 'dismissed' : 'not answered yet';
   const paid = q.paid ? `; ${escapeMarkdown(q.paid.display)} paid` : '';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { systemClock, type Clock } from '../core/index.js';
 import { readBody, seededRandom } from './http-body.js';
 
-export type YouTubeMethod = 'videos' | 'broadcasts' | 'list' | 'stream' | 'insert' | 'token';
+export type YouTubeMethod = 'videos' | 'broadcasts' | 'channels' | 'playlistItems' | 'list' | 'stream' | 'insert' | 'token';
 
 export type YouTubeFault =
   | { kind: 'http'; status: number; reason?: string; domain?: string }
@@ -66,7 +66,17 @@ export interface CallRecord {
   readonly units: number;
 }
 
-const COSTS: Record<YouTubeMethod, number> = { videos: 1, broadcasts: 1, list: 5, stream: 5, insert: 20, token: 0 };
+const COSTS: Record<YouTubeMethod, number> = { videos: 1, broadcasts: 1, channels: 1, playlistItems: 1, list: 5, stream: 5, insert: 20, token: 0 };
+
+interface SimVideo {
+  liveChatId?: string;
+  actualStartTime?: string;
+  actualEndTime?: string;
+  owner: boolean;
+  channelId: string;
+  title: string;
+  publishedAt: string;
+}
 
 /**
  * The YouTube Data API on loopback: videos.list, liveBroadcasts.list, liveChatMessages list,
@@ -78,7 +88,9 @@ export class YouTubeSim {
   private server: Server | undefined;
   private readonly clock: Clock;
   private readonly chats = new Map<string, Chat>();
-  private readonly videos = new Map<string, { liveChatId?: string; actualStartTime?: string; owner: boolean }>();
+  private readonly videos = new Map<string, SimVideo>();
+  /** Channels by id, with their handle (`@name`). */
+  private readonly channels = new Map<string, { handle: string }>();
   private readonly accessTokens = new Map<string, number>();
   private readonly faults: Array<{ method: YouTubeMethod; fault: YouTubeFault }> = [];
   private readonly streams = new Set<{ chatId: string; out: PieceWriter; next: number; close: () => void }>();
@@ -130,14 +142,39 @@ export class YouTubeSim {
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
-  /** A video that is live with a chat, or (without chat id) scheduled and not yet live. */
-  addVideo(videoId: string, liveChatId?: string, opts: { owner?: boolean } = {}): void {
-    this.videos.set(videoId, { ...(liveChatId ? { liveChatId, actualStartTime: new Date(this.clock.now()).toISOString() } : {}), owner: opts.owner ?? true });
+  /** A channel, findable by id and by handle (`channels.list forHandle`). */
+  addChannel(channelId: string, handle: string): void {
+    this.channels.set(channelId, { handle: handle.startsWith('@') ? handle : `@${handle}` });
+  }
+
+  /**
+   * A video that is live with a chat, or (without chat id) scheduled and not yet live. It is the
+   * newest upload of its channel.
+   */
+  addVideo(videoId: string, liveChatId?: string, opts: { owner?: boolean; channelId?: string; title?: string; startedAt?: number } = {}): void {
+    const prev = this.videos.get(videoId);
+    const now = new Date(this.clock.now()).toISOString();
+    const started = opts.startedAt !== undefined ? new Date(opts.startedAt).toISOString() : (prev?.actualStartTime ?? now);
+    this.videos.set(videoId, {
+      ...(liveChatId ? { liveChatId, actualStartTime: started } : {}),
+      owner: opts.owner ?? prev?.owner ?? true,
+      channelId: opts.channelId ?? prev?.channelId ?? 'UC-sim-channel',
+      title: opts.title ?? prev?.title ?? `Live: ${videoId}`,
+      publishedAt: prev?.publishedAt ?? now,
+    });
     if (liveChatId && !this.chats.has(liveChatId)) this.chats.set(liveChatId, { messages: [], offset: 0, ended: false });
   }
 
   goLive(videoId: string, liveChatId: string): void {
-    this.addVideo(videoId, liveChatId, { owner: this.videos.get(videoId)?.owner ?? true });
+    this.addVideo(videoId, liveChatId);
+  }
+
+  /** The stream ends: the chat ends and the video keeps its start and end times, without a chat. */
+  endStream(videoId: string): void {
+    const v = this.videos.get(videoId);
+    if (!v) return;
+    if (v.liveChatId) this.endChat(v.liveChatId);
+    this.videos.set(videoId, { ...v, liveChatId: undefined, actualEndTime: new Date(this.clock.now()).toISOString() } as SimVideo);
   }
 
   endChat(liveChatId: string): void {
@@ -288,6 +325,8 @@ export class YouTubeSim {
       p === '/token' ? 'token'
       : p === '/youtube/v3/videos' ? 'videos'
       : p === '/youtube/v3/liveBroadcasts' ? 'broadcasts'
+      : p === '/youtube/v3/channels' ? 'channels'
+      : p === '/youtube/v3/playlistItems' ? 'playlistItems'
       : p === '/youtube/v3/liveChat/messages/stream' ? 'stream'
       : p === '/youtube/v3/liveChat/messages' ? (req.method === 'POST' ? 'insert' : 'list')
       : undefined;
@@ -326,17 +365,49 @@ export class YouTubeSim {
 
     switch (method) {
       case 'videos': {
-        const v = this.videos.get(url.searchParams.get('id') ?? '');
         this.unitsUsed += cost;
         record(200, cost);
-        const items = v ? [{ id: url.searchParams.get('id'), liveStreamingDetails: { ...(v.liveChatId ? { activeLiveChatId: v.liveChatId, actualStartTime: v.actualStartTime } : { scheduledStartTime: new Date(this.clock.now() + 3_600_000).toISOString() }) } }] : [];
+        const ids = url.searchParams.getAll('id').flatMap((x) => x.split(','));
+        const items = ids.flatMap((id) => {
+          const v = this.videos.get(id);
+          if (!v) return [];
+          const live = Boolean(v.liveChatId);
+          const details = live
+            ? { activeLiveChatId: v.liveChatId, actualStartTime: v.actualStartTime }
+            : v.actualEndTime
+              ? { actualStartTime: v.actualStartTime, actualEndTime: v.actualEndTime }
+              : { scheduledStartTime: new Date(this.clock.now() + 3_600_000).toISOString() };
+          const state = live ? 'live' : v.actualEndTime ? 'none' : 'upcoming';
+          return [{ id, snippet: { title: v.title, channelId: v.channelId, publishedAt: v.publishedAt, liveBroadcastContent: state }, liveStreamingDetails: details }];
+        });
         return this.json(res, { kind: 'youtube#videoListResponse', items });
+      }
+      case 'channels': {
+        this.unitsUsed += cost;
+        record(200, cost);
+        const handle = url.searchParams.get('forHandle');
+        const id = url.searchParams.get('id');
+        const found = [...this.channels.entries()].filter(([cid, c]) => (handle && c.handle.toLowerCase() === (handle.startsWith('@') ? handle : `@${handle}`).toLowerCase()) || cid === id);
+        return this.json(res, { kind: 'youtube#channelListResponse', items: found.map(([cid]) => ({ id: cid, contentDetails: { relatedPlaylists: { uploads: `UU${cid.slice(2)}` } } })) });
+      }
+      case 'playlistItems': {
+        this.unitsUsed += cost;
+        record(200, cost);
+        const playlist = url.searchParams.get('playlistId') ?? '';
+        const channelId = `UC${playlist.slice(2)}`;
+        const max = Number(url.searchParams.get('maxResults') ?? 5);
+        const uploads = [...this.videos.entries()].filter(([, v]) => v.channelId === channelId).reverse().slice(0, max);
+        if (!playlist.startsWith('UU') || (uploads.length === 0 && !this.channels.has(channelId))) {
+          record(404, 0);
+          return this.error(res, 404, 'playlistNotFound', 'youtube.playlistItem');
+        }
+        return this.json(res, { kind: 'youtube#playlistItemListResponse', items: uploads.map(([id, v]) => ({ id: `pi-${id}`, snippet: { title: v.title, publishedAt: v.publishedAt, resourceId: { videoId: id } }, contentDetails: { videoId: id, videoPublishedAt: v.publishedAt } })) });
       }
       case 'broadcasts': {
         this.unitsUsed += cost;
         record(200, cost);
         const live = [...this.videos.entries()].filter(([, v]) => v.owner && v.liveChatId);
-        return this.json(res, { kind: 'youtube#liveBroadcastListResponse', items: live.map(([id, v]) => ({ id, snippet: { liveChatId: v.liveChatId, actualStartTime: v.actualStartTime } })) });
+        return this.json(res, { kind: 'youtube#liveBroadcastListResponse', items: live.map(([id, v]) => ({ id, snippet: { liveChatId: v.liveChatId, actualStartTime: v.actualStartTime, title: v.title } })) });
       }
       case 'list':
       case 'stream': {

@@ -8,9 +8,11 @@ import { QuotaRepo } from './quota-repo.js';
 import { TopicsRepo } from './topics-repo.js';
 import { QuestionsRepo } from './questions-repo.js';
 import { MarkersRepo } from './markers-repo.js';
+import { StreamPlatformsRepo } from './stream-platforms-repo.js';
 
 import type { StreamRow } from './streams-repo.js';
-export type { StreamRow } from './streams-repo.js';
+export type { StreamRow, StreamSummary } from './streams-repo.js';
+export type { StreamPlatformRow, StreamPlatformsRepo } from './stream-platforms-repo.js';
 export { readMigrations } from './database.js';
 import type { QuotaDay } from './quota-repo.js';
 export type { QuotaRepo, QuotaDay } from './quota-repo.js';
@@ -27,6 +29,8 @@ export interface StoreInspection {
   readonly integrity: string;
   readonly streams: number;
   readonly latestStream: StreamRow | undefined;
+  /** When the running service last said it was alive (every minute), if ever. */
+  readonly heartbeatAt: number | undefined;
   /** Quota spent per platform on the given day (only when asked). */
   readonly quota: Readonly<Record<string, QuotaDay>>;
 }
@@ -39,6 +43,7 @@ export class Store {
   readonly topics: TopicsRepo;
   readonly questions: QuestionsRepo;
   readonly markers: MarkersRepo;
+  readonly streamPlatforms: StreamPlatformsRepo;
   private closed = false;
 
   private constructor(private readonly db: Db, readonly path: string) {
@@ -48,6 +53,7 @@ export class Store {
     this.topics = new TopicsRepo(db);
     this.questions = new QuestionsRepo(db);
     this.markers = new MarkersRepo(db);
+    this.streamPlatforms = new StreamPlatformsRepo(db);
   }
 
   /** Opens a database read-only (exports while the service runs; WAL lets both work). */
@@ -67,7 +73,7 @@ export class Store {
   /** Looks at a database without changing it (for `doctor`). */
   static inspect(path: string, quotaDay?: string): StoreInspection {
     const latestVersion = Math.max(0, ...readMigrations().map((m) => m.version));
-    if (!existsSync(path)) return { exists: false, schemaVersion: 0, latestVersion, integrity: 'ok', streams: 0, latestStream: undefined, quota: {} };
+    if (!existsSync(path)) return { exists: false, schemaVersion: 0, latestVersion, integrity: 'ok', streams: 0, latestStream: undefined, heartbeatAt: undefined, quota: {} };
     let db: Db;
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });
@@ -77,10 +83,11 @@ export class Store {
     try {
       const version = schemaVersion(db);
       const integrity = String(db.pragma('quick_check', { simple: true }));
-      if (version === 0) return { exists: true, schemaVersion: 0, latestVersion, integrity, streams: 0, latestStream: undefined, quota: {} };
+      if (version === 0) return { exists: true, schemaVersion: 0, latestVersion, integrity, streams: 0, latestStream: undefined, heartbeatAt: undefined, quota: {} };
       const repo = new StreamsRepo(db);
       const quota: Record<string, QuotaDay> = quotaDay && version >= 2 ? { youtube: new QuotaRepo(db).get('youtube', quotaDay) } : {};
-      return { exists: true, schemaVersion: version, latestVersion, integrity, streams: repo.count(), latestStream: repo.latest(), quota };
+      const beat = Number(new PlatformStateRepo(db).get('lectern', 'heartbeat'));
+      return { exists: true, schemaVersion: version, latestVersion, integrity, streams: repo.count(), latestStream: repo.latest(), heartbeatAt: Number.isFinite(beat) && beat > 0 ? beat : undefined, quota };
     } finally {
       db.close();
     }

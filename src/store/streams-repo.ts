@@ -1,5 +1,11 @@
 import type { Db } from './database.js';
 
+export interface StreamSummary extends StreamRow {
+  readonly questions: { readonly open: number; readonly answered: number; readonly all: number };
+  /** The stream's title on each platform, when known. */
+  readonly titles: Readonly<Record<string, string>>;
+}
+
 export interface StreamRow {
   readonly id: number;
   readonly startedAt: number;
@@ -39,6 +45,30 @@ export class StreamsRepo {
     this.resumeStmt = db.prepare<[number, number]>('UPDATE streams SET ended_at = NULL, last_seen_at = ?, resumes = resumes + 1 WHERE id = ?');
     this.heartbeatStmt = db.prepare<[number, number]>('UPDATE streams SET last_seen_at = ? WHERE id = ?');
     this.endStmt = db.prepare<[number, number, number]>('UPDATE streams SET ended_at = ?, last_seen_at = ? WHERE id = ?');
+  }
+
+  /** Begins a new session now (a platform went live while none was running). */
+  begin(startedAt: number, now: number): StreamRow {
+    const id = Number(this.insertStmt.run(startedAt, now).lastInsertRowid);
+    return this.get(id)!;
+  }
+
+  /** Every session, newest first, with its questions counted by state (`lectern streams`). */
+  summaries(): StreamSummary[] {
+    const rows = this.db
+      .prepare(`
+        SELECT s.*,
+          (SELECT count(*) FROM questions q WHERE q.stream_id = s.id AND q.state = 'open') AS open_questions,
+          (SELECT count(*) FROM questions q WHERE q.stream_id = s.id AND q.state = 'answered') AS answered_questions,
+          (SELECT count(*) FROM questions q WHERE q.stream_id = s.id AND q.state != 'removed') AS all_questions,
+          (SELECT group_concat(platform || char(31) || coalesce(title, ''), char(30)) FROM stream_platforms p WHERE p.stream_id = s.id) AS titles
+        FROM streams s ORDER BY s.id DESC`)
+      .all() as Array<RawRow & { open_questions: number; answered_questions: number; all_questions: number; titles: string | null }>;
+    return rows.map((r) => ({
+      ...toRow(r),
+      questions: { open: r.open_questions, answered: r.answered_questions, all: r.all_questions },
+      titles: Object.fromEntries((r.titles ?? '').split('\u001e').filter(Boolean).map((t) => t.split('\u001f') as [string, string]).filter(([, t]) => t)),
+    }));
   }
 
   count(): number {

@@ -21,7 +21,8 @@ async function copiedExample(): Promise<{ config: string; dir: string }> {
   const port = await twitch.start();
   const yt = new YouTubeSim({ apiKeys: ['AIza-test'] });
   await yt.start();
-  yt.addVideo('dQw4w9WgXcQ', 'chat-of-the-example');
+  yt.addChannel('UCexampleexampleexample1', '@yourchannel');
+  yt.addVideo('vid-example', 'chat-of-the-example', { channelId: 'UCexampleexampleexample1', title: 'Example stream' });
   cleanups.push(() => twitch.stop(), () => yt.stop());
   const { dir, cleanup } = tempDir();
   cleanups.push(cleanup);
@@ -74,6 +75,14 @@ describe('set-up without friction', () => {
     const exp = lectern(['export', '--config', config, '--format', 'json']);
     expect(await exp.exited, exp.stderr).toBe(0);
     expect(JSON.parse(exp.stdout)).toMatchObject({ stream: { id: 1 } });
+    const list = lectern(['streams', '--config', config, '--json']);
+    expect(await list.exited, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([
+      expect.objectContaining({ id: 1, running: false, questions: { open: 0, answered: 0, all: 0 }, titles: { youtube: 'Example stream' } }),
+    ]);
+    const plain = lectern(['streams', '--config', config]);
+    expect(await plain.exited).toBe(0);
+    expect(plain.stdout).toMatch(/^#1\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC\s+\d+ min\s+0 questions \(0 open, 0 answered\)\s+youtube: "Example stream"/);
     expect(dir).toBeTruthy();
   });
 

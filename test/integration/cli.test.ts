@@ -115,10 +115,10 @@ describe('lectern CLI', () => {
     };
     const live = lectern(['doctor', '--config', write('a.yaml', 'vid-live-01')], { YOUTUBE_API_KEY: YT_KEY });
     expect(await live.exited).toBe(0);
-    expect(live.stdout).toMatch(/ok\s+youtube\s+reached .*video vid-live-01 is live \(chat chat-live-01\); API key only: read-only.*quota today 0 of 10000 units used/);
+    expect(live.stdout).toMatch(/ok\s+youtube\s+reached .*video vid-live-01 is live \("Live: vid-live-01"\) \(chat chat-live-01\); API key only: read-only.*quota today 0 of 10000 units used/);
     const later = lectern(['doctor', '--config', write('b.yaml', 'vid-later-1')], YT_OAUTH_ENV);
     expect(await later.exited).toBe(0);
-    expect(later.stdout).toMatch(/video vid-later-1 is not live yet; start waits for it; OAuth \(reads and replies\)/);
+    expect(later.stdout).toMatch(/video vid-later-1 is not live yet; start waits for it \(1 quota unit a check\); OAuth \(reads and replies\)/);
     const missing = lectern(['doctor', '--config', write('c.yaml', 'vid-missing')], { YOUTUBE_API_KEY: YT_KEY });
     expect(await missing.exited).toBe(1);
     expect(missing.stdout).toMatch(/FAIL\s+youtube\s+YouTube has no video vid-missing/);

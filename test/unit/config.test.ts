@@ -104,7 +104,7 @@ describe('youtube config', () => {
 
   it('needs exactly one chat source and credentials from the environment', () => {
     expect(problems('youtube: { videoId: dQw4w9WgXcQ, liveChatId: abcdefghijkl }', { YOUTUBE_API_KEY: 'k' })).toEqual([
-      { path: 'youtube', message: 'expected exactly one of videoId, liveChatId or broadcast: mine' },
+      { path: 'youtube', message: 'expected exactly one of channelId, videoId, liveChatId or broadcast: mine' },
     ]);
     expect(problems('youtube: { videoId: dQw4w9WgXcQ }').map((p) => p.path)).toEqual(['YOUTUBE_API_KEY']);
     expect(problems('youtube: { videoId: dQw4w9WgXcQ }', { YOUTUBE_CLIENT_ID: 'a' }).map((p) => p.path)).toEqual(['YOUTUBE_CLIENT_ID', 'YOUTUBE_API_KEY']);
@@ -120,5 +120,29 @@ describe('config/lectern.example.yaml', () => {
     const r = parseConfig(text, { TWITCH_OAUTH_TOKEN: 'abcdef123456', YOUTUBE_API_KEY: 'AIza-example' });
     expect(r.ok).toBe(true);
     for (const key of ['twitch', 'youtube', 'knowledge', 'topic', 'dashboard', 'storage', 'stream', 'questions', 'commands', 'outbox', 'log']) expect(text).toMatch(new RegExp(`^${key}:`, 'm'));
+  });
+});
+
+describe('youtube sources a streamer pastes', () => {
+  it('takes a video id or any address of the video', async () => {
+    const { videoIdFrom } = await import('../../src/config/schema.js');
+    for (const v of [
+      'dQw4w9WgXcQ',
+      'https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s',
+      'https://youtu.be/dQw4w9WgXcQ?si=abc',
+      'https://www.youtube.com/live/dQw4w9WgXcQ?feature=share',
+      'https://studio.youtube.com/video/dQw4w9WgXcQ/livestreaming',
+      'm.youtube.com/watch?v=dQw4w9WgXcQ',
+    ]) expect(videoIdFrom(v), v).toBe('dQw4w9WgXcQ');
+    expect(videoIdFrom('https://example.com/watch?v=dQw4w9WgXcQ')).toBeUndefined();
+    const r = parseConfig('youtube: { videoId: "https://youtu.be/dQw4w9WgXcQ" }', {});
+    expect(r.ok && r.config.youtube?.videoId).toBe('dQw4w9WgXcQ');
+    expect(problems('youtube: { videoId: "https://example.com/x" }', { YOUTUBE_API_KEY: 'k' })[0]).toMatchObject({ path: 'youtube.videoId', message: expect.stringMatching(/address/) });
+  });
+
+  it('takes a channel by id or handle', () => {
+    expect(parseConfig('youtube: { channelId: "@ada.lovelace" }', {}).ok).toBe(true);
+    expect(parseConfig('youtube: { channelId: UCabcdefghijklmnopqrstuv }', {}).ok).toBe(true);
+    expect(problems('youtube: { channelId: "ada lovelace" }')[0]).toMatchObject({ path: 'youtube.channelId' });
   });
 });

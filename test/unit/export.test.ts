@@ -22,6 +22,7 @@ function data(questions: ExportQuestion[], topicStarts: Array<[string, number]> 
     questions,
     markers: [],
     vodUrl: { youtube: 'https://youtu.be/VID?t={seconds}s', twitch: 'https://www.twitch.tv/videos/1?t={hms}' },
+    recordings: [],
   };
 }
 

@@ -9,6 +9,8 @@ import { botRolesFromUserstate, isLoginFailure, mapIrcMessage } from './map-even
 import { twitchLimits } from './limits.js';
 import { BLOCK_RETRY_MS, classifyNotice, type Notice } from './notices.js';
 import { applyRoomState, describeModes, OPEN_ROOM, roomBlock, slowMs, type RoomModes } from './room.js';
+import type { Helix } from './helix.js';
+import { TwitchLiveWatch } from './live-watch.js';
 
 export interface TwitchPlatformOptions {
   readonly channel: string;
@@ -33,6 +35,8 @@ export interface TwitchPlatformOptions {
    * `anonymous`: keep reading without logging in (read-only).
    */
   readonly onAuthFailure?: () => Promise<'retry' | 'anonymous'>;
+  /** When given, the channel's live status (start, title, archive video) is asked of Helix. */
+  readonly helix?: Helix;
 }
 
 /** Twitch answers a JOIN in well under a second; 15 s without an answer means no such channel. */
@@ -73,12 +77,17 @@ export class TwitchPlatform implements ChatPlatform {
   private authRetried = false;
   private room: RoomModes = OPEN_ROOM;
   private block: SendBlock | undefined;
+  private readonly liveWatch: TwitchLiveWatch | undefined;
 
   constructor(private readonly opts: TwitchPlatformOptions) {
     this.username = opts.username;
     this.token = opts.token;
     this.log = opts.logger.child({ platform: 'twitch', channel: opts.channel });
     this.backoff = new Backoff({ initialMs: opts.reconnect.initialMs, maxMs: opts.reconnect.maxMs, ...(opts.random ? { random: opts.random } : {}) });
+    if (opts.helix) {
+      const { clock, guard, health } = opts;
+      this.liveWatch = new TwitchLiveWatch({ helix: opts.helix, channel: opts.channel, clock, guard, health, logger: this.log, onLive: (live) => this.ps.signal({ type: 'live', live }) });
+    }
   }
 
   onEvent(handler: (e: ChatEvent) => void): void {
@@ -100,6 +109,7 @@ export class TwitchPlatform implements ChatPlatform {
    */
   start(): Promise<void> {
     this.stopping = false;
+    this.liveWatch?.start();
     return new Promise<void>((resolve, reject) => {
       this.firstJoin = { resolve, reject };
       this.connect();
@@ -351,6 +361,7 @@ export class TwitchPlatform implements ChatPlatform {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.liveWatch?.stop();
     for (const t of [this.reconnectTimer, this.joinTimer, this.blockTimer]) this.opts.clock.clearTimeout(t);
     this.reconnectTimer = undefined;
     const client = this.client;

@@ -4,6 +4,16 @@ import { LecternError } from '../../core/index.js';
 import { JsonArrayReader } from './json-array-reader.js';
 
 export type ListResponse = youtube_v3.Schema$LiveChatMessageListResponse;
+
+/** A live (or scheduled, or past) video as Lectern needs it: its chat while live, its times, its title. */
+export interface LiveVideo {
+  readonly videoId: string;
+  readonly title: string;
+  readonly liveChatId?: string;
+  /** ms since epoch (actualStartTime). */
+  readonly startedAt?: number;
+  readonly endedAt?: number;
+}
 export type LiveChatMessage = youtube_v3.Schema$LiveChatMessage;
 
 export interface YouTubeApiOptions {
@@ -132,19 +142,44 @@ export class YouTubeApi {
     return data;
   }
 
-  /** videos.list (1 unit): the active chat and start time of a video, if it is live. */
-  async videoLiveDetails(videoId: string): Promise<{ exists: boolean; liveChatId?: string; startedAt?: string }> {
-    const data = await this.call(() => this.yt.videos.list({ part: ['liveStreamingDetails'], id: [videoId] }));
-    const v = data.items?.[0];
-    const d = v?.liveStreamingDetails;
-    return { exists: Boolean(v), ...(d?.activeLiveChatId ? { liveChatId: d.activeLiveChatId } : {}), ...(d?.actualStartTime ? { startedAt: d.actualStartTime } : {}) };
+  /**
+   * videos.list (1 unit for up to 50 ids): each video's title, and while it is live its chat and
+   * start time (after it, its start and end).
+   */
+  async videos(ids: readonly string[]): Promise<LiveVideo[]> {
+    const data = await this.call(() => this.yt.videos.list({ part: ['snippet', 'liveStreamingDetails'], id: [...ids], maxResults: 50 }));
+    return (data.items ?? []).flatMap((v) => {
+      if (!v.id) return [];
+      const d = v.liveStreamingDetails;
+      return [{
+        videoId: v.id,
+        title: v.snippet?.title ?? '',
+        ...(d?.activeLiveChatId ? { liveChatId: d.activeLiveChatId } : {}),
+        ...(d?.actualStartTime ? { startedAt: Date.parse(d.actualStartTime) } : {}),
+        ...(d?.actualEndTime ? { endedAt: Date.parse(d.actualEndTime) } : {}),
+      }];
+    });
   }
 
   /** liveBroadcasts.list for the authorised channel's active broadcast (OAuth). */
-  async myActiveBroadcast(): Promise<{ liveChatId?: string; startedAt?: string }> {
+  async myActiveBroadcast(): Promise<LiveVideo | undefined> {
     const data = await this.call(() => this.yt.liveBroadcasts.list({ part: ['snippet'], broadcastStatus: 'active', broadcastType: 'all' }));
-    const s = data.items?.[0]?.snippet;
-    return { ...(s?.liveChatId ? { liveChatId: s.liveChatId } : {}), ...(s?.actualStartTime ? { startedAt: s.actualStartTime } : {}) };
+    const b = data.items?.[0];
+    const s = b?.snippet;
+    if (!b?.id || !s) return undefined;
+    return { videoId: b.id, title: s.title ?? '', ...(s.liveChatId ? { liveChatId: s.liveChatId } : {}), ...(s.actualStartTime ? { startedAt: Date.parse(s.actualStartTime) } : {}) };
+  }
+
+  /** channels.list forHandle (1 unit): a handle's channel id, or undefined when there is none. */
+  async channelByHandle(handle: string): Promise<string | undefined> {
+    const data = await this.call(() => this.yt.channels.list({ part: ['id'], forHandle: handle }));
+    return data.items?.[0]?.id ?? undefined;
+  }
+
+  /** playlistItems.list (1 unit): the newest videos of a playlist (a channel's uploads), newest first. */
+  async playlistVideoIds(playlistId: string, max: number): Promise<string[]> {
+    const data = await this.call(() => this.yt.playlistItems.list({ part: ['contentDetails'], playlistId, maxResults: max }));
+    return (data.items ?? []).flatMap((i) => (i.contentDetails?.videoId ? [i.contentDetails.videoId] : []));
   }
 
   /** liveChatMessages.list (5 units). */

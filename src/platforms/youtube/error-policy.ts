@@ -43,7 +43,7 @@ export function decide(reason: string, ctx: DecisionContext): Decision {
     case 'videoNotFound':
       return { action: 'fail', auth: false, detail: `YouTube has no ${ctx.where}: check youtube.videoId` };
     case 'channelNotFound':
-      return { action: 'fail', auth: false, detail: `YouTube has no channel ${ctx.where}: check youtube.channelId` };
+      return { action: 'fail', auth: false, detail: `YouTube has no ${ctx.where}: check youtube.channelId` };
     case 'authError':
       return { action: 'fail', auth: true, detail: 'YouTube rejected the credentials: check YOUTUBE_API_KEY, or run `lectern auth youtube` again' };
     case 'invalid_grant': {

@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/index.js';
 
-export type QuotaCall = 'list' | 'stream' | 'insert' | 'videos' | 'broadcasts';
+export type QuotaCall = 'list' | 'stream' | 'insert' | 'videos' | 'broadcasts' | 'channels' | 'playlistItems';
 
 /** Where the ledger lives (the store); injected so the planner stays pure. */
 export interface QuotaLedger {

@@ -3,7 +3,8 @@ import {
   type ChatEvent, type ChatPlatform, type Clock, type Guard, type Health, type Logger,
   type OutgoingMessage, type PlatformSignal, type PlatformStatus, type SendLimits, type TimerHandle,
 } from '../../core/index.js';
-import { YouTubeApiError, type ListResponse, type YouTubeApi } from './api.js';
+import { YouTubeApiError, type ListResponse, type LiveVideo, type YouTubeApi } from './api.js';
+import { ChatFinder, type YouTubeSource } from './chat-finder.js';
 import { decide, type Decision } from './error-policy.js';
 import { mapLiveChatMessage } from './map-event.js';
 import type { QuotaPlanner } from './quota.js';
@@ -16,11 +17,7 @@ export const YOUTUBE_LIMITS: SendLimits = { maxLength: 200, perWindow: 10, windo
 /** After YouTube refuses the bot's messages (banned from the chat...), try again after this long. */
 const SEND_RETRY_MS = 10 * 60_000;
 
-export interface YouTubeSource {
-  readonly videoId?: string;
-  readonly liveChatId?: string;
-  readonly broadcast?: 'mine';
-}
+export type { YouTubeSource } from './chat-finder.js';
 
 export interface YouTubePlatformOptions {
   readonly source: YouTubeSource;
@@ -66,9 +63,11 @@ export class YouTubePlatform implements ChatPlatform {
   /** Why the platform fell back to read-only, shown until the account is linked again. */
   private authNote: string | undefined;
   private sendBlock: { readonly reason: string; readonly until: number } | undefined;
+  private readonly finder: ChatFinder;
 
   constructor(private readonly opts: YouTubePlatformOptions) {
     this.api = opts.api;
+    this.finder = new ChatFinder(opts.source, opts.planner);
     this.log = opts.logger.child({ platform: 'youtube' });
     const random = opts.random ? { random: opts.random } : {};
     this.errorBackoff = new Backoff({ initialMs: 1_000, maxMs: 60_000, ...random });
@@ -124,31 +123,38 @@ export class YouTubePlatform implements ChatPlatform {
   }
 
   private where(): string {
-    const s = this.opts.source;
-    return s.videoId ? `video ${s.videoId}` : s.liveChatId ? `live chat ${s.liveChatId}` : 'your active broadcast';
+    return this.finder.where();
   }
 
-  /** Finds the live chat id; leaves it unset (and says so) while the stream is not live yet. */
+  /** Finds the live chat; leaves it unset (and says so) while nothing is live yet. */
   private async findChat(): Promise<void> {
-    const s = this.opts.source;
-    if (s.liveChatId) return this.useChat(s.liveChatId);
-    const call = s.videoId ? 'videos' : 'broadcasts';
-    if (!this.opts.planner.canRead(call)) return;
-    this.opts.planner.spend(call);
-    const found = await this.track(s.videoId ? this.api.videoLiveDetails(s.videoId) : this.api.myActiveBroadcast());
-    if ('exists' in found && !found.exists) throw new YouTubeApiError(404, 'videoNotFound', `YouTube has no video ${s.videoId}`);
-    if (found.liveChatId) return this.useChat(found.liveChatId);
-    this.ps.detail = `waiting for ${this.where()} to go live (checking every ${Math.round(this.opts.waitForLiveMs / 1000)} s)`;
+    const found = await this.track(this.finder.check(this.api));
+    if (found?.liveChatId) return this.useChat(found);
+    const units = this.finder.unitsPerCheck();
+    this.ps.detail = `waiting for ${this.where()} to go live (checking every ${Math.round(this.opts.waitForLiveMs / 1000)} s, ${units} quota unit${units === 1 ? '' : 's'} a check)`;
     this.ps.set('connecting', true);
   }
 
-  private useChat(chatId: string): void {
-    this.position = new ReadPosition(this.opts.state, chatId);
-    this.log.info({ liveChatId: chatId, resumed: this.position.resumed }, 'found the live chat');
+  private useChat(video: LiveVideo): void {
+    this.position = new ReadPosition(this.opts.state, video.liveChatId!);
+    // What this chat said before it was found is history: never answered.
+    this.startedAt = this.opts.clock.now();
+    this.log.info({ liveChatId: video.liveChatId, videoId: video.videoId, resumed: this.position.resumed }, 'found the live chat');
+    if (!video.videoId) return;
+    this.ps.signal({
+      type: 'live',
+      live: { state: 'live', videoId: video.videoId, title: video.title, vodUrl: `https://youtu.be/${video.videoId}?t={seconds}s`, ...(video.startedAt ? { startedAt: video.startedAt } : {}) },
+    });
   }
 
   private async loop(): Promise<void> {
-    while (!this.stopped && !this.ended && this.ps.state !== 'failed') {
+    while (!this.stopped && this.ps.state !== 'failed') {
+      if (this.ended) {
+        // A channel (or your broadcasts) goes live again another day: wait for the next stream.
+        if (!this.finder.followsChannel) break;
+        this.ended = false;
+        this.position = undefined;
+      }
       let transport: Transport = 'poll';
       try {
         if (!this.position) {
@@ -242,9 +248,10 @@ export class YouTubePlatform implements ChatPlatform {
     if (this.ended) return;
     this.ended = true;
     this.abort.abort();
-    this.ps.detail = detail;
+    this.ps.detail = this.finder.followsChannel ? `${detail}; waiting for the next live stream of ${this.where()}` : detail;
     this.ps.set('ended');
     this.log.info({ liveChatId: this.position?.chatId }, detail);
+    this.ps.signal({ type: 'live', live: { state: 'offline' } });
   }
 
   /** Messages per minute since reading began: what is usual for this stream. */

@@ -1,0 +1,68 @@
+import { toError, type Clock, type Guard, type Health, type LiveInfo, type Logger, type TimerHandle } from '../../core/index.js';
+import type { Helix } from './helix.js';
+
+/** Helix is asked this often whether the channel is live (free of quota; well under its rate limit). */
+export const LIVE_CHECK_MS = 60_000;
+
+/**
+ * Whether the Twitch channel is live, from Helix: `live` with the broadcast's start time, title and
+ * archive video (looked for again until Twitch has made it), `offline` when it ends.
+ */
+export class TwitchLiveWatch {
+  private timer: TimerHandle | undefined;
+  private userId: string | undefined;
+  private current: { streamId: string; vod: boolean } | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly opts: {
+      readonly helix: Helix;
+      readonly channel: string;
+      readonly clock: Clock;
+      readonly logger: Logger;
+      readonly guard: Guard;
+      readonly health: Health;
+      readonly onLive: (live: LiveInfo) => void;
+      readonly everyMs?: number;
+    },
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.opts.clock.clearTimeout(this.timer);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = this.opts.clock.setTimeout(this.opts.guard('twitch.live', () => this.check()), ms);
+  }
+
+  private async check(): Promise<void> {
+    try {
+      this.userId ??= await this.opts.helix.userId(this.opts.channel);
+      if (!this.userId) return;
+      const s = await this.opts.helix.stream(this.userId);
+      if (s && (this.current?.streamId !== s.id || !this.current.vod)) {
+        const vod = await this.opts.helix.archive(this.userId, s.id);
+        const first = this.current?.streamId !== s.id;
+        this.current = { streamId: s.id, vod: Boolean(vod) };
+        if (first || vod) {
+          this.opts.onLive({ state: 'live', startedAt: s.startedAt, title: s.title, ...(vod ? { videoId: vod.id, vodUrl: `${vod.url}?t={hms}` } : {}) });
+        }
+      } else if (!s && this.current) {
+        this.current = undefined;
+        this.opts.onLive({ state: 'offline' });
+      }
+    } catch (err) {
+      this.opts.health.report('twitch.live', err);
+      this.opts.logger.warn({ err: toError(err).message }, 'could not ask Helix whether the channel is live');
+    } finally {
+      this.schedule(this.opts.everyMs ?? LIVE_CHECK_MS);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { YouTubeApiError, type LiveVideo, type YouTubeApi } from './api.js';
+import type { QuotaCall, QuotaPlanner } from './quota.js';
+
+export interface YouTubeSource {
+  readonly videoId?: string;
+  readonly liveChatId?: string;
+  readonly broadcast?: 'mine';
+  /** A channel (`UC…` id or `@handle`): its current live stream is found by the bot, with a key only. */
+  readonly channelId?: string;
+}
+
+/** How many of a channel's newest uploads are looked at for a live stream. */
+const RECENT_UPLOADS = 5;
+
+/**
+ * Finds the live chat to read: a given chat id; a video's chat once it is live; the signed-in
+ * channel's active broadcast (OAuth); or a channel's current live stream, found cheaply: its
+ * uploads playlist (playlistItems.list, 1 unit) and the newest uploads' live details
+ * (videos.list, 1 unit), 2 units a check instead of search.list's 100. A handle is resolved once
+ * (channels.list forHandle, 1 unit). Every call is counted by the quota planner first.
+ */
+export class ChatFinder {
+  private channel: string | undefined;
+
+  constructor(private readonly source: YouTubeSource, private readonly planner: QuotaPlanner) {
+    const c = source.channelId;
+    if (c?.startsWith('UC')) this.channel = c;
+  }
+
+  /** What is being read, in words: "video abc", "channel @name". */
+  where(): string {
+    const s = this.source;
+    return s.videoId ? `video ${s.videoId}` : s.liveChatId ? `live chat ${s.liveChatId}` : s.channelId ? `channel ${s.channelId}` : 'your active broadcast';
+  }
+
+  /** Whether another live stream can come after this one ends (a channel, or your broadcasts). */
+  get followsChannel(): boolean {
+    return Boolean(this.source.channelId || this.source.broadcast);
+  }
+
+  /** The quota units one check costs (shown to the streamer while waiting). */
+  unitsPerCheck(): number {
+    const s = this.source;
+    if (s.liveChatId) return 0;
+    return s.channelId ? this.planner.cost('playlistItems') + this.planner.cost('videos') : this.planner.cost(s.videoId ? 'videos' : 'broadcasts');
+  }
+
+  /**
+   * One look: the live video with its chat, or undefined while nothing is live (or the quota
+   * cannot pay for the look). Throws YouTubeApiError for what is wrong for good (no such video).
+   */
+  async check(api: YouTubeApi): Promise<LiveVideo | undefined> {
+    const s = this.source;
+    if (s.liveChatId) return { videoId: '', title: '', liveChatId: s.liveChatId };
+    if (s.videoId) {
+      if (!this.spend('videos')) return undefined;
+      const [v] = await api.videos([s.videoId]);
+      if (!v) throw new YouTubeApiError(404, 'videoNotFound', `YouTube has no video ${s.videoId}`);
+      return v.liveChatId ? v : undefined;
+    }
+    if (s.broadcast) {
+      if (!this.spend('broadcasts')) return undefined;
+      const b = await api.myActiveBroadcast();
+      return b?.liveChatId ? b : undefined;
+    }
+    const channel = await this.resolveChannel(api);
+    if (!channel || !this.spend('playlistItems')) return undefined;
+    const ids = await api.playlistVideoIds(`UU${channel.slice(2)}`, RECENT_UPLOADS);
+    if (ids.length === 0 || !this.spend('videos')) return undefined;
+    return (await api.videos(ids)).find((v) => v.liveChatId);
+  }
+
+  private async resolveChannel(api: YouTubeApi): Promise<string | undefined> {
+    if (this.channel) return this.channel;
+    if (!this.spend('channels')) return undefined;
+    const id = await api.channelByHandle(this.source.channelId!);
+    if (!id) throw new YouTubeApiError(404, 'channelNotFound', `YouTube has no channel ${this.source.channelId}`);
+    return (this.channel = id);
+  }
+
+  private spend(call: QuotaCall): boolean {
+    if (!this.planner.canRead(call)) return false;
+    this.planner.spend(call);
+    return true;
+  }
+}
