@@ -39,14 +39,16 @@ function mix(x: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
+/** A question no other `distinctQuestion(j)` merges with. */
+export function distinctQuestion(i: number): string {
+  const w = (k: number) => rareWord(mix(i * 8 + k));
+  return `how does ${w(1)} ${w(2)} relate to ${w(3)} and ${w(4)} in ${w(5)}?`;
+}
+
 /** Every line a different question (detected, not a command), from 1,500 viewers. */
 function makeQuestionLines(sim: TwitchSim, n: number, runId: string, salt: number): string[] {
   const lines: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const w = (k: number) => rareWord(mix((salt + i) * 8 + k));
-    const text = `how does ${w(1)} ${w(2)} relate to ${w(3)} and ${w(4)} in ${w(5)}?`;
-    lines.push(sim.privmsgLine('bench', { login: `asker${i % 1500}` }, text, { id: `${runId}-${i}` }));
-  }
+  for (let i = 0; i < n; i++) lines.push(sim.privmsgLine('bench', { login: `asker${i % 1500}` }, distinctQuestion(salt + i), { id: `${runId}-${i}` }));
   return lines;
 }
 

@@ -3,7 +3,7 @@ import { benchIngest } from './ingest.js';
 import { benchQuestions } from './questions.js';
 import { benchYouTubeQuota } from './youtube-quota.js';
 import { benchKnowledge } from './knowledge.js';
-import { benchDashboard } from './dashboard.js';
+import { benchDashboard, benchFlood } from './dashboard.js';
 
 /** `npm run bench`: prints the numbers; targets are reported, never asserted in tests. */
 async function main(): Promise<void> {
@@ -17,6 +17,8 @@ async function main(): Promise<void> {
   await benchYouTubeQuota(print);
   print('');
   await benchDashboard(print);
+  print('');
+  await benchFlood(print);
   print('');
   // Last: its generated corpus and MiniSearch reference index would raise the dashboard's RSS curve.
   benchKnowledge(print);

@@ -15,21 +15,11 @@ import { createKnowledge } from './knowledge-loader.js';
 import { StreamSessions } from './app/sessions.js';
 import { createStreamMarker, Helix } from './platforms/twitch/index.js';
 import { TokenStore, TwitchTokens } from './auth/index.js';
-import { chatView, dashboardApi, DashboardServer, problemView, questionView, statusView, topicView, type ChatView } from './dashboard/index.js';
+import type { DashboardServer } from './dashboard/index.js';
+import { createDashboard } from './app/dashboard.js';
 import {
   answeredCommand, askCommand, dismissCommand, looksLikeQuestion, QuestionLog, questionsCommand, voteCommand,
 } from './questions/index.js';
-
-/** A line of the dashboard's chat, with whose it is (kept here, never sent to the page). */
-interface RecentChat {
-  readonly view: ChatView;
-  readonly platform: string;
-  readonly authorId: string;
-}
-
-/** Does this deletion or ban take this chat line away? */
-const removedBy = (e: ChatEvent, c: RecentChat): boolean =>
-  c.platform === e.platform && (e.target?.messageId ? c.view.id === e.target.messageId : c.authorId === e.target?.userId);
 
 export interface AppDeps {
   readonly config: Config;
@@ -38,6 +28,8 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly random?: () => number;
+  /** Called as soon as the dashboard listens, before the platforms connect (its address comes first). */
+  readonly onDashboard?: (d: { url: string; overlayUrl: string }) => void;
 }
 
 /** Bounds of the shutdown steps, in ms. */
@@ -64,7 +56,6 @@ export class App {
   readonly outboxes = new Map<string, Outbox>();
   private store: Store | undefined;
   dashboard: DashboardServer | undefined;
-  private readonly recentChat: RecentChat[] = [];
   private readonly detected: ChatEvent[] = [];
   private sessions: StreamSessions | undefined;
   private heartbeat: TimerHandle | undefined;
@@ -315,27 +306,13 @@ export class App {
   private async startDashboard(): Promise<void> {
     const d = this.deps.config.dashboard;
     if (!d.enabled || !this.deps.dashboardToken) return;
-    const server = new DashboardServer({ host: d.host, port: d.port, token: this.deps.dashboardToken, logger: this.log, api: dashboardApi(this, () => this.recentChat.map((c) => c.view)) });
-    this.dashboard = server;
-    this.bus.on('chat', (e) => {
-      if (e.kind === 'deletion' || e.kind === 'ban') {
-        // Moderated chat disappears from the dashboard as it does from the platform's own chat.
-        const gone = this.recentChat.filter((c) => removedBy(e, c));
-        if (gone.length === 0) return;
-        for (const c of gone) this.recentChat.splice(this.recentChat.indexOf(c), 1);
-        server.broadcast('chat-removed', { ids: gone.map((c) => c.view.id) });
-        return;
-      }
-      const view = chatView(e);
-      this.recentChat.push({ view, platform: e.platform, authorId: e.author.id });
-      if (this.recentChat.length > 200) this.recentChat.shift();
-      server.broadcast('chat', view);
+    const server = createDashboard({
+      config: this.deps.config, token: this.deps.dashboardToken, logger: this.log, bus: this.bus, health: this.health, store: this.requireStore(),
+      questions: this.questions, topics: this.topics, knowledge: this.knowledge, statuses: () => this.statuses(), stream: () => this.requireStream(), now: () => this.clock.now(),
     });
-    this.bus.on('question', ({ question }) => server.broadcast('question', questionView(question)));
-    this.bus.on('topic-changed', (t) => server.broadcast('topic', topicView(t)));
-    this.bus.on('platform-status', (s) => server.broadcast('status', statusView(s)));
-    this.health.onProblem((p) => server.broadcast('problem', problemView(p)));
+    this.dashboard = server;
     const url = await server.start();
+    this.deps.onDashboard?.({ url, overlayUrl: server.overlayUrl });
     this.log.info({ url }, 'dashboard listening');
   }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { authTwitch, authYouTube, demo, doctor, EXIT, exportStream, healthcheck, processIo, search, start, streams } from './main.js';
+import { authTwitch, authYouTube, dashboardUrl, demo, doctor, EXIT, exportStream, healthcheck, processIo, search, start, streams } from './main.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export/index.js';
 import type { StreamSelector } from './exporter.js';
 
@@ -70,6 +70,11 @@ export function program(run: (code: Promise<number>) => void): Command {
     .action((o: { config: string; stream: StreamSelector; format: ExportFormat; out?: string }) =>
       run(Promise.resolve(exportStream(o.config, { stream: o.stream, format: o.format, ...(o.out ? { out: o.out } : {}) }, io))),
     );
+  cli
+    .command('dashboard-url')
+    .description('print a one-time login link for the dashboard (and the overlay\'s address); works while the service runs, also through docker compose exec')
+    .addOption(configOption())
+    .action((o: { config: string }) => run(Promise.resolve(dashboardUrl(o.config, io))));
   cli
     .command('streams')
     .description('list the stream sessions, newest first, with the ids `export --stream` takes; works while the bot runs')

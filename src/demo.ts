@@ -82,7 +82,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   yt.addVideo('demo-video-1', DEMO_CHAT);
   const parsed = parseConfig(demoConfig(port, yt.rootUrl, opts.dataDir), { TWITCH_OAUTH_TOKEN: DEMO_TOKEN, ...DEMO_YT }, '(demo)');
   if (!parsed.ok) throw new Error(`demo config is invalid: ${JSON.stringify(parsed.problems)}`);
-  const dashToken = randomBytes(18).toString('base64url');
+  const dashToken = randomBytes(24).toString('base64url');
   const app = new App({ config: parsed.config, logger: opts.logger, dashboardToken: dashToken });
   const w = opts.write;
   const show = (s: string) => (s.length > 140 ? `${s.slice(0, 137)}...` : s);
@@ -112,7 +112,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   await app.start();
   const stream = app.currentStream;
   w(`Stream session #${stream?.id} ${stream && stream.resumes > 0 ? 'resumed' : 'started'}.`);
-  if (app.dashboard) w(`Dashboard: ${app.dashboard.url}/?token=${dashToken}   Overlay: ${app.dashboard.url}/overlay?token=${dashToken}\n`);
+  if (app.dashboard) w(`Dashboard: ${app.dashboard.url}/?token=${dashToken}   Overlay for OBS (read-only): ${app.dashboard.overlayUrl}\n`);
 
   const done = new AbortController();
   const stopAll = () => done.abort();

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { destination as pinoDestination } from 'pino';
 import { App } from './app.js';
 import { credentialProblems, dataPaths, formatProblems, parseConfig, secretValues, type Config, type ConfigProblem } from './config/index.js';
@@ -10,8 +10,9 @@ import { exportFromDatabase, type StreamSelector } from './exporter.js';
 import type { ExportFormat } from './export/index.js';
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { randomBytes } from 'node:crypto';
 import { loadKnowledge } from './knowledge-loader.js';
-import { dashboardToken } from './dashboard/index.js';
+import { dashboardToken, hashOf, LOGIN_CODE_MS, overlayKey, tightenMode } from './dashboard/index.js';
 import { TokenStore, twitchDeviceFlow, validateTwitchToken, youtubeLoopbackFlow } from './auth/index.js';
 import { Store, type StreamSummary } from './store/index.js';
 
@@ -22,7 +23,10 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+  /** stdout is a terminal (pretty logs). */
   readonly isTty: boolean;
+  /** stderr is a terminal: a person reads it, not a log collector (the token may be shown). */
+  readonly errIsTty: boolean;
 }
 
 export const processIo = (): Io => ({
@@ -30,7 +34,34 @@ export const processIo = (): Io => ({
   out: (l) => process.stdout.write(`${l}\n`),
   err: (l) => process.stderr.write(`${l}\n`),
   isTty: Boolean(process.stdout.isTTY),
+  errIsTty: Boolean(process.stderr.isTTY),
 });
+
+/**
+ * Files Lectern creates hold viewers' data or secrets (the database, exports, tokens): readable by
+ * the user only (0600, folders 0700), whatever the shell's umask says.
+ */
+function privateFiles(): void {
+  process.umask(0o077);
+}
+
+/** The data folder and the database in it, made private if they were created looser. */
+function tightenDataFolder(config: Config, log: Logger): void {
+  const dir = dirname(resolve(config.storage.path));
+  const loose: string[] = [];
+  try {
+    if (existsSync(dir) && (statSync(dir).mode & 0o077) !== 0) {
+      chmodSync(dir, 0o700);
+      loose.push(dir);
+    }
+    for (const f of [config.storage.path, `${config.storage.path}-wal`, `${config.storage.path}-shm`, dataPaths(config).tokens, dataPaths(config).dashboardToken]) {
+      if (existsSync(f) && tightenMode(f)) loose.push(f);
+    }
+  } catch (err) {
+    log.warn({ err: toError(err).message }, 'could not make the data folder private');
+  }
+  if (loose.length) log.warn({ files: loose }, 'data files were readable by others: made private (0600, folder 0700)');
+}
 
 /** Reads and validates the config file; the only place that touches the file and environment. */
 export function readConfig(path: string, env: Io['env']): { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] } {
@@ -118,9 +149,26 @@ export async function start(configPath: string, io: Io): Promise<number> {
     io.err(`Secrets missing from the environment for ${configPath} (${missing.length}):\n${formatProblems(missing)}`);
     return EXIT.usage;
   }
-  const dash = config.dashboard.enabled ? dashboardToken(config.secrets.dashboardToken, dataPaths(config).dashboardToken) : undefined;
+  privateFiles();
+  let dash: ReturnType<typeof dashboardToken> | undefined;
+  try {
+    dash = config.dashboard.enabled ? dashboardToken(config.secrets.dashboardToken, dataPaths(config).dashboardToken) : undefined;
+  } catch (err) {
+    io.err(`lectern: ${toError(err).message}`);
+    return EXIT.usage;
+  }
   const logger = createLogger({ level: config.log.level, secrets: [...secretValues(config), ...(dash ? [dash.token] : [])], pretty: io.isTty });
-  const app = new App({ config, logger, ...(dash ? { dashboardToken: dash.token } : {}) });
+  tightenDataFolder(config, logger);
+  // The dashboard's address comes first, before the platforms' log lines.
+  const showDashboard = (url: string, overlayUrl: string) => {
+    if (!dash) return;
+    const file = dataPaths(config).dashboardToken;
+    // The token is shown only to a person at a terminal, never into a log (Docker, systemd).
+    if (io.errIsTty && dash.created) io.err(`Dashboard: ${url}/?token=${dash.token}\n  (a new token, kept in ${file}; the link logs this browser in)\nOverlay for OBS: ${overlayUrl}`);
+    else if (io.errIsTty) io.err(`Dashboard: ${url}/  (log in with the link \`lectern dashboard-url\` prints)\nOverlay for OBS: ${overlayUrl}`);
+    else io.err(`Dashboard: ${url}/ (log in with the link \`lectern dashboard-url\` prints; the token is in ${file})`);
+  };
+  const app = new App({ config, logger, ...(dash ? { dashboardToken: dash.token } : {}), onDashboard: (d) => showDashboard(d.url, d.overlayUrl) });
   let code: number = EXIT.ok;
   await withSignals(logger, async (signal) => {
     try {
@@ -131,11 +179,6 @@ export async function start(configPath: string, io: Io): Promise<number> {
       code = isLecternError(err, 'CONFIG_INVALID') ? EXIT.usage : EXIT.failure;
       await app.stop();
       return;
-    }
-    if (dash && app.dashboard) {
-      // Printed for the streamer, once, when the token is new; it never goes to the log.
-      if (dash.created) io.err(`Dashboard: ${app.dashboard.url}/?token=${dash.token}  (overlay: ${app.dashboard.url}/overlay?token=${dash.token}). The token is kept in the data folder.`);
-      else io.err(`Dashboard: ${app.dashboard.url}/ (open it with ?token=<token from ${dataPaths(config).dashboardToken}> once)`);
     }
     logger.info({ platforms: app.statuses().map((s) => `${s.platform}:${s.state}`) }, 'lectern is running; Ctrl-C to stop');
     await untilSignal(signal, () => {
@@ -251,6 +294,8 @@ export async function authYouTube(configPath: string, io: Io, opts: { readOnly: 
 export function exportStream(configPath: string, opts: { stream: StreamSelector; format: ExportFormat; out?: string }, io: Io, now = Date.now()): number {
   const config = configOrExit(configPath, io);
   if (typeof config === 'number') return config;
+  // An export holds viewers' names and words: readable by the user only.
+  privateFiles();
   try {
     const r = exportFromDatabase(config.storage.path, opts.stream, opts.format, config.stream.vodUrl, now);
     for (const w of r.warnings) io.err(`lectern export: ${w}`);
@@ -285,6 +330,46 @@ export function healthcheck(configPath: string, io: Io, now = Date.now()): numbe
   }
   io.out('unhealthy: no running service with a recent heartbeat');
   return EXIT.failure;
+}
+
+/**
+ * `lectern dashboard-url`: a one-time login link for the dashboard (valid 10 minutes, used once;
+ * the running service reads it from the database) and the overlay's address. Works through
+ * `docker compose exec`, with no terminal and no secret in the environment.
+ */
+export function dashboardUrl(configPath: string, io: Io, now = Date.now()): number {
+  const config = configOrExit(configPath, io);
+  if (typeof config === 'number') return config;
+  const d = config.dashboard;
+  if (!d.enabled) {
+    io.err('lectern dashboard-url: the dashboard is off (dashboard.enabled: false)');
+    return EXIT.usage;
+  }
+  const file = dataPaths(config).dashboardToken;
+  const token = config.secrets.dashboardToken ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
+  if (!token) {
+    io.err(`lectern dashboard-url: there is no dashboard token yet (${file}): start the service once first`);
+    return EXIT.failure;
+  }
+  privateFiles();
+  const code = randomBytes(24).toString('base64url');
+  try {
+    const store = Store.open(config.storage.path);
+    try {
+      store.dashboardAuth.addLogin(hashOf(code), now + LOGIN_CODE_MS);
+    } finally {
+      store.close();
+    }
+  } catch (err) {
+    io.err(`lectern dashboard-url: ${toError(err).message}`);
+    return EXIT.failure;
+  }
+  const host = d.host === '0.0.0.0' || d.host === '::' ? '127.0.0.1' : d.host;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${d.port}`;
+  io.out(`${origin}/login?code=${code}`);
+  io.err(`A login link for the dashboard, valid once within ${LOGIN_CODE_MS / 60_000} minutes${d.publicOrigins.length ? ` (from elsewhere, use ${d.publicOrigins.map((o) => `${o}/login?code=…`).join(' or ')})` : ''}.`);
+  io.err(`Overlay for OBS (read-only): ${origin}/overlay?key=${overlayKey(token)}`);
+  return EXIT.ok;
 }
 
 /** `lectern streams`: every stream session, newest first, with its ids for `export --stream`. */

@@ -59,11 +59,12 @@ export interface Harness {
 }
 
 /** The real App with the real tmi.js against the loopback simulator, on a manual clock. */
-export async function startHarness(opts: { extraYaml?: string; twitchExtra?: string; env?: Record<string, string>; sim?: TwitchSimOptions; anonymous?: boolean; start?: boolean; dashboardToken?: string; username?: string } = {}): Promise<Harness> {
+export async function startHarness(opts: { extraYaml?: string; twitchExtra?: string; env?: Record<string, string>; sim?: TwitchSimOptions; anonymous?: boolean; start?: boolean; dashboardToken?: string; username?: string; dir?: string } = {}): Promise<Harness> {
   const clock = new ManualClock(Date.now());
   const sim = new TwitchSim({ clock, validTokens: [TOKEN], ...opts.sim });
   const port = await sim.start();
-  const { dir, cleanup } = tempDir();
+  // A given folder outlives the harness (a restart with other settings on the same database).
+  const { dir, cleanup } = opts.dir ? { dir: opts.dir, cleanup: () => undefined } : tempDir();
   const config = mustParse(
     `twitch:
   channel: teacher

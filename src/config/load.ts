@@ -115,7 +115,11 @@ export function parseConfig(text: string, env: Readonly<Record<string, string | 
   if (secrets.twitchToken) secrets.twitchToken = secrets.twitchToken.replace(/^oauth:/i, '');
   if (secrets.twitchBroadcasterToken) secrets.twitchBroadcasterToken = secrets.twitchBroadcasterToken.replace(/^oauth:/i, '');
   if (!parsed.success || problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: deepFreeze({ ...parsed.data, secrets, source }) };
+  // In a container the dashboard listens on all interfaces (the image sets this); outside, the
+  // file's dashboard.host (127.0.0.1 by default) stands.
+  const host = env['LECTERN_DASHBOARD_HOST']?.trim();
+  const data = host ? { ...parsed.data, dashboard: { ...parsed.data.dashboard, host } } : parsed.data;
+  return { ok: true, config: deepFreeze({ ...data, secrets, source }) };
 }
 
 /**

@@ -241,8 +241,14 @@ export const configSchema = z
         enabled: z.boolean().default(true),
         host: z.string().min(1).default('127.0.0.1'),
         port: z.number().int().min(0).max(65_535).default(8787),
+        /**
+         * More addresses the dashboard is opened by, besides http://127.0.0.1:PORT and
+         * http://localhost:PORT (a LAN address, another published port): requests from any other
+         * origin cannot act on it.
+         */
+        publicOrigins: z.array(z.url().refine((u) => /^https?:\/\//.test(u), 'expected an http:// or https:// origin')).default([]),
       })
-      .default({ enabled: true, host: '127.0.0.1', port: 8787 }),
+      .default({ enabled: true, host: '127.0.0.1', port: 8787, publicOrigins: [] }),
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

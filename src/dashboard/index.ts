@@ -1,4 +1,7 @@
 export { DashboardServer, CSP, MAX_CLIENT_BUFFER, type DashboardApi, type DashboardOptions } from './server.js';
-export { dashboardApi } from './api.js';
-export { dashboardToken, sameSecret } from './auth.js';
-export { chatView, problemView, questionView, statusView, topicView, type ChatView, type QuestionView } from './state.js';
+export { QUESTION_ACTIONS, type QuestionAction } from './routes.js';
+export { dashboardToken, sameSecret, overlayKey, hashOf, tightenMode, LOGIN_CODE_MS, MIN_TOKEN_LENGTH } from './auth.js';
+export {
+  chatView, overlayQuestion, problemView, questionView, statusView, topicView,
+  type ChatView, type OverlayView, type Page, type QuestionView, type SearchView, type StateView, type TopicView,
+} from './state.js';

@@ -5,61 +5,74 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WebSocket } from 'ws';
 import { LecternError, type Logger } from '../core/index.js';
-import { COOKIE, presentedToken, sameSecret } from './auth.js';
+import { allowedOrigins, bearer, COOKIE, LoginThrottle, overlayKey, sameSecret, sessionCookie, Sessions, type SessionRecords } from './auth.js';
+import { Broadcaster } from './broadcast.js';
+import { protectedRoutes, type DashboardApi } from './routes.js';
+
+export type { DashboardApi } from './routes.js';
+export { MAX_CLIENT_BUFFER } from './broadcast.js';
 
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), 'public');
 
 /** Viewer text is only ever set with textContent; this policy forbids inline code on top. */
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/** A client whose unsent data passes this is too slow and is dropped, never buffered further. */
-export const MAX_CLIENT_BUFFER = 1_000_000;
-
-export interface DashboardApi {
-  state(): unknown;
-  questions(): unknown;
-  setTopic(title: string): unknown;
-  questionAction(number: number, action: 'answer' | 'dismiss' | 'highlight' | 'unhighlight'): unknown | undefined;
-  exportText(format: string): { text: string; contentType: string; filename: string } | undefined;
-  search(q: string): unknown;
-}
-
 export interface DashboardOptions {
   readonly host: string;
   readonly port: number;
   readonly token: string;
+  /** Extra origins the dashboard is reached by (a LAN address, a published Docker port). */
+  readonly publicOrigins?: readonly string[];
   readonly logger: Logger;
   readonly api: DashboardApi;
+  /** Where sessions and one-time login codes are kept (the database). */
+  readonly sessions: SessionRecords;
+  readonly now?: () => number;
 }
 
-const STATIC: Record<string, { file: string; type: string }> = {
-  '/': { file: 'dashboard.html', type: 'text/html; charset=utf-8' },
-  '/overlay': { file: 'overlay.html', type: 'text/html; charset=utf-8' },
-  '/assets/dashboard.js': { file: 'dashboard.js', type: 'text/javascript; charset=utf-8' },
-  '/assets/overlay.js': { file: 'overlay.js', type: 'text/javascript; charset=utf-8' },
-  '/assets/common.js': { file: 'common.js', type: 'text/javascript; charset=utf-8' },
-  '/assets/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+/** Files anyone may fetch: code and style, no data. */
+const ASSETS: Record<string, string> = {
+  'dashboard.js': 'text/javascript; charset=utf-8',
+  'overlay.js': 'text/javascript; charset=utf-8',
+  'common.js': 'text/javascript; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
 };
 
 /**
- * The streamer's dashboard and the OBS overlay: fastify over HTTP with one WebSocket that first
- * sends the whole state, then every domain event. Everything but /healthz needs the token.
+ * The streamer's dashboard and the OBS overlay: fastify over HTTP with WebSockets.
+ * - `/healthz`, `/assets/*` and `/login` are public; `/login` turns the dashboard token (`?token=`,
+ *   the URL printed at first start) or a one-time code (`lectern dashboard-url`) into a session
+ *   cookie holding a random id, never the token. Failed attempts are throttled per client.
+ * - `/overlay` and `/overlay/ws` need the overlay's read-only key and show the topic and the
+ *   highlighted question, nothing else.
+ * - Everything else is one plugin whose onRequest hook requires a session or the bearer token, so
+ *   a new route cannot skip it; state-changing requests must come from the dashboard's own origin
+ *   and carry JSON (no other local page can act on a streamer's session).
  */
 export class DashboardServer {
   private readonly fastify: FastifyInstance;
-  private readonly clients = new Set<WebSocket>();
   private readonly files = new Map<string, Buffer>();
   private origin = '';
-  dropped = 0;
+  private origins = new Set<string>();
+  readonly clients = new Broadcaster();
+  readonly overlayClients = new Broadcaster();
+  private readonly sessions: Sessions;
+  private readonly throttle: LoginThrottle;
+  readonly overlayKey: string;
+  private readonly now: () => number;
 
   constructor(private readonly opts: DashboardOptions) {
+    this.now = opts.now ?? Date.now;
     this.fastify = Fastify({
       loggerInstance: opts.logger.child({ component: 'dashboard' }) as unknown as FastifyBaseLogger,
-      // Requests are not logged: their URLs may carry ?token=.
+      // Requests are not logged: their URLs may carry ?token= or a login code.
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: 64 * 1024,
     }) as unknown as FastifyInstance;
-    for (const { file } of Object.values(STATIC)) this.files.set(file, readFileSync(join(PUBLIC, file)));
+    for (const f of ['dashboard.html', 'overlay.html', ...Object.keys(ASSETS)]) this.files.set(f, readFileSync(join(PUBLIC, f)));
+    this.sessions = new Sessions(opts.sessions, opts.token, this.now);
+    this.throttle = new LoginThrottle(this.now);
+    this.overlayKey = overlayKey(opts.token);
   }
 
   get url(): string {
@@ -70,16 +83,80 @@ export class DashboardServer {
     return this.clients.size;
   }
 
-  private authorised(req: FastifyRequest, reply: FastifyReply): boolean {
-    const { token, via } = presentedToken(req.headers, (req.query ?? {}) as Record<string, unknown>);
-    if (!token || !sameSecret(token, this.opts.token)) {
-      void reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'Open the dashboard with the URL Lectern printed (it carries ?token=), or send Authorization: Bearer <token>.' });
-      return false;
-    }
-    if (via === 'query') {
-      void reply.header('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
-    }
+  /** The OBS browser-source address, with the overlay's read-only key. */
+  get overlayUrl(): string {
+    return `${this.origin}/overlay?key=${this.overlayKey}`;
+  }
+
+  /** Sends an event to every dashboard (batched); `key` lets a later event of the same key replace it. */
+  broadcast(type: string, data: unknown, key?: string): void {
+    this.clients.send(type, data, key);
+  }
+
+  /** Sends the overlay's view to every overlay. */
+  broadcastOverlay(data: unknown): void {
+    this.overlayClients.send('overlay', data, 'overlay');
+  }
+
+  /** Whether a request carries a valid session cookie or the bearer token; how. */
+  private credential(req: FastifyRequest): 'session' | 'bearer' | 'bad-bearer' | undefined {
+    const b = bearer(req.headers.authorization);
+    if (b !== undefined) return sameSecret(b, this.opts.token) ? 'bearer' : 'bad-bearer';
+    return this.sessions.valid(sessionCookie(req.headers.cookie)) ? 'session' : undefined;
+  }
+
+  /** 429 while a client has failed too often; true when the request was answered. */
+  private throttled(req: FastifyRequest, reply: FastifyReply): boolean {
+    const wait = this.throttle.blockedFor(req.ip);
+    if (wait <= 0) return false;
+    void reply.code(429).header('retry-after', String(Math.ceil(wait / 1000))).send({ error: 'too-many-attempts', message: `Too many failed logins from this address; try again in ${Math.ceil(wait / 1000)} s.` });
     return true;
+  }
+
+  private loginCookie(reply: FastifyReply): void {
+    const s = this.sessions.open();
+    void reply.header('set-cookie', `${COOKIE}=${s.id}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${s.maxAgeSeconds}`);
+  }
+
+  /** The onRequest check of every protected route. */
+  private async guard(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    // A `?token=` on a page is the printed first-start URL: it becomes a session, and leaves the URL.
+    const query = req.query as Record<string, unknown>;
+    if (typeof query['token'] === 'string' && req.method === 'GET') return this.tokenLogin(req, reply, query['token']);
+    const how = this.credential(req);
+    if (how === 'bad-bearer' || how === undefined) {
+      if (this.throttled(req, reply)) return;
+      if (how === 'bad-bearer') this.throttle.failed(req.ip);
+      return void reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'Open the dashboard with the link Lectern printed, or `lectern dashboard-url`; scripts send Authorization: Bearer <token>.' });
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const forbidden = this.crossSite(req, how);
+      if (forbidden) return void reply.code(403).send({ error: 'forbidden', message: forbidden });
+    }
+  }
+
+  /**
+   * Why a state-changing request is refused, or undefined: it must come from the dashboard's own
+   * origin (with a cookie, a browser always says where it comes from) and carry JSON.
+   */
+  private crossSite(req: FastifyRequest, how: 'session' | 'bearer'): string | undefined {
+    const origin = req.headers.origin;
+    const sameSite = req.headers['sec-fetch-site'] === 'same-origin';
+    if (origin !== undefined ? !this.origins.has(origin) : how === 'session' && !sameSite) return 'this request does not come from the dashboard';
+    if (!String(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) return 'send JSON (content-type: application/json)';
+    return undefined;
+  }
+
+  private tokenLogin(req: FastifyRequest, reply: FastifyReply, token: string): void {
+    if (this.throttled(req, reply)) return;
+    if (!sameSecret(token, this.opts.token)) {
+      this.throttle.failed(req.ip);
+      return void reply.code(401).send({ error: 'unauthorized', message: 'That dashboard token is not the right one.' });
+    }
+    this.loginCookie(reply);
+    const url = new URL(req.url, 'http://x');
+    url.searchParams.delete('token');
+    void reply.redirect(`${url.pathname}${url.search}`, 303);
   }
 
   async start(): Promise<string> {
@@ -94,67 +171,28 @@ export class DashboardServer {
     await f.register(websocket, { options: { maxPayload: 4096 } });
 
     f.get('/healthz', async () => ({ ok: true }));
-
-    for (const [path, { file, type }] of Object.entries(STATIC)) {
-      f.get(path, async (req, reply) => {
-        if (!this.authorised(req, reply)) return reply;
-        // A token in the address bar is swapped for the cookie and removed from the URL.
-        if ((req.query as Record<string, unknown>)['token'] !== undefined && type.startsWith('text/html')) {
-          const params = new URLSearchParams(req.query as Record<string, string>);
-          params.delete('token');
-          const rest = params.toString();
-          return reply.redirect(`${path}${rest ? `?${rest}` : ''}`, 303);
-        }
-        return reply.type(type).send(this.files.get(file));
-      });
-    }
-
-    const api = this.opts.api;
-    f.get('/api/state', async (req, reply) => (this.authorised(req, reply) ? api.state() : reply));
-    f.get('/api/questions', async (req, reply) => (this.authorised(req, reply) ? api.questions() : reply));
-    f.get('/api/search', async (req, reply) => {
-      if (!this.authorised(req, reply)) return reply;
-      const q = String((req.query as Record<string, unknown>)['q'] ?? '').slice(0, 200);
-      return api.search(q);
+    f.get<{ Params: { file: string } }>('/assets/:file', async (req, reply) => {
+      const type = ASSETS[req.params.file];
+      if (!type) return reply.code(404).send({ error: 'not-found' });
+      return reply.type(type).send(this.files.get(req.params.file));
     });
-    f.post('/api/topic', async (req, reply) => {
-      if (!this.authorised(req, reply)) return reply;
-      const title = (req.body as { title?: unknown } | null)?.title;
-      if (typeof title !== 'string' || !title.trim()) return reply.code(400).send({ error: 'bad-request', message: 'expected JSON { "title": "..." }' });
-      return api.setTopic(title);
-    });
-    f.post<{ Params: { id: string; action: string } }>('/api/questions/:id/:action', async (req, reply) => {
-      if (!this.authorised(req, reply)) return reply;
-      const number = Number(req.params.id);
-      const action = req.params.action;
-      if (!Number.isInteger(number) || !['answer', 'dismiss', 'highlight', 'unhighlight'].includes(action)) return reply.code(404).send({ error: 'not-found' });
-      const q = api.questionAction(number, action as 'answer');
-      return q ?? reply.code(404).send({ error: 'not-found', message: `no question #${number}` });
-    });
-    f.get('/api/export', async (req, reply) => {
-      if (!this.authorised(req, reply)) return reply;
-      const e = api.exportText(String((req.query as Record<string, unknown>)['format'] ?? ''));
-      if (!e) return reply.code(400).send({ error: 'bad-request', message: 'format must be md, csv, json or chapters' });
-      return reply.type(e.contentType).header('content-disposition', `attachment; filename="${e.filename}"`).send(e.text);
-    });
-
-    f.get('/ws', { websocket: true }, (socket, req) => {
-      const origin = req.headers.origin;
-      // Browsers always send Origin; another site's page must not read the stream.
-      if (origin !== undefined && origin !== this.origin && origin !== this.origin.replace('127.0.0.1', 'localhost')) {
-        socket.close(1008, 'origin not allowed');
-        return;
+    f.get<{ Querystring: { code?: string } }>('/login', async (req, reply) => {
+      if (this.throttled(req, reply)) return reply;
+      const code = req.query.code;
+      if (!code || !this.sessions.redeem(code)) {
+        this.throttle.failed(req.ip);
+        return reply.code(401).send({ error: 'unauthorized', message: 'This login link was used already or has expired: run `lectern dashboard-url` again.' });
       }
-      const { token } = presentedToken(req.headers, (req.query ?? {}) as Record<string, unknown>);
-      if (!token || !sameSecret(token, this.opts.token)) {
-        socket.close(1008, 'unauthorized');
-        return;
-      }
-      this.clients.add(socket);
-      socket.on('close', () => this.clients.delete(socket));
-      socket.on('error', () => this.clients.delete(socket));
-      socket.send(JSON.stringify({ type: 'state', at: Date.now(), data: api.state() }));
+      this.loginCookie(reply);
+      return reply.redirect('/', 303);
     });
+    this.overlayRoutes(f);
+    await f.register(
+      async (scope) => {
+        scope.addHook('onRequest', (req, reply) => this.guard(req, reply));
+        await protectedRoutes(scope, { api: this.opts.api, files: this.files, logout: (req) => this.logout(req), onSocket: (ws, req) => this.onDashboardSocket(ws, req) });
+      },
+    );
 
     let address: string;
     try {
@@ -167,29 +205,50 @@ export class DashboardServer {
       }
       throw err;
     }
-    const port = new URL(address).port;
-    this.origin = `http://${this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host}:${port}`;
+    const port = Number(new URL(address).port);
+    const host = this.opts.host;
+    // Shown and linked by the address a browser uses: a wildcard host is reached on loopback.
+    const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    this.origin = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+    this.origins = allowedOrigins(host, port, this.opts.publicOrigins ?? []);
     return this.origin;
   }
 
-  /** Sends an event to every client; a client too far behind is closed instead of buffered. */
-  broadcast(type: string, data: unknown): void {
-    if (this.clients.size === 0) return;
-    const frame = JSON.stringify({ type, at: Date.now(), data });
-    for (const c of this.clients) {
-      if (c.bufferedAmount > MAX_CLIENT_BUFFER) {
-        this.dropped++;
-        this.clients.delete(c);
-        c.terminate();
-        continue;
+  private logout(req: FastifyRequest): void {
+    const id = sessionCookie(req.headers.cookie);
+    if (id) this.sessions.close(id);
+  }
+
+  private onDashboardSocket(socket: WebSocket, req: FastifyRequest): void {
+    // Browsers always send Origin; another site's page must not read the stream.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.origins.has(origin)) return socket.close(1008, 'origin not allowed');
+    this.clients.add(socket);
+    this.clients.sendTo(socket, 'state', this.opts.api.state());
+  }
+
+  private overlayRoutes(f: FastifyInstance): void {
+    const keyOk = (key: unknown) => typeof key === 'string' && sameSecret(key, this.overlayKey);
+    f.get<{ Querystring: { key?: string } }>('/overlay', async (req, reply) => {
+      if (this.throttled(req, reply)) return reply;
+      if (!keyOk(req.query.key)) {
+        this.throttle.failed(req.ip);
+        return reply.code(401).send({ error: 'unauthorized', message: "Use the overlay's address shown on the dashboard (it carries its own read-only key)." });
       }
-      c.send(frame);
-    }
+      return reply.type('text/html; charset=utf-8').send(this.files.get('overlay.html'));
+    });
+    f.get<{ Querystring: { key?: string } }>('/overlay/ws', { websocket: true }, (socket, req) => {
+      const origin = req.headers.origin;
+      if (origin !== undefined && !this.origins.has(origin)) return socket.close(1008, 'origin not allowed');
+      if (!keyOk(req.query.key)) return socket.close(1008, 'unauthorized');
+      this.overlayClients.add(socket);
+      this.overlayClients.sendTo(socket, 'overlay', this.opts.api.overlay());
+    });
   }
 
   async closeClients(): Promise<void> {
-    for (const c of this.clients) c.close(1001, 'lectern is stopping');
-    this.clients.clear();
+    this.clients.close(1001, 'lectern is stopping');
+    this.overlayClients.close(1001, 'lectern is stopping');
   }
 
   async stop(): Promise<void> {

@@ -15,6 +15,8 @@ export interface ChatView {
   readonly paid?: string;
   /** A Shared Chat copy of a message written in a partner's channel (shown, never answered). */
   readonly shared?: boolean;
+  /** The bot's own reply. */
+  readonly bot?: boolean;
 }
 
 export interface QuestionView {
@@ -60,7 +62,17 @@ export const questionView = (q: QuestionRow): QuestionView => ({
   paid: q.paid?.display ?? null,
 });
 
-export const topicView = (t: TopicRow) => ({ id: t.id, title: t.title, source: t.source, startedAt: t.startedAt });
+export interface TopicView {
+  readonly id: number;
+  readonly title: string;
+  readonly source: string;
+  readonly startedAt: number;
+}
+
+export const topicView = (t: TopicRow): TopicView => ({ id: t.id, title: t.title, source: t.source, startedAt: t.startedAt });
+
+export type StatusView = ReturnType<typeof statusView>;
+export type ProblemView = ReturnType<typeof problemView>;
 
 /** Platform status without anything secret (statuses never carry tokens; this keeps it so). */
 export const statusView = (s: PlatformStatus) => ({
@@ -82,3 +94,41 @@ export const statusView = (s: PlatformStatus) => ({
 });
 
 export const problemView = (p: HealthProblem) => ({ component: p.component, code: p.code, message: p.message, at: p.at, count: p.count });
+
+/** Everything the dashboard shows at once: sent on connect, then kept current by events. */
+export interface StateView {
+  readonly topic: TopicView | null;
+  readonly timeline: readonly TopicView[];
+  /** The live queue: open questions, best first, at most `questionsShown`; then the latest closed ones. */
+  readonly questions: readonly QuestionView[];
+  /** How many open questions there are in all (the queue may show fewer). */
+  readonly openQuestions: number;
+  readonly platforms: readonly StatusView[];
+  readonly problems: readonly ProblemView[];
+  readonly chat: readonly ChatView[];
+  readonly stream: { readonly id: number; readonly startedAt: number } | null;
+  /** The OBS browser-source address (with its read-only key). */
+  readonly overlayUrl: string;
+}
+
+/** All the overlay may know: the topic and the question on screen. */
+export interface OverlayView {
+  readonly topic: { readonly title: string } | null;
+  readonly question: { readonly id: number; readonly text: string; readonly author: string; readonly askerCount: number; readonly votes: number; readonly paid: string | null } | null;
+}
+
+export const overlayQuestion = (q: QuestionView | undefined): OverlayView['question'] =>
+  q ? { id: q.id, text: q.text, author: q.author, askerCount: q.askerCount, votes: q.votes, paid: q.paid } : null;
+
+export interface Page<T> {
+  readonly total: number;
+  readonly offset: number;
+  readonly items: readonly T[];
+}
+
+export interface SearchView {
+  readonly title: string;
+  readonly url: string;
+  readonly source: string;
+  readonly score: number;
+}

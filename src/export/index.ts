@@ -1,6 +1,6 @@
 export { collectExport, hms, clock, vodLink, questionVod, chapterBase, type ExportData, type ExportQuestion, type ExportTopic } from './data.js';
 export { toMarkdown, escapeMarkdown } from './markdown.js';
-export { toCsv, csvCell, CSV_COLUMNS } from './csv.js';
+export { toCsv, csvCell, neutralise, CSV_COLUMNS, BOM } from './csv.js';
 export { toJson } from './json.js';
 export { toChapters, CHAPTER_RULES, type Chapters } from './chapters.js';
 

@@ -14,6 +14,8 @@ export function escapeMarkdown(text: string): string {
 }
 
 const yamlString = (s: string) => JSON.stringify(s);
+/** A topic as a front-matter tag: site generators render tags as HTML, so markup is stripped. */
+const tag = (title: string) => yamlString(title.replace(/<[^>]*>/g, '').replace(/[<>&"`]/g, '').replace(/\s+/g, ' ').trim());
 
 function questionLine(data: ExportData, q: ExportQuestion, index: number): string {
   const askers = q.askers.map((a) => `${escapeMarkdown(a.name)} (${a.platform})`).join(', ');
@@ -33,7 +35,7 @@ export function toMarkdown(data: ExportData): string {
     '---',
     `title: ${yamlString(title)}`,
     `date: ${date}`,
-    `tags: [${[...new Set(data.topics.map((t) => t.title))].map(yamlString).join(', ')}]`,
+    `tags: [${[...new Set(data.topics.map((t) => tag(t.title)))].filter((t) => t !== '""').join(', ')}]`,
     '---',
     '',
     `# ${escapeMarkdown(title)}`,

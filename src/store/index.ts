@@ -9,10 +9,12 @@ import { TopicsRepo } from './topics-repo.js';
 import { QuestionsRepo } from './questions-repo.js';
 import { MarkersRepo } from './markers-repo.js';
 import { StreamPlatformsRepo } from './stream-platforms-repo.js';
+import { DashboardAuthRepo } from './dashboard-auth-repo.js';
 
 import type { StreamRow } from './streams-repo.js';
 export type { StreamRow, StreamSummary } from './streams-repo.js';
 export type { StreamPlatformRow, StreamPlatformsRepo } from './stream-platforms-repo.js';
+export type { DashboardAuthRepo } from './dashboard-auth-repo.js';
 export { readMigrations } from './database.js';
 import type { QuotaDay } from './quota-repo.js';
 export type { QuotaRepo, QuotaDay } from './quota-repo.js';
@@ -44,6 +46,7 @@ export class Store {
   readonly questions: QuestionsRepo;
   readonly markers: MarkersRepo;
   readonly streamPlatforms: StreamPlatformsRepo;
+  readonly dashboardAuth: DashboardAuthRepo;
   private closed = false;
 
   private constructor(private readonly db: Db, readonly path: string) {
@@ -54,6 +57,7 @@ export class Store {
     this.questions = new QuestionsRepo(db);
     this.markers = new MarkersRepo(db);
     this.streamPlatforms = new StreamPlatformsRepo(db);
+    this.dashboardAuth = new DashboardAuthRepo(db);
   }
 
   /** Opens a database read-only (exports while the service runs; WAL lets both work). */

@@ -176,6 +176,12 @@ export class QuestionsRepo {
       byNumber: db.prepare<[number, number], Raw>(`${SELECT} WHERE q.stream_id = ? AND q.number = ?`),
       list: db.prepare<[number], Raw>(`${SELECT} WHERE q.stream_id = ? ORDER BY q.number`),
       open: db.prepare<[number], Raw>(`${SELECT} WHERE q.stream_id = ? AND q.state = 'open' ORDER BY q.number`),
+      // Best first (the score as questionScore computes it), then the earlier one.
+      pageOpen: db.prepare<[number, number, number], Raw>(`${SELECT} WHERE q.stream_id = ? AND q.state = 'open' ORDER BY q.votes + q.asker_count + q.paid_tier DESC, q.number LIMIT ? OFFSET ?`),
+      pageClosed: db.prepare<[number, number, number], Raw>(`${SELECT} WHERE q.stream_id = ? AND q.state IN ('answered', 'dismissed') ORDER BY q.state_at DESC, q.number DESC LIMIT ? OFFSET ?`),
+      highlighted: db.prepare<[number], Raw>(`${SELECT} WHERE q.stream_id = ? AND h.question_id IS NOT NULL`),
+      countOpen: db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM questions WHERE stream_id = ? AND state = 'open'`),
+      countClosed: db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM questions WHERE stream_id = ? AND state IN ('answered', 'dismissed')`),
       askers: db.prepare<[number], RawAsker>('SELECT * FROM question_askers WHERE question_id = ? ORDER BY asked_at'),
       highlight: db.prepare<[number, number | null, number]>('INSERT INTO highlights (stream_id, question_id, at) VALUES (?, ?, ?) ON CONFLICT (stream_id) DO UPDATE SET question_id = excluded.question_id, at = excluded.at'),
     };
@@ -315,6 +321,18 @@ export class QuestionsRepo {
 
   open(streamId: number): QuestionRow[] {
     return this.s.open.all(streamId).map(toRow);
+  }
+
+  /** The question on the overlay, if any. */
+  highlighted(streamId: number): QuestionRow | undefined {
+    const r = this.s.highlighted.get(streamId);
+    return r ? toRow(r) : undefined;
+  }
+
+  /** A page of a stream's open questions (best first) or closed ones (latest first). */
+  page(streamId: number, which: 'open' | 'closed', offset: number, limit: number): { total: number; items: QuestionRow[] } {
+    const [page, count] = which === 'open' ? [this.s.pageOpen, this.s.countOpen] : [this.s.pageClosed, this.s.countClosed];
+    return { total: count.get(streamId)!.n, items: page.all(streamId, limit, offset).map(toRow) };
   }
 
   askers(questionId: number): Asker[] {

@@ -1,4 +1,5 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -61,8 +62,48 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     expect(page.url()).toBe(`${base}/`);
     await page.waitForSelector('#link.state-connected');
     const cookies = await page.context().cookies();
-    expect(cookies.find((c) => c.name === 'lectern_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    const session = cookies.find((c) => c.name === 'lectern_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    // The cookie is a session id, never the token.
+    expect(session!.value).not.toContain(TOKEN);
+    expect(session!.value.length).toBeGreaterThanOrEqual(40);
     await page.close();
+  });
+
+  it('another page on 127.0.0.1 (another port) cannot act on a logged-in session', async () => {
+    const { x, base } = await harness();
+    x.sim.chat('teacher', viewer('bob'), '!q why is softmax needed in attention?');
+    const context = await browser.newContext();
+    const dash = await context.newPage();
+    await dash.goto(`${base}/?token=${TOKEN}`);
+    await dash.waitForSelector('.q[data-id="1"]');
+    // A local page of another program: same site for the browser (same host, another port).
+    const evil = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><body>
+<form id="f" method="POST" action="${base}/api/questions/1/dismiss" enctype="text/plain"><input name="x" value="y"></form>
+<script>
+  fetch('${base}/api/questions/1/answer', { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: '{}' })
+    .catch(() => {}).finally(() => { document.title = 'fetched'; document.getElementById('f').submit(); });
+</script></body>`);
+    });
+    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', () => r()));
+    try {
+      const attacker = await context.newPage();
+      const evilPort = (evil.address() as { port: number }).port;
+      const posted = attacker.waitForResponse((r) => r.url().includes('/api/questions/1/dismiss'));
+      await attacker.goto(`http://127.0.0.1:${evilPort}/`);
+      expect((await posted).status()).toBe(403);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(x.app.questions.get(1)?.state).toBe('open');
+      await attacker.close();
+    } finally {
+      evil.close();
+    }
+    // The dashboard's own page still acts.
+    await dash.click('.q[data-id="1"] button.answer');
+    await dash.waitForSelector('.q.q-answered[data-id="1"]');
+    await context.close();
   });
 
   it('shows a question typed in chat live; answering it on the dashboard updates the overlay in a second page', async () => {
@@ -71,8 +112,14 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     await dash.goto(`${base}/?token=${TOKEN}`);
     await dash.waitForSelector('#link.state-connected');
     const overlay = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await overlay.goto(`${base}/overlay?token=${TOKEN}&position=bottom-left&theme=dark`);
-    expect(overlay.url()).toBe(`${base}/overlay?position=bottom-left&theme=dark`);
+    // The overlay has its own read-only key (shown on the dashboard), never the dashboard token.
+    const overlayUrl = await dash.inputValue('#overlay-url');
+    expect(overlayUrl).toBe(x.app.dashboard!.overlayUrl);
+    expect(overlayUrl).not.toContain(TOKEN);
+    await overlay.goto(`${overlayUrl}&position=bottom-left&theme=dark`);
+    const key = new URL(overlayUrl).searchParams.get('key')!;
+    expect((await fetch(`${base}/api/state`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+    expect((await fetch(`${base}/overlay?key=wrong`)).status).toBe(401);
 
     x.sim.chat('teacher', viewer('alice', { moderator: '1' }), '!topic set Attention and softmax');
     x.sim.chat('teacher', viewer('bob'), '!q why is softmax needed in attention?');
@@ -128,8 +175,9 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     const closed = (ws: InstanceType<typeof WebSocket>) => new Promise<number>((r) => ws.on('close', (code) => r(code)));
     const evil = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { origin: 'https://evil.example', authorization: `Bearer ${TOKEN}` } });
     expect(await closed(evil)).toBe(1008);
+    const refused = (ws: InstanceType<typeof WebSocket>) => new Promise<string>((r) => ws.on('error', (e) => r(e.message)));
     const noToken = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { origin: base } });
-    expect(await closed(noToken)).toBe(1008);
+    expect(await refused(noToken)).toMatch(/401/);
     const good = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { origin: base, authorization: `Bearer ${TOKEN}` } });
     const first = await new Promise<{ type: string }>((r) => good.once('message', (m) => r(JSON.parse(String(m)))));
     expect(first.type).toBe('state');

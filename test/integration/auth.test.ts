@@ -17,7 +17,7 @@ afterEach(async () => {
 function io(): Io & { outLines: string[]; errLines: string[] } {
   const outLines: string[] = [];
   const errLines: string[] = [];
-  return { env: {}, out: (l) => outLines.push(l), err: (l) => errLines.push(l), isTty: false, outLines, errLines };
+  return { env: {}, out: (l) => outLines.push(l), err: (l) => errLines.push(l), isTty: false, errIsTty: false, outLines, errLines };
 }
 
 async function twitchWorld(clock?: ManualClock) {

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -14,6 +14,15 @@ const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
+
+/** A port nothing listens on now (the dashboard's, in tests that run the CLI side by side). */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(() => r(undefined)));
+  return port;
+}
 
 /** The example config as a streamer copies it, pointed at the simulators and a temp folder. */
 async function copiedExample(): Promise<{ config: string; dir: string }> {
@@ -34,11 +43,45 @@ async function copiedExample(): Promise<{ config: string; dir: string }> {
     .replace('- dir: ./notes', `- dir: ${JSON.stringify(NOTES)}`)
     .replace(/^(\s+)- https:\/\/you\.substack\.com\/feed$/m, '$1- http://127.0.0.1:9/feed')
     .replace('path: ./data/lectern.db', `path: ${JSON.stringify(join(dir, 'data', 'lectern.db'))}`)
-    .replace(/^\s+channel: yourchannel$/m, '  channel: teacher');
+    .replace(/^\s+channel: yourchannel$/m, '  channel: teacher')
+    .replace('port: 8787', `port: ${await freePort()}`);
   const config = join(dir, 'lectern.yaml');
   writeFileSync(config, text);
   return { config, dir };
 }
+
+describe('the dashboard token and the data files', () => {
+  it('without a terminal the token is never printed; dashboard-url gives a one-time login link; data files are private', async () => {
+    const { config, dir } = await copiedExample();
+    const env = { TWITCH_OAUTH_TOKEN: TOKEN, YOUTUBE_API_KEY: 'AIza-test' };
+    const run = lectern(['start', '--config', config], env);
+    await until(() => run.stdout.includes('lectern is running') || run.code !== null, 'running', 10_000);
+    const token = readFileSync(join(dir, 'data', 'dashboard-token'), 'utf8').trim();
+    expect(token.length).toBeGreaterThanOrEqual(32);
+    expect(run.stderr).toMatch(/Dashboard: http:\/\/127\.0\.0\.1:\d+\/ \(log in with the link `lectern dashboard-url` prints; the token is in .*dashboard-token\)/);
+    expect(run.stdout + run.stderr).not.toContain(token);
+    const url = lectern(['dashboard-url', '--config', config]);
+    expect(await url.exited, url.stderr).toBe(0);
+    const link = url.stdout.trim();
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?code=[\w-]{20,}$/);
+    expect(url.stderr).toMatch(/Overlay for OBS \(read-only\): http:\/\/127\.0\.0\.1:\d+\/overlay\?key=/);
+    expect(url.stdout + url.stderr).not.toContain(token);
+    const first = await fetch(link, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    const cookie = /lectern_session=([^;]+)/.exec(first.headers.get('set-cookie') ?? '')![1];
+    expect((await fetch(link.replace(/\/login.*$/, '/api/state'), { headers: { cookie: `lectern_session=${cookie}` } })).status).toBe(200);
+    expect((await fetch(link, { redirect: 'manual' })).status).toBe(401);
+    const out = join(dir, 'questions.json');
+    const exp = lectern(['export', '--config', config, '--format', 'json', '--out', out]);
+    expect(await exp.exited).toBe(0);
+    run.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    const mode = (f: string) => statSync(f).mode & 0o777;
+    expect(mode(join(dir, 'data'))).toBe(0o700);
+    for (const f of ['lectern.db', 'dashboard-token']) expect(mode(join(dir, 'data', f)), f).toBe(0o600);
+    expect(mode(out)).toBe(0o600);
+  });
+});
 
 describe('set-up without friction', () => {
   it('doctor on the copied example config with no secrets lists every check, each missing secret with its fix', async () => {
@@ -92,7 +135,7 @@ describe('set-up without friction', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
     cleanups.push(() => new Promise((r) => blocker.close(() => r(undefined))));
     const port = (blocker.address() as { port: number }).port;
-    writeFileSync(config, readFileSync(config, 'utf8').replace('port: 8787', `port: ${port}`));
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/^  port: \d+$/m, `  port: ${port}`));
     const s = lectern(['start', '--config', config], { TWITCH_OAUTH_TOKEN: TOKEN, YOUTUBE_API_KEY: 'AIza-test', LECTERN_DASHBOARD_TOKEN: 'x'.repeat(40) });
     expect(await s.exited).toBe(2);
     expect(s.stderr).toMatch(new RegExp(`dashboard\\.port ${port} on 127\\.0\\.0\\.1 is already in use.*change dashboard\\.port`));

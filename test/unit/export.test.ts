@@ -46,7 +46,7 @@ const HOSTILE = [
 describe('CSV export', () => {
   it('parses back cell for cell, and no cell starts with a formula character', () => {
     const d = data(HOSTILE.map((t, i) => q(i + 1, t, { askers: [{ platform: 'youtube', name: t, askedAt: 'x' }] })));
-    const rows = parse(toCsv(d), { relax_column_count: false }) as string[][];
+    const rows = parse(toCsv(d), { relax_column_count: false, bom: true }) as string[][];
     expect(rows[0]![0]).toBe('id');
     expect(rows).toHaveLength(HOSTILE.length + 1);
     for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
@@ -54,18 +54,42 @@ describe('CSV export', () => {
     expect(new Set(texts)).toEqual(new Set(HOSTILE));
   });
 
-  it('neutralises formulas and quotes per RFC 4180 (property)', () => {
+  it('quotes every cell and neutralises formulas, also after ; and tab (property)', () => {
+    // The rule written out plainly, to compare with.
+    const defuse = (s: string) => {
+      let out = '';
+      let atStart = true;
+      let pending = 0;
+      for (const ch of s) {
+        if (atStart && /[=+\-@\t\r]/.test(ch)) out = `${out.slice(0, out.length - pending)}'${out.slice(out.length - pending)}`;
+        out += ch;
+        // Spaces at the start of a part are skipped over (some spreadsheets trim them).
+        pending = atStart && ch === ' ' ? pending + 1 : 0;
+        atStart = ch === ';' || ch === '\t' || (atStart && ch === ' ');
+      }
+      return out;
+    };
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (s) => {
         const cell = csvCell(s);
-        const rows = parse(`${cell}\r\n`, { relax_quotes: false }) as string[][];
-        const back = rows[0]?.[0] ?? '';
-        expect(back).not.toMatch(/^[=+\-@\t\r]/);
-        // What comes back is the text itself, with the apostrophe only where a formula was defused.
-        expect(/^[=+\-@\t\r]/.test(s) ? back.slice(1) : back).toBe(s);
+        expect(cell.startsWith('"') && cell.endsWith('"')).toBe(true);
+        const back = (parse(`${cell}\r\n`, { relax_quotes: false }) as string[][])[0]?.[0] ?? '';
+        expect(back).toBe(defuse(s));
+        // A spreadsheet that splits at ; sees no field that starts a formula.
+        for (const field of back.split(';')) expect(field).not.toMatch(/^ *[=+\-@\t\r]/);
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('opens in a semicolon-delimited spreadsheet with no formula cell, in UTF-8 with a BOM', () => {
+    const csv = toCsv(data([q(1, '!q x;=1+1'), q(2, 'Ünïcödé; +SUM(A1) 1e-3, -5')]));
+    expect(csv.startsWith('\uFEFF"id"')).toBe(true);
+    const rows = parse(csv.slice(1), { delimiter: ';', relax_quotes: true, relax_column_count: true }) as string[][];
+    for (const row of rows) for (const field of row) expect(field.trim()).not.toMatch(/^[=+\-@\t\r]/);
+    const byComma = parse(csv, { bom: true }) as string[][];
+    expect(byComma[1]![1]).toBe("!q x;'=1+1");
+    expect(byComma[2]![1]).toBe("Ünïcödé;' +SUM(A1) 1e-3, -5");
   });
 });
 
@@ -74,6 +98,8 @@ describe('Markdown export', () => {
     const d = data(HOSTILE.map((t, i) => q(i + 1, t, { topicId: (i % 3) + 1, askers: [{ platform: 'twitch', name: `<b>${t}</b>`, askedAt: 'x' }] })));
     const md = toMarkdown(d);
     expect(md.startsWith('---\ntitle: "Questions from the stream of 2026-06-01"\ndate: 2026-06-01\ntags: ["Attention", "Softmax", "Heads"]\n---\n')).toBe(true);
+    const tagged = toMarkdown(data([], [['<img src=x onerror=alert(1)>Attention <b>heads</b>', 0], ['Softmax', 600]]));
+    expect(tagged).toContain('tags: ["Attention heads", "Softmax"]');
     const tokens = marked.lexer(md.replace(/^---[\s\S]*?---\n/, ''));
     const headings = tokens.filter((t) => t.type === 'heading').map((t) => (t as { text: string }).text);
     expect(headings).toEqual(['Questions from the stream of 2026-06-01', 'Most asked', 'Attention (00:05–10:00)', 'Softmax (10:00–30:00)', 'Heads (30:00–1:00:00)']);
@@ -128,7 +154,7 @@ describe('paid and removed questions', () => {
     const md = toMarkdown(data(qs));
     expect(md).not.toContain('deleted question');
     expect(md).toMatch(/why softmax\?[^\n]*\n[^\n]*€5\\\.00 paid/);
-    const rows = parse(toCsv(data(qs)), { columns: true }) as Array<Record<string, string>>;
+    const rows = parse(toCsv(data(qs)), { columns: true, bom: true }) as Array<Record<string, string>>;
     expect(rows.map((r) => r['id'])).toEqual(['1', '3']);
     expect(rows[0]!['paid']).toBe('€5.00');
   });

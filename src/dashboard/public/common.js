@@ -12,18 +12,28 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** Keeps a WebSocket open (reconnecting with backoff) and hands every message to `onMessage`. */
-export function connect(onMessage, onStatus) {
+/**
+ * Keeps a WebSocket to `path` open (reconnecting with backoff) and hands every event to
+ * `onMessage`; the server sends events in batches, and `onResync` when the page should reload its
+ * state (it left events out, or a new stream began).
+ */
+export function connect(path, onMessage, onStatus, onResync = () => {}) {
   let delay = 500;
   const open = () => {
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`);
     ws.onopen = () => { delay = 500; onStatus(true); };
-    ws.onmessage = (m) => onMessage(JSON.parse(m.data));
+    ws.onmessage = (m) => {
+      const msg = JSON.parse(m.data);
+      if (msg.type !== 'batch') return onMessage(msg);
+      for (const e of msg.events) onMessage(e);
+      if (msg.resync) onResync();
+    };
     ws.onclose = () => { onStatus(false); setTimeout(open, delay); delay = Math.min(delay * 2, 10000); };
   };
   open();
 }
 
+/** A call to the dashboard's API: GET, or POST with a JSON body (the only kind it accepts). */
 export async function api(path, body) {
   const res = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${res.status}`);

@@ -1,8 +1,12 @@
 import { api, ago, clock, connect, el } from '/assets/common.js';
 
 const MAX_CHAT = 200;
-const state = { questions: [], topic: null, timeline: [], platforms: [], problems: [], selected: 0 };
+/** The live queue shows at most this many open questions, best first (the database keeps all). */
+const MAX_OPEN = 200;
+const state = { questions: new Map(), topic: null, timeline: [], platforms: [], problems: [], selectedId: null, openTotal: 0 };
 const $ = (id) => document.getElementById(id);
+/** One element per question, kept and updated in place: an event touches one row, not the list. */
+const rows = new Map();
 
 function renderHealth() {
   const box = $('health');
@@ -20,31 +24,93 @@ function renderTopic() {
   $('timeline').replaceChildren(...state.timeline.map((t) => el('li', { text: `${new Date(t.startedAt).toLocaleTimeString()} · ${t.title} (${t.source})` })));
 }
 
-function sortQuestions() {
-  state.questions.sort((a, b) => (a.state === 'open') !== (b.state === 'open') ? (a.state === 'open' ? -1 : 1) : b.score - a.score || a.id - b.id);
+/** Open first, best first; closed after, newest first. */
+function compare(a, b) {
+  const ao = a.state === 'open';
+  if (ao !== (b.state === 'open')) return ao ? -1 : 1;
+  return ao ? b.score - a.score || a.id - b.id : b.id - a.id;
+}
+const before = (a, b) => compare(a, b) < 0;
+const sorted = () => [...state.questions.values()].sort(compare);
+
+function questionRow(q) {
+  const act = (action) => (e) => { e.preventDefault(); void questionAction(q.id, action); };
+  const li = el('li', { class: `q q-${q.state}${q.highlighted ? ' highlighted' : ''}${q.id === state.selectedId ? ' selected' : ''}`, 'data-id': String(q.id) },
+    el('span', { class: 'q-number', text: `#${q.id}` }),
+    el('span', { class: 'q-text', text: q.text }),
+    el('span', { class: 'q-meta', text: `${q.paid ? `${q.paid} · ` : ''}${q.score} · ${q.askerCount} asked · ${q.votes} votes · ${q.author} (${q.platform}) · ${clock(q.offsetSeconds)}${q.source === 'detected' ? ' · detected' : ''}` }),
+    el('span', { class: 'q-actions' },
+      el('button', { class: 'answer', onclick: act('answer'), text: 'Answered' }),
+      el('button', { class: 'dismiss', onclick: act('dismiss'), text: 'Dismiss' }),
+      el('button', { class: 'highlight', onclick: act(q.highlighted ? 'unhighlight' : 'highlight'), text: q.highlighted ? 'Hide' : 'Show' })));
+  return li;
 }
 
-function renderQuestions() {
-  sortQuestions();
-  const open = state.questions.filter((q) => q.state === 'open');
-  $('q-count').textContent = String(open.length);
-  state.selected = Math.min(state.selected, Math.max(0, state.questions.length - 1));
-  $('questions').replaceChildren(...state.questions.map((q, i) => {
-    const act = (action) => (e) => { e.preventDefault(); void questionAction(q.id, action); };
-    return el('li', { class: `q q-${q.state}${q.highlighted ? ' highlighted' : ''}${i === state.selected ? ' selected' : ''}`, 'data-id': String(q.id) },
-      el('span', { class: 'q-number', text: `#${q.id}` }),
-      el('span', { class: 'q-text', text: q.text }),
-      el('span', { class: 'q-meta', text: `${q.paid ? `${q.paid} · ` : ''}${q.score} · ${q.askerCount} asked · ${q.votes} votes · ${q.author} (${q.platform}) · ${clock(q.offsetSeconds)}${q.source === 'detected' ? ' · detected' : ''}` }),
-      el('span', { class: 'q-actions' },
-        el('button', { class: 'answer', onclick: act('answer'), text: 'Answered' }),
-        el('button', { class: 'dismiss', onclick: act('dismiss'), text: 'Dismiss' }),
-        el('button', { class: 'highlight', onclick: act(q.highlighted ? 'unhighlight' : 'highlight'), text: q.highlighted ? 'Hide' : 'Show' })));
+/** Puts one question's row where it belongs, creating or replacing only that row. */
+function placeRow(q) {
+  const list = $('questions');
+  const old = rows.get(q.id);
+  const li = questionRow(q);
+  rows.set(q.id, li);
+  if (old) old.remove();
+  const next = sorted().find((x) => x.id !== q.id && before(q, x) && rows.has(x.id));
+  list.insertBefore(li, next ? rows.get(next.id) : null);
+}
+
+function dropRow(id) {
+  rows.get(id)?.remove();
+  rows.delete(id);
+  state.questions.delete(id);
+}
+
+function updateCount() {
+  const shown = [...state.questions.values()].filter((q) => q.state === 'open').length;
+  $('q-count').textContent = state.openTotal > shown ? `${shown} of ${state.openTotal}` : String(shown);
+}
+
+/** Keeps the queue to MAX_OPEN open questions: the lowest-ranked leave the page, not the database. */
+function trimOpen() {
+  const open = sorted().filter((q) => q.state === 'open');
+  for (const q of open.slice(MAX_OPEN)) if (q.id !== state.selectedId && !q.highlighted) dropRow(q.id);
+}
+
+function renderAllQuestions() {
+  rows.clear();
+  $('questions').replaceChildren(...sorted().map((q) => {
+    const li = questionRow(q);
+    rows.set(q.id, li);
+    return li;
   }));
+  updateCount();
+}
+
+function upsertQuestion(q) {
+  const prev = state.questions.get(q.id);
+  if (q.state === 'removed') {
+    // Taken by moderation: it leaves the queue.
+    if (prev?.state === 'open') state.openTotal--;
+    dropRow(q.id);
+    return updateCount();
+  }
+  if (q.highlighted) {
+    for (const x of state.questions.values()) {
+      if (x.highlighted && x.id !== q.id) {
+        x.highlighted = false;
+        placeRow(x);
+      }
+    }
+  }
+  if (!prev && q.state === 'open') state.openTotal++;
+  else if (prev && (prev.state === 'open') !== (q.state === 'open')) state.openTotal += q.state === 'open' ? 1 : -1;
+  state.questions.set(q.id, q);
+  placeRow(q);
+  trimOpen();
+  updateCount();
 }
 
 function addChat(c) {
   const list = $('chat');
-  list.prepend(el('li', { class: `chat-line p-${c.platform}${c.shared ? ' shared' : ''}`, 'data-id': c.id },
+  list.prepend(el('li', { class: `chat-line p-${c.platform}${c.shared ? ' shared' : ''}${c.bot ? ' bot' : ''}`, 'data-id': c.id },
     el('span', { class: 'platform', text: c.platform === 'twitch' ? 'TW' : 'YT' }),
     el('span', { class: 'author', text: c.author }),
     ...(c.roles.length ? [el('span', { class: 'roles', text: c.roles.join(' ') })] : []),
@@ -57,20 +123,6 @@ function removeChat(ids) {
   for (const li of [...$('chat').children]) if (ids.includes(li.dataset.id)) li.remove();
 }
 
-function upsertQuestion(q) {
-  const i = state.questions.findIndex((x) => x.id === q.id);
-  if (q.state === 'removed') {
-    // Taken by moderation: it leaves the queue.
-    if (i >= 0) state.questions.splice(i, 1);
-    renderQuestions();
-    return;
-  }
-  if (q.highlighted) for (const x of state.questions) x.highlighted = false;
-  if (i >= 0) state.questions[i] = q;
-  else state.questions.push(q);
-  renderQuestions();
-}
-
 async function questionAction(id, action) {
   try {
     upsertQuestion(await api(`/api/questions/${id}/${action}`, {}));
@@ -79,18 +131,36 @@ async function questionAction(id, action) {
   }
 }
 
-connect((msg) => {
-  if (msg.type === 'state') {
-    const s = msg.data;
-    Object.assign(state, { questions: s.questions, topic: s.topic, timeline: s.timeline, platforms: s.platforms, problems: s.problems });
-    $('chat').replaceChildren();
-    for (const c of s.chat) addChat(c);
-    renderHealth();
-    renderTopic();
-    renderQuestions();
-  } else if (msg.type === 'chat') addChat(msg.data);
+function loadState(s) {
+  state.questions = new Map(s.questions.map((q) => [q.id, q]));
+  Object.assign(state, { topic: s.topic, timeline: s.timeline, platforms: s.platforms, problems: s.problems, openTotal: s.openQuestions });
+  $('overlay-url').value = s.overlayUrl;
+  $('chat').replaceChildren();
+  for (const c of s.chat) addChat(c);
+  renderHealth();
+  renderTopic();
+  renderAllQuestions();
+}
+
+let resyncing = false;
+async function resync() {
+  if (resyncing) return;
+  resyncing = true;
+  try {
+    loadState(await api('/api/state'));
+  } catch (err) {
+    console.warn('reload failed', err);
+  } finally {
+    resyncing = false;
+  }
+}
+
+connect('/ws', (msg) => {
+  if (msg.type === 'state') loadState(msg.data);
+  else if (msg.type === 'chat') addChat(msg.data);
   else if (msg.type === 'chat-removed') removeChat(msg.data.ids);
   else if (msg.type === 'question') upsertQuestion(msg.data);
+  else if (msg.type === 'stream') void resync();
   else if (msg.type === 'topic') {
     state.topic = msg.data;
     state.timeline.push(msg.data);
@@ -105,7 +175,7 @@ connect((msg) => {
 }, (up) => {
   $('link').textContent = up ? 'live' : 'reconnecting…';
   $('link').className = `badge ${up ? 'state-connected' : 'state-reconnecting'}`;
-});
+}, () => void resync());
 
 $('topic-form').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -129,15 +199,23 @@ $('search-form').addEventListener('submit', async (e) => {
 
 setInterval(renderHealth, 5000);
 
+function select(id) {
+  const prev = state.selectedId;
+  state.selectedId = id;
+  for (const x of [prev, id]) if (x !== null && state.questions.has(x)) placeRow(state.questions.get(x));
+}
+
 document.addEventListener('keydown', (e) => {
   if (e.target instanceof HTMLInputElement) {
     if (e.key === 'Escape') e.target.blur();
     return;
   }
-  const q = state.questions[state.selected];
+  const list = sorted();
+  const i = Math.max(0, list.findIndex((q) => q.id === state.selectedId));
+  const q = list.find((x) => x.id === state.selectedId) ?? list[0];
   const keys = {
-    j: () => { state.selected = Math.min(state.selected + 1, state.questions.length - 1); renderQuestions(); },
-    k: () => { state.selected = Math.max(state.selected - 1, 0); renderQuestions(); },
+    j: () => list.length && select(list[Math.min(i + (state.selectedId === null ? 0 : 1), list.length - 1)].id),
+    k: () => list.length && select(list[Math.max(i - 1, 0)].id),
     a: () => q && questionAction(q.id, 'answer'),
     d: () => q && questionAction(q.id, 'dismiss'),
     h: () => q && questionAction(q.id, q.highlighted ? 'unhighlight' : 'highlight'),

@@ -1,40 +1,26 @@
 import { connect } from '/assets/common.js';
 
-// Position and theme come from the query string: ?position=bottom-left&theme=light
+// Position and theme come from the query string: ?key=...&position=bottom-left&theme=light
 const params = new URLSearchParams(location.search);
 const position = ['top-left', 'top-right', 'bottom-left', 'bottom-right', 'top', 'bottom'].includes(params.get('position')) ? params.get('position') : 'bottom-left';
 const theme = ['dark', 'light'].includes(params.get('theme')) ? params.get('theme') : 'dark';
 document.body.classList.add(`pos-${position}`, `theme-${theme}`);
 
 const $ = (id) => document.getElementById(id);
-let highlighted = null;
 
-function refreshCard() {
-  $('card').hidden = !highlighted && !$('o-topic').textContent;
+/** The overlay knows only the topic and the question on screen: its key can read nothing else. */
+function show(view) {
+  $('o-topic').textContent = view.topic ? view.topic.title : '';
+  const q = view.question;
+  $('o-question').hidden = !q;
+  if (q) {
+    $('o-number').textContent = `#${q.id}`;
+    $('o-text').textContent = q.text;
+    $('o-meta').textContent = `asked by ${q.author}${q.askerCount > 1 ? ` and ${q.askerCount - 1} more` : ''}`;
+  }
+  $('card').hidden = !q && !view.topic;
 }
 
-function show(q) {
-  highlighted = q && q.highlighted && q.state === 'open' ? q : null;
-  // (A removed question is never 'open': moderation takes it off the overlay too.)
-  $('o-question').hidden = !highlighted;
-  refreshCard();
-  if (!highlighted) return;
-  $('o-number').textContent = `#${highlighted.id}`;
-  $('o-text').textContent = highlighted.text;
-  $('o-meta').textContent = `asked by ${highlighted.author}${highlighted.askerCount > 1 ? ` and ${highlighted.askerCount - 1} more` : ''}`;
-}
-
-connect((msg) => {
-  if (msg.type === 'state') {
-    $('o-topic').textContent = msg.data.topic ? msg.data.topic.title : '';
-    show(msg.data.questions.find((q) => q.highlighted) ?? null);
-    refreshCard();
-  } else if (msg.type === 'topic') {
-    $('o-topic').textContent = msg.data.title;
-    refreshCard();
-  }
-  else if (msg.type === 'question') {
-    if (msg.data.highlighted) show(msg.data);
-    else if (highlighted && highlighted.id === msg.data.id) show(null);
-  }
+connect(`/overlay/ws?key=${encodeURIComponent(params.get('key') ?? '')}`, (msg) => {
+  if (msg.type === 'overlay') show(msg.data);
 }, () => {});

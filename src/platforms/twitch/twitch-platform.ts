@@ -39,6 +39,10 @@ export interface TwitchPlatformOptions {
   readonly helix?: Helix;
 }
 
+/** Reading never holds the event loop longer than this at a time. */
+const SLICE_MS = 8;
+const EMPTY_FRAME = { data: '' };
+
 /** Twitch answers a JOIN in well under a second; 15 s without an answer means no such channel. */
 export const JOIN_TIMEOUT_MS = 15_000;
 
@@ -141,14 +145,31 @@ export class TwitchPlatform implements ChatPlatform {
       }
       this.onLine(client, message);
     };
+    // Frames are handled in slices of a few milliseconds, yielding in between: when the socket
+    // hands over megabytes at once (a backlog after a pause, a flood), the event loop still
+    // answers the dashboard and /healthz meanwhile. Order is kept.
     const onMessage = client._onMessage.bind(client);
+    const frames: Array<{ data: unknown }> = [];
+    let next = 0;
+    const drain = () => {
+      const until = performance.now() + SLICE_MS;
+      while (next < frames.length && performance.now() < until) {
+        const event = frames[next]!;
+        frames[next++] = EMPTY_FRAME;
+        try {
+          onMessage(event);
+        } catch (err) {
+          this.opts.health.report('twitch.parse', err);
+        }
+      }
+      if (next < frames.length) return void setImmediate(drain);
+      frames.length = 0;
+      next = 0;
+    };
     client._onMessage = (event: { data: unknown }) => {
       if (typeof event?.data !== 'string') return;
-      try {
-        onMessage(event);
-      } catch (err) {
-        this.opts.health.report('twitch.parse', err);
-      }
+      frames.push(event);
+      if (frames.length - next === 1) setImmediate(drain);
     };
     // Logged in (376): tmi.js sends the JOIN now; Twitch answers it at once or never.
     client.on('connected', this.opts.guard('twitch.connected', () => {

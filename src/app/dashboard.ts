@@ -1,0 +1,164 @@
+import type { ChatEvent, EventBus, Health, Logger, PlatformStatus } from '../core/index.js';
+import type { DomainEvents } from '../bot/index.js';
+import type { Config } from '../config/index.js';
+import { collectExport, EXPORT_EXTENSIONS, EXPORT_FORMATS, render, type ExportFormat } from '../export/index.js';
+import type { KnowledgeBase } from '../knowledge/index.js';
+import type { QuestionLog } from '../questions/index.js';
+import type { Store, StreamRow } from '../store/index.js';
+import type { TopicTracker } from '../topics/index.js';
+import {
+  chatView, DashboardServer, overlayQuestion, problemView, questionView, statusView, topicView,
+  type ChatView, type DashboardApi, type QuestionAction,
+} from '../dashboard/index.js';
+
+/** How many open questions the live queue shows (the database keeps them all); closed ones after. */
+export const QUEUE_OPEN = 200;
+const QUEUE_CLOSED = 50;
+const RECENT_CHAT = 200;
+
+const CONTENT: Record<ExportFormat, string> = { md: 'text/markdown; charset=utf-8', csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', chapters: 'text/plain; charset=utf-8' };
+
+/** What the dashboard reads from and acts on: the app's services, passed in (not the App). */
+export interface DashboardParts {
+  readonly config: Config;
+  readonly token: string;
+  readonly logger: Logger;
+  readonly bus: EventBus<DomainEvents>;
+  readonly health: Health;
+  readonly store: Store;
+  readonly questions: QuestionLog;
+  readonly topics: TopicTracker;
+  readonly knowledge: KnowledgeBase;
+  readonly statuses: () => PlatformStatus[];
+  readonly stream: () => StreamRow;
+  readonly now: () => number;
+}
+
+/** A line of the dashboard's chat, with whose it is (kept here, never sent to the page). */
+interface RecentChat {
+  readonly view: ChatView;
+  readonly platform: string;
+  readonly authorId: string;
+}
+
+/** Does this deletion or ban take this chat line away? */
+const removedBy = (e: ChatEvent, c: RecentChat): boolean =>
+  c.platform === e.platform && (e.target?.messageId ? c.view.id === e.target.messageId : c.authorId === e.target?.userId);
+
+function act(q: QuestionLog, number: number, action: QuestionAction) {
+  switch (action) {
+    case 'answer':
+      return q.setState(number, 'answered');
+    case 'dismiss':
+      return q.setState(number, 'dismissed');
+    case 'reopen':
+      return q.get(number)?.state === 'removed' ? undefined : q.setState(number, 'open');
+    case 'restore':
+      return q.get(number)?.state === 'removed' ? q.setState(number, 'open', { restore: true }) : undefined;
+    case 'highlight':
+      return q.highlight(number);
+    case 'unhighlight':
+      // Takes whatever is on the overlay off it; answers with the question asked about.
+      if (!q.get(number)) return undefined;
+      q.highlight(null);
+      return q.get(number);
+  }
+}
+
+/**
+ * Builds the dashboard: its API over the app's services, and the wiring from domain events to
+ * what the pages receive (the dashboard everything it shows; the overlay its topic and question).
+ */
+export function createDashboard(p: DashboardParts): DashboardServer {
+  const d = p.config.dashboard;
+  const recentChat: RecentChat[] = [];
+  let server: DashboardServer;
+  const overlay = () => {
+    const topic = p.topics.current();
+    const highlighted = p.store.questions.highlighted(p.stream().id);
+    return { topic: topic ? { title: topic.title } : null, question: overlayQuestion(highlighted ? questionView(highlighted) : undefined) };
+  };
+  const api: DashboardApi = {
+    state: () => {
+      const stream = p.stream();
+      const open = p.store.questions.page(stream.id, 'open', 0, QUEUE_OPEN);
+      const closed = p.store.questions.page(stream.id, 'closed', 0, QUEUE_CLOSED);
+      const topic = p.topics.current();
+      return {
+        topic: topic ? topicView(topic) : null,
+        timeline: p.topics.timeline().map(topicView),
+        questions: [...open.items, ...closed.items].map(questionView),
+        openQuestions: open.total,
+        platforms: p.statuses().map(statusView),
+        problems: p.health.list().map(problemView),
+        chat: recentChat.map((c) => c.view),
+        stream: { id: stream.id, startedAt: stream.startedAt },
+        overlayUrl: server.overlayUrl,
+      };
+    },
+    questions: (which, offset, limit) => {
+      const r = p.store.questions.page(p.stream().id, which, offset, limit);
+      return { total: r.total, offset, items: r.items.map(questionView) };
+    },
+    setTopic: (title) => {
+      const row = p.topics.set(title, 'dashboard', 'dashboard');
+      const current = row ?? p.topics.current();
+      return current ? topicView(current) : null;
+    },
+    questionAction: (number, action) => {
+      const q = act(p.questions, number, action);
+      return q ? questionView(q) : undefined;
+    },
+    exportText: (format) => {
+      if (!(EXPORT_FORMATS as string[]).includes(format)) return undefined;
+      const f = format as ExportFormat;
+      const data = collectExport(p.store, p.stream().id, p.config.stream.vodUrl, p.now());
+      return { text: render(f, data).text, contentType: CONTENT[f], filename: `lectern-stream-${data.stream.id}.${EXPORT_EXTENSIONS[f]}` };
+    },
+    search: (q) => {
+      if (!q.trim()) return [];
+      const topic = p.topics.current()?.title;
+      return p.knowledge.search(q, { limit: 8, ...(topic ? { topic } : {}) }).map((r) => ({ title: r.title, url: r.url, source: r.source, score: r.score }));
+    },
+    overlay,
+  };
+  server = new DashboardServer({
+    host: d.host, port: d.port, token: p.token, publicOrigins: d.publicOrigins, logger: p.logger, api, sessions: p.store.dashboardAuth, now: p.now,
+  });
+
+  let botLines = 0;
+  const showChat = (view: ChatView, platform: string, authorId: string) => {
+    recentChat.push({ view, platform, authorId });
+    if (recentChat.length > RECENT_CHAT) recentChat.shift();
+    server.broadcast('chat', view);
+  };
+  p.bus.on('chat', (e) => {
+    if (e.kind === 'deletion' || e.kind === 'ban') {
+      // Moderated chat disappears from the dashboard as it does from the platform's own chat.
+      const gone = recentChat.filter((c) => removedBy(e, c));
+      if (gone.length === 0) return;
+      for (const c of gone) recentChat.splice(recentChat.indexOf(c), 1);
+      server.broadcast('chat-removed', { ids: gone.map((c) => c.view.id) });
+      return;
+    }
+    showChat(chatView(e), e.platform, e.author.id);
+  });
+  // The bot's own replies are part of the conversation the streamer reads.
+  p.bus.on('reply-sent', (r) => showChat({ platform: r.platform, id: `bot-${++botLines}`, kind: 'bot', author: 'Lectern', roles: [], text: r.text, time: p.now(), bot: true }, r.platform, ''));
+  p.bus.on('question', ({ question, change }) => {
+    server.broadcast('question', questionView(question), String(question.number));
+    if (question.highlighted || change === 'highlight' || change === 'state' || change === 'removed') server.broadcastOverlay(overlay());
+  });
+  p.bus.on('topic-changed', (t) => {
+    server.broadcast('topic', topicView(t));
+    server.broadcastOverlay(overlay());
+  });
+  p.bus.on('platform-status', (s) => server.broadcast('status', statusView(s), s.platform));
+  p.bus.on('stream-begun', () => {
+    recentChat.length = 0;
+    server.broadcast('stream', { resync: true });
+    server.broadcastOverlay(overlay());
+  });
+  p.health.onProblem((pr) => server.broadcast('problem', problemView(pr), `${pr.component}:${pr.code}`));
+  return server;
+}
