@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { App } from '../src/app.js';
+import { App } from '../src/app/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { silentLogger } from '../src/core/index.js';
 import { Worker } from 'node:worker_threads';

@@ -1,6 +1,6 @@
 import tmi from 'tmi.js';
 import { destination } from 'pino';
-import { App } from '../src/app.js';
+import { App } from '../src/app/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { createLogger } from '../src/core/index.js';
 import { TwitchSim } from '../src/sim/index.js';

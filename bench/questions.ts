@@ -25,7 +25,7 @@ function askTimes(open: number, asks: number): { p50: number; p99: number } {
         store.questions.create({ streamId: stream.id, platform: 'twitch', authorId: `u${i % 1500}`, authorName: 'u', text: question(i), createdAt: clock.now(), offsetSeconds: 0, topicId: null, source: 'detected', messageId: `seed${i}` });
       }
     });
-    const log = new QuestionLog({ repo: () => store.questions, stream: () => stream, clock, maxLength: 300 });
+    const log = new QuestionLog({ repo: store.questions, stream: () => stream, clock, maxLength: 300 });
     // Warm-up (the first ask builds the index of open questions), then the measured asks.
     for (let i = 0; i < 500; i++) log.ask(event(open + i), question(open + i), 'detected');
     const times: number[] = [];

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from '../src/app.js';
+import { App } from '../src/app/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { ManualClock, silentLogger } from '../src/core/index.js';
 import { YouTubeApi, YouTubeApiError, type YouTubePlatform } from '../src/platforms/youtube/index.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { App } from '../src/app.js';
+import { App } from '../src/app/index.js';
 import { parseConfig, type Config } from '../src/config/index.js';
 import { createLogger, ManualClock, type Logger } from '../src/core/index.js';
 import { TwitchSim, YouTubeSim, type TwitchSimOptions, type YouTubeSimOptions } from '../src/sim/index.js';

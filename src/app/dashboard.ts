@@ -1,5 +1,5 @@
 import type { ChatEvent, EventBus, Health, Logger, PlatformStatus } from '../core/index.js';
-import type { DomainEvents } from '../bot/index.js';
+import type { DomainEvents } from './events.js';
 import type { Config } from '../config/index.js';
 import { collectExport, EXPORT_EXTENSIONS, EXPORT_FORMATS, render, type ExportFormat } from '../export/index.js';
 import type { KnowledgeBase } from '../knowledge/index.js';

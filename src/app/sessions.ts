@@ -24,6 +24,11 @@ export class StreamSessions {
     return this.stream;
   }
 
+  /** Whether a session was opened at all (start got that far). */
+  get opened(): boolean {
+    return this.stream !== undefined;
+  }
+
   get isOpen(): boolean {
     return this.stream !== undefined && !this.endedByPlatforms;
   }

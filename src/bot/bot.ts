@@ -1,13 +1,11 @@
-import {
-  addressOf, type ChatEvent, type ChatPlatform, type EventBus, type Guard, type Logger, type PlatformId,
-} from '../core/index.js';
+import { addressOf, type ChatEvent, type ChatPlatform, type Guard, type Logger, type PlatformId } from '../core/index.js';
 import type { CommandRouter, ReplyOptions } from '../commands/index.js';
 import type { Outbox } from '../outbox/index.js';
-import type { DomainEvents } from './events.js';
+import type { BotEmit } from './events.js';
 
 export interface BotOptions {
   readonly router: CommandRouter;
-  readonly bus: EventBus<DomainEvents>;
+  readonly emit: BotEmit;
   readonly logger: Logger;
   readonly guard: Guard;
 }
@@ -34,7 +32,7 @@ export class Bot {
   constructor(private readonly opts: BotOptions) {
     opts.router.onOutcome((outcome, event) => {
       if (outcome.status === 'ran' || outcome.status === 'failed') this.stats.commands++;
-      if (outcome.status !== 'ignored') opts.bus.emit('outcome', { event, outcome });
+      if (outcome.status !== 'ignored') opts.emit('outcome', { event, outcome });
     });
   }
 
@@ -44,10 +42,10 @@ export class Bot {
     this.platforms.set(platform.id, platform);
     platform.onEvent(this.opts.guard(`${platform.id}.event`, (e: ChatEvent) => this.handle(e)));
     platform.onSignal(this.opts.guard(`${platform.id}.signal`, (s) => {
-      if (s.type === 'status') this.opts.bus.emit('platform-status', s.status);
-      if (s.type === 'live') this.opts.bus.emit('platform-live', { platform: platform.id, live: s.live });
+      if (s.type === 'status') this.opts.emit('platform-status', s.status);
+      if (s.type === 'live') this.opts.emit('platform-live', { platform: platform.id, live: s.live });
     }));
-    outbox.onSent((text, replies) => this.opts.bus.emit('reply-sent', { platform: platform.id, text, replies }));
+    outbox.onSent((text, replies) => this.opts.emit('reply-sent', { platform: platform.id, text, replies }));
   }
 
   /** Stops taking new chat (first step of shutdown); replies already queued still go out. */
@@ -58,7 +56,7 @@ export class Bot {
   handle(event: ChatEvent): void {
     if (!this.reading) return;
     this.stats.processed++;
-    this.opts.bus.emit('chat', event);
+    this.opts.emit('chat', event);
     // Shared Chat copies from a partner's channel are shown, never answered: they were asked there.
     if (event.sharedFrom) return;
     void this.opts.router.handle(event);

@@ -1,2 +1,2 @@
 export { Bot, mentionFor, type BotOptions, type BotStats } from './bot.js';
-export type { DomainEvents } from './events.js';
+export type { BotEvents, BotEmit } from './events.js';

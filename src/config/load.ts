@@ -4,18 +4,6 @@ import { z } from 'zod';
 import { configSchema, type FileConfig } from './schema.js';
 import { knownKeysAt, closest } from './keys.js';
 
-/** Secrets come only from the environment, never from the file and never with defaults. */
-export interface Secrets {
-  readonly twitchToken?: string;
-  readonly youtubeApiKey?: string;
-  readonly youtubeClientId?: string;
-  readonly youtubeClientSecret?: string;
-  readonly youtubeRefreshToken?: string;
-  readonly twitchBroadcasterToken?: string;
-  readonly dashboardToken?: string;
-  readonly twitchClientSecret?: string;
-}
-
 export type Config = Readonly<FileConfig> & { readonly secrets: Readonly<Secrets>; readonly source: string };
 
 export interface ConfigProblem {
@@ -36,6 +24,9 @@ export const SECRET_ENV = {
   dashboardToken: 'LECTERN_DASHBOARD_TOKEN',
   twitchClientSecret: 'TWITCH_CLIENT_SECRET',
 } as const;
+
+/** Secrets come only from the environment (the variables above), never from the file, never with defaults. */
+export type Secrets = { readonly [K in keyof typeof SECRET_ENV]?: string };
 
 function formatPath(path: readonly PropertyKey[]): string {
   let out = '';

@@ -56,13 +56,13 @@ const twitch = z.strictObject({
       port: z.number().int().min(1).max(65_535).default(TWITCH_DEFAULT_SERVER.port),
       secure: z.boolean().default(TWITCH_DEFAULT_SERVER.secure),
     })
-    .default({ ...TWITCH_DEFAULT_SERVER }),
+    .prefault({}),
   reconnect: z
     .strictObject({
       initialSeconds: z.number().min(0.05).max(60).default(1),
       maxSeconds: z.number().min(0.1).max(600).default(60),
     })
-    .default({ initialSeconds: 1, maxSeconds: 60 }),
+    .prefault({}),
   /**
    * The client id of the Twitch application the bot's token belongs to (twitch.auth.clientId, when
    * set, is used instead). With it Lectern asks Helix whether the channel is live, its title and
@@ -158,15 +158,15 @@ const youtube = z
             channels: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.channels),
             playlistItems: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.playlistItems),
           })
-          .default({ ...YOUTUBE_DEFAULTS.costs }),
+          .prefault({}),
       })
-      .default({ dailyUnits: YOUTUBE_DEFAULTS.dailyUnits, replyReserve: YOUTUBE_DEFAULTS.replyReserve, costs: { ...YOUTUBE_DEFAULTS.costs } }),
+      .prefault({}),
     oauth: z
       .strictObject({
         tokenUrl: z.url().default(YOUTUBE_DEFAULTS.tokenUrl),
         authorizeUrl: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
       })
-      .default({ tokenUrl: YOUTUBE_DEFAULTS.tokenUrl, authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth' }),
+      .prefault({}),
   })
   .superRefine((y, ctx) => {
     const sources = [y.videoId, y.liveChatId, y.broadcast, y.channelId].filter((v) => v !== undefined).length;
@@ -179,18 +179,18 @@ export const configSchema = z
   .strictObject({
     twitch: twitch.optional(),
     youtube: youtube.optional(),
-    knowledge: knowledge.default({ notes: [], feeds: [], links: [], feedRefreshMinutes: 30, feedTimeoutSeconds: 10 }),
+    knowledge: knowledge.prefault({}),
     topic: z
       .strictObject({
         /** Saving a note makes its title the topic. */
         followNotes: z.boolean().default(false),
       })
-      .default({ followNotes: false }),
+      .prefault({}),
     storage: z
       .strictObject({
         path: z.string().min(1).default('./data/lectern.db'),
       })
-      .default({ path: './data/lectern.db' }),
+      .prefault({}),
     stream: z
       .strictObject({
         resumeWithinMinutes: z.number().min(0).max(24 * 60).default(30),
@@ -200,9 +200,9 @@ export const configSchema = z
             youtube: vodTemplate.optional(),
             twitch: vodTemplate.optional(),
           })
-          .default({}),
+          .prefault({}),
       })
-      .default({ resumeWithinMinutes: 30, vodUrl: {} }),
+      .prefault({}),
     questions: z
       .strictObject({
         /** Also log questions asked in ordinary chat (shown on the dashboard, not announced). */
@@ -215,9 +215,9 @@ export const configSchema = z
             count: z.number().int().min(0).max(1000).default(5),
             perMinutes: z.number().min(1).max(24 * 60).default(10),
           })
-          .default({ count: 5, perMinutes: 10 }),
+          .prefault({}),
       })
-      .default({ detect: true, detectMinWords: 4, maxLength: 300, perViewer: { count: 5, perMinutes: 10 } }),
+      .prefault({}),
     commands: z
       .strictObject({
         prefix: z.string().min(1).max(3).regex(/^\S+$/, 'expected 1 to 3 characters without spaces').default('!'),
@@ -227,15 +227,15 @@ export const configSchema = z
             count: z.number().int().min(1).max(100).default(5),
             perSeconds: z.number().min(1).max(3600).default(15),
           })
-          .default({ count: 5, perSeconds: 15 }),
+          .prefault({}),
       })
-      .default({ prefix: '!', custom: [], floodLimit: { count: 5, perSeconds: 15 } }),
+      .prefault({}),
     outbox: z
       .strictObject({
         maxDelaySeconds: z.number().min(1).max(600).default(60),
         maxQueue: z.number().int().min(1).max(10_000).default(200),
       })
-      .default({ maxDelaySeconds: 60, maxQueue: 200 }),
+      .prefault({}),
     dashboard: z
       .strictObject({
         enabled: z.boolean().default(true),
@@ -248,12 +248,12 @@ export const configSchema = z
          */
         publicOrigins: z.array(z.url().refine((u) => /^https?:\/\//.test(u), 'expected an http:// or https:// origin')).default([]),
       })
-      .default({ enabled: true, host: '127.0.0.1', port: 8787, publicOrigins: [] }),
+      .prefault({}),
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       })
-      .default({ level: 'info' }),
+      .prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const hasKnowledge = cfg.knowledge.notes.length + cfg.knowledge.feeds.length + cfg.knowledge.links.length > 0;

@@ -10,6 +10,7 @@ import { toCsv } from './csv.js';
 import { toJson } from './json.js';
 import { toChapters } from './chapters.js';
 
+export { exportFromDatabase, type StreamSelector } from './exporter.js';
 export type ExportFormat = 'md' | 'csv' | 'json' | 'chapters';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['md', 'csv', 'json', 'chapters'];
 export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { md: 'md', csv: 'csv', json: 'json', chapters: 'chapters.txt' };

@@ -15,7 +15,7 @@ export type VoteResult =
 export type QuestionChange = 'created' | 'merged' | 'voted' | 'state' | 'highlight' | 'removed' | 'unasked' | 'unvoted';
 
 export interface QuestionLogOptions {
-  readonly repo: () => QuestionsRepo;
+  readonly repo: QuestionsRepo;
   readonly stream: () => StreamRow;
   readonly topics?: TopicTracker;
   readonly clock: Clock;
@@ -53,7 +53,7 @@ export class QuestionLog {
     const streamId = this.opts.stream().id;
     if (!this.index || this.indexStream !== streamId) {
       this.index = new OpenQuestions(this.opts.threshold ?? SIMILARITY_THRESHOLD);
-      for (const q of this.opts.repo().open(streamId)) this.index.add(q.id, q.text);
+      for (const q of this.opts.repo.open(streamId)) this.index.add(q.id, q.text);
       this.indexStream = streamId;
       this.recentByViewer.clear();
     }
@@ -81,7 +81,7 @@ export class QuestionLog {
     // Blank fillers (U+3164, U+2800...) look like text to a parser and like nothing to a person.
     if (!text || !hasVisibleText(text)) return { kind: 'refused', reason: 'empty' };
     if ([...text].length > this.opts.maxLength) return { kind: 'refused', reason: 'too-long' };
-    const repo = this.opts.repo();
+    const repo = this.opts.repo;
     const now = this.opts.clock.now();
     const paid = event.paid ? { platform: event.platform, ...event.paid } : null;
     const words = keywords(text);
@@ -113,11 +113,11 @@ export class QuestionLog {
   }
 
   get(number: number): QuestionRow | undefined {
-    return this.opts.repo().byNumber(this.opts.stream().id, number);
+    return this.opts.repo.byNumber(this.opts.stream().id, number);
   }
 
   vote(event: ChatEvent, number: number): VoteResult {
-    const repo = this.opts.repo();
+    const repo = this.opts.repo;
     const q = this.get(number);
     if (!q) return { kind: 'missing' };
     if (q.state !== 'open') return { kind: 'closed', question: q };
@@ -140,12 +140,12 @@ export class QuestionLog {
 
   private changeState(q: QuestionRow, state: QuestionState, change: QuestionChange): QuestionRow {
     if (q.state !== state) {
-      this.opts.repo().setState(q.id, state, this.opts.clock.now());
+      this.opts.repo.setState(q.id, state, this.opts.clock.now());
       if (state === 'open') this.open().add(q.id, q.text);
       else this.open().remove(q.id);
-      if (q.highlighted && state !== 'open') this.opts.repo().highlight(q.streamId, null, this.opts.clock.now());
+      if (q.highlighted && state !== 'open') this.opts.repo.highlight(q.streamId, null, this.opts.clock.now());
     }
-    const question = this.opts.repo().get(q.id)!;
+    const question = this.opts.repo.get(q.id)!;
     this.opts.onChange?.(question, change);
     return question;
   }
@@ -156,7 +156,7 @@ export class QuestionLog {
    * SQLite before anyone is told. Returns the question it touched.
    */
   removeMessage(platform: string, messageId: string): QuestionRow | undefined {
-    const asker = this.opts.repo().askerByMessage(this.opts.stream().id, platform, messageId);
+    const asker = this.opts.repo.askerByMessage(this.opts.stream().id, platform, messageId);
     return asker ? this.unask(asker.questionId, platform, asker.authorId) : undefined;
   }
 
@@ -165,7 +165,7 @@ export class QuestionLog {
    * votes withdrawn. Returns every question that changed.
    */
   removeViewer(platform: string, authorId: string): QuestionRow[] {
-    const repo = this.opts.repo();
+    const repo = this.opts.repo;
     const streamId = this.opts.stream().id;
     const changed = new Map<number, QuestionRow>();
     for (const id of repo.askedBy(streamId, platform, authorId)) {
@@ -181,7 +181,7 @@ export class QuestionLog {
   }
 
   private unask(questionId: number, platform: string, authorId: string): QuestionRow | undefined {
-    const repo = this.opts.repo();
+    const repo = this.opts.repo;
     const left = repo.removeAsker(questionId, platform, authorId);
     if (left < 0) return undefined;
     const q = repo.get(questionId)!;
@@ -195,17 +195,17 @@ export class QuestionLog {
     const streamId = this.opts.stream().id;
     const q = number === null ? undefined : this.get(number);
     if (number !== null && !q) return undefined;
-    this.opts.repo().highlight(streamId, q?.id ?? null, this.opts.clock.now());
-    const question = q ? this.opts.repo().get(q.id)! : undefined;
+    this.opts.repo.highlight(streamId, q?.id ?? null, this.opts.clock.now());
+    const question = q ? this.opts.repo.get(q.id)! : undefined;
     if (question) this.opts.onChange?.(question, 'highlight');
     return question;
   }
 
   top(n: number): QuestionRow[] {
-    return this.opts.repo().open(this.opts.stream().id).sort(byScore).slice(0, n);
+    return this.opts.repo.open(this.opts.stream().id).sort(byScore).slice(0, n);
   }
 
   all(): QuestionRow[] {
-    return this.opts.repo().list(this.opts.stream().id);
+    return this.opts.repo.list(this.opts.stream().id);
   }
 }

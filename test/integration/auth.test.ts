@@ -2,10 +2,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../src/app.js';
+import { App } from '../../src/app/index.js';
 import { TokenStore } from '../../src/auth/index.js';
 import { ManualClock } from '../../src/core/index.js';
-import { authTwitch, authYouTube, type Io } from '../../src/main.js';
+import { authTwitch, authYouTube } from '../../src/cli/auth.js';
+import type { Io } from '../../src/cli/io.js';
 import { TwitchAuthSim, TwitchSim, YouTubeSim } from '../../src/sim/index.js';
 import { memoryLogger, mustParse, stopOnClock, tempDir, untilClock, viewer, YT_KEY } from '../helpers.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { exportFromDatabase } from '../../src/exporter.js';
+import { exportFromDatabase } from '../../src/export/index.js';
 import { advance, startHarness, startYouTubeHarness, untilClock, viewer, type Harness, type YouTubeHarness } from '../helpers.js';
 
 let h: YouTubeHarness | undefined;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../src/app.js';
+import { App } from '../../src/app/index.js';
 import { TokenStore } from '../../src/auth/index.js';
 import { ManualClock } from '../../src/core/index.js';
 import type { YouTubePlatform } from '../../src/platforms/youtube/index.js';

@@ -1,10 +1,10 @@
-import { TwitchPlatform } from './platforms/twitch/index.js';
-import { ChatFinder, pacificDay, QuotaPlanner, YouTubeApi, YouTubeApiError } from './platforms/youtube/index.js';
-import { credentialProblems, dataPaths, type Config } from './config/index.js';
-import { createGuard, Health, silentLogger, systemClock, toError } from './core/index.js';
-import { Store } from './store/index.js';
-import { loadKnowledge } from './knowledge-loader.js';
-import { TokenStore } from './auth/index.js';
+import { TwitchPlatform } from '../platforms/twitch/index.js';
+import { ChatFinder, pacificDay, QuotaPlanner, YouTubeApi, YouTubeApiError } from '../platforms/youtube/index.js';
+import { credentialProblems, dataPaths, type Config } from '../config/index.js';
+import { createGuard, Health, silentLogger, systemClock, toError } from '../core/index.js';
+import { Store } from '../store/index.js';
+import { loadKnowledge } from '../app/index.js';
+import { TokenStore } from '../auth/index.js';
 
 export interface Check {
   readonly name: string;

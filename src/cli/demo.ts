@@ -1,13 +1,16 @@
 import { join } from 'node:path';
-import { App } from './app.js';
-import { parseConfig } from './config/index.js';
-import type { Logger } from './core/index.js';
-import { DEMO_SCRIPT, runScript, TwitchSim, YouTubeSim } from './sim/index.js';
+import { App } from '../app/index.js';
+import { parseConfig } from '../config/index.js';
+import { createLogger, toError, type Logger } from '../core/index.js';
+import { destination as pinoDestination } from 'pino';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EXIT, withSignals, type Io } from './io.js';
+import { DEMO_SCRIPT, runScript, TwitchSim, YouTubeSim } from '../sim/index.js';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { EXPORT_EXTENSIONS, EXPORT_FORMATS } from './export/index.js';
-import { exportFromDatabase } from './exporter.js';
+import { EXPORT_EXTENSIONS, EXPORT_FORMATS, exportFromDatabase } from '../export/index.js';
 
 export interface DemoOptions {
   readonly dataDir: string;
@@ -25,7 +28,7 @@ const DEMO_CHAT = 'demo-live-chat';
 
 /** The demo's notes ship with the package (demo/notes), next to dist/ or, in a checkout, src/. */
 function demoNotesDir(): string {
-  const candidates = [new URL('../../demo/notes', import.meta.url), new URL('../demo/notes', import.meta.url)].map((u) => fileURLToPath(u));
+  const candidates = [new URL('../../../demo/notes', import.meta.url), new URL('../../demo/notes', import.meta.url)].map((u) => fileURLToPath(u));
   return candidates.find((d) => existsSync(d)) ?? candidates[0]!;
 }
 
@@ -158,4 +161,24 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       }
     }
   }
+}
+
+export async function demo(durationSeconds: number | undefined, io: Io): Promise<number> {
+  const dataDir = resolve('data', 'demo');
+  // Every demo starts from a fresh database: a second run must not resume the first one's stream.
+  for (const f of ['lectern.db', 'lectern.db-wal', 'lectern.db-shm', 'lectern.log']) rmSync(join(dataDir, f), { force: true });
+  mkdirSync(dataDir, { recursive: true });
+  // The log goes to its own file, so it never interleaves with the transcript on stdout.
+  const logFile = join(dataDir, 'lectern.log');
+  const logger = createLogger({ level: 'info', destination: pinoDestination({ dest: logFile, sync: true }) });
+  let code: number = EXIT.ok;
+  await withSignals(logger, async (signal) => {
+    try {
+      await runDemo({ dataDir, logger, logFile, write: io.out, signal, ...(durationSeconds ? { durationSeconds } : {}) });
+    } catch (err) {
+      io.err(`lectern demo: ${toError(err).message}`);
+      code = EXIT.failure;
+    }
+  });
+  return code;
 }

@@ -1,6 +1,7 @@
-import { LecternError } from './core/index.js';
-import { collectExport, render, type ExportData, type ExportFormat } from './export/index.js';
-import { Store } from './store/index.js';
+import { LecternError } from '../core/index.js';
+import { Store } from '../store/index.js';
+import { collectExport, type ExportData } from './data.js';
+import { render, type ExportFormat } from './index.js';
 
 /** Which stream session to export: the latest, or one by id. */
 export type StreamSelector = 'latest' | number;

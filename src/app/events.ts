@@ -1,0 +1,17 @@
+import type { PlatformId } from '../core/index.js';
+import type { BotEvents } from '../bot/index.js';
+import type { QuestionChange } from '../questions/index.js';
+import type { QuestionRow, StreamRow, TopicRow } from '../store/index.js';
+
+/**
+ * Everything that happens, on one bus: what the bot reads and sends, and what the services change.
+ * The dashboard pushes them to its pages; the demo prints them.
+ */
+export type DomainEvents = BotEvents & {
+  'topic-changed': TopicRow;
+  question: { readonly question: QuestionRow; readonly change: QuestionChange };
+  /** A new stream session began (a platform went live after the last one ended). */
+  'stream-begun': StreamRow;
+};
+
+export type { PlatformId };

@@ -1,0 +1,38 @@
+import type { ChatEvent, EventBus, Guard } from '../core/index.js';
+import type { Config } from '../config/index.js';
+import { looksLikeQuestion, type QuestionLog } from '../questions/index.js';
+import type { Store } from '../store/index.js';
+import type { DomainEvents } from './events.js';
+
+/**
+ * Questions from ordinary chat, and moderation reaching the question log. Detected questions are
+ * never acknowledged, so they are written in batches, one transaction per turn of the event loop,
+ * off the path of every chat line. A deleted message takes its asker off the question; a ban or
+ * timeout takes the viewer's questions and votes of this stream; a full chat clear removes nothing.
+ * Detected questions still waiting are written first. Returns `flush`, for shutdown.
+ */
+export function wireQuestions(config: Config, bus: EventBus<DomainEvents>, questions: QuestionLog, store: Store, guard: Guard): () => void {
+  const waiting: ChatEvent[] = [];
+  const flush = () => {
+    if (waiting.length === 0) return;
+    const batch = waiting.splice(0);
+    store.transaction(() => {
+      for (const event of batch) questions.ask(event, event.text, 'detected');
+    });
+  };
+  const detect = { prefix: config.commands.prefix, minWords: config.questions.detectMinWords };
+  bus.on('chat', (event) => {
+    const { messageId, userId } = event.target ?? {};
+    if (event.kind === 'deletion' && messageId) {
+      flush();
+      questions.removeMessage(event.platform, messageId);
+    } else if (event.kind === 'ban' && userId) {
+      flush();
+      questions.removeViewer(event.platform, userId);
+    } else if (config.questions.detect && looksLikeQuestion(event, detect)) {
+      waiting.push(event);
+      if (waiting.length === 1) setImmediate(guard('questions.detect', flush));
+    }
+  });
+  return flush;
+}

@@ -1,0 +1,69 @@
+import { dataPaths, type Config } from '../config/index.js';
+import { toError } from '../core/index.js';
+import { TokenStore, twitchDeviceFlow, validateTwitchToken, youtubeLoopbackFlow } from '../auth/index.js';
+import { configOrExit, EXIT, type Io } from './io.js';
+
+function tokenStoreFor(config: Config): TokenStore {
+  return new TokenStore(dataPaths(config).tokens);
+}
+
+/** `lectern auth twitch`: Device Code Flow with the app's client id; stores the tokens. */
+export async function authTwitch(configPath: string, io: Io, opts: { sleep?: (ms: number) => Promise<void> } = {}): Promise<number> {
+  const config = configOrExit(configPath, io);
+  if (typeof config === 'number') return config;
+  const auth = config.twitch?.auth;
+  if (!auth) {
+    io.err('lectern auth twitch: set twitch.auth.clientId (your Twitch application\'s client id) in the config first');
+    return EXIT.usage;
+  }
+  const scopes = ['chat:read', 'chat:edit', ...(config.twitch?.markers ? ['channel:manage:broadcast'] : [])];
+  try {
+    const client = { clientId: auth.clientId, ...(config.secrets.twitchClientSecret ? { clientSecret: config.secrets.twitchClientSecret } : {}) };
+    const token = await twitchDeviceFlow({
+      client,
+      scopes,
+      endpoints: auth,
+      show: (uri, code) => io.err(`To link the bot's Twitch account, open ${uri} while logged in as ${config.twitch?.username ?? 'the bot account'} and enter the code ${code}. Waiting…`),
+      ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    });
+    const who = await validateTwitchToken(auth, token.accessToken!);
+    tokenStoreFor(config).set('twitch', { ...token, ...(who ? { login: who.login } : {}) });
+    io.out(`Linked Twitch account ${who?.login ?? ''} with scopes ${token.scopes.join(' ')}.`);
+    return EXIT.ok;
+  } catch (err) {
+    io.err(`lectern auth twitch: ${toError(err).message}`);
+    return EXIT.failure;
+  }
+}
+
+/** `lectern auth youtube`: installed-app OAuth with a loopback redirect and PKCE. */
+export async function authYouTube(configPath: string, io: Io, opts: { readOnly: boolean; open?: (url: string) => void }): Promise<number> {
+  const config = configOrExit(configPath, io);
+  if (typeof config === 'number') return config;
+  const y = config.youtube;
+  const { youtubeClientId: clientId, youtubeClientSecret: clientSecret } = config.secrets;
+  if (!y || !clientId || !clientSecret) {
+    io.err('lectern auth youtube: needs a youtube section in the config and YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET (an OAuth client of type "Desktop app") in the environment');
+    return EXIT.usage;
+  }
+  try {
+    const token = await youtubeLoopbackFlow({
+      clientId,
+      clientSecret,
+      authorizeUrl: y.oauth.authorizeUrl,
+      tokenUrl: y.oauth.tokenUrl,
+      readOnly: opts.readOnly,
+      show: (url) => {
+        io.err(`Open this address in a browser and allow Lectern ${opts.readOnly ? 'to read' : 'to read and post in'} your live chat:\n${url}`);
+        opts.open?.(url);
+      },
+    });
+    tokenStoreFor(config).set('youtube', token);
+    io.out(`Linked YouTube with scope ${token.scopes.join(' ')}. Note: consent screens left in "Testing" issue refresh tokens that expire after 7 days.`);
+    return EXIT.ok;
+  } catch (err) {
+    io.err(`lectern auth youtube: ${toError(err).message}`);
+    return EXIT.failure;
+  }
+}
+

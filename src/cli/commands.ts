@@ -1,0 +1,173 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { loadKnowledge } from '../app/index.js';
+import { dataPaths } from '../config/index.js';
+import { toError } from '../core/index.js';
+import { hashOf, LOGIN_CODE_MS, overlayKey } from '../dashboard/index.js';
+import { exportFromDatabase, type ExportFormat, type StreamSelector } from '../export/index.js';
+import { Store, type StreamSummary } from '../store/index.js';
+import { runDoctor } from './doctor.js';
+import { configOrExit, EXIT, privateFiles, type Io } from './io.js';
+
+export async function doctor(configPath: string, io: Io): Promise<number> {
+  const config = configOrExit(configPath, io);
+  if (typeof config === 'number') return config;
+  const checks = await runDoctor(config);
+  io.out('Lectern doctor');
+  for (const c of checks) io.out(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(9)} ${c.detail}`);
+  return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure;
+}
+
+/**
+ * `lectern search`: ranked results for a query. With `json`, a JSON array of
+ * `{ title, url, source, score }`, best first; with `stdin`, one query per input line and one
+ * JSON array per output line, so an evaluation runs in one process.
+ */
+export async function search(configPath: string, opts: { query: string; json: boolean; stdin: boolean; limit: number; topic?: string }, io: Io, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
+  const config = configOrExit(configPath, io);
+  if (typeof config === 'number') return config;
+  const kb = loadKnowledge(config);
+  const run = (q: string) => kb.search(q, { limit: opts.limit, ...(opts.topic ? { topic: opts.topic } : {}) }).map((r) => ({ title: r.title, url: r.url, source: r.source, score: r.score }));
+  if (opts.stdin) {
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) io.out(JSON.stringify(line.trim() ? run(line.trim()) : []));
+    return EXIT.ok;
+  }
+  if (!opts.query.trim()) {
+    io.err('lectern search: give a query, or --stdin');
+    return EXIT.usage;
+  }
+  const results = run(opts.query);
+  if (opts.json) io.out(JSON.stringify(results));
+  else if (results.length === 0) io.out('No results.');
+  else results.forEach((r, i) => io.out(`${String(i + 1).padStart(2)}. ${r.title}\n    ${r.url}  (${r.source}, score ${r.score})`));
+  return EXIT.ok;
+}
+
+/** `lectern export`: one format of one stream session, to a file or stdout. */
+export function exportStream(configPath: string, opts: { stream: StreamSelector; format: ExportFormat; out?: string }, io: Io, now = Date.now()): number {
+  const config = configOrExit(configPath, io);
+  if (typeof config === 'number') return config;
+  // An export holds viewers' names and words: readable by the user only.
+  privateFiles();
+  try {
+    const r = exportFromDatabase(config.storage.path, opts.stream, opts.format, config.stream.vodUrl, now);
+    for (const w of r.warnings) io.err(`lectern export: ${w}`);
+    if (opts.out) {
+      writeFileSync(opts.out, r.text);
+      io.err(`Wrote ${opts.format} of stream session #${r.streamId} to ${resolve(opts.out)}`);
+    } else io.out(r.text.replace(/\n$/, ''));
+    return EXIT.ok;
+  } catch (err) {
+    io.err(`lectern export: ${toError(err).message}`);
+    return EXIT.failure;
+  }
+}
+
+/**
+ * For container health checks: the running service heartbeats its stream session every minute,
+ * so a fresh heartbeat on an open session means the process is alive and its store works.
+ */
+export function healthcheck(configPath: string, io: Io, now = Date.now()): number {
+  const config = configOrExit(configPath, io);
+  if (typeof config === 'number') return config;
+  let beat: number | undefined;
+  try {
+    beat = Store.inspect(config.storage.path).heartbeatAt;
+  } catch {
+    beat = undefined; // No readable database: not healthy.
+  }
+  // The service heartbeats every minute, live or waiting for the next broadcast.
+  if (beat !== undefined && now - beat < HEALTHY_WITHIN_MS) {
+    io.out(`healthy: heartbeat ${Math.round((now - beat) / 1000)} s ago`);
+    return EXIT.ok;
+  }
+  io.out('unhealthy: no running service with a recent heartbeat');
+  return EXIT.failure;
+}
+
+/**
+ * `lectern dashboard-url`: a one-time login link for the dashboard (valid 10 minutes, used once;
+ * the running service reads it from the database) and the overlay's address. Works through
+ * `docker compose exec`, with no terminal and no secret in the environment.
+ */
+export function dashboardUrl(configPath: string, io: Io, now = Date.now()): number {
+  const config = configOrExit(configPath, io);
+  if (typeof config === 'number') return config;
+  const d = config.dashboard;
+  if (!d.enabled) {
+    io.err('lectern dashboard-url: the dashboard is off (dashboard.enabled: false)');
+    return EXIT.usage;
+  }
+  const file = dataPaths(config).dashboardToken;
+  const token = config.secrets.dashboardToken ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
+  if (!token) {
+    io.err(`lectern dashboard-url: there is no dashboard token yet (${file}): start the service once first`);
+    return EXIT.failure;
+  }
+  privateFiles();
+  const code = randomBytes(24).toString('base64url');
+  try {
+    const store = Store.open(config.storage.path);
+    try {
+      store.dashboardAuth.addLogin(hashOf(code), now + LOGIN_CODE_MS);
+    } finally {
+      store.close();
+    }
+  } catch (err) {
+    io.err(`lectern dashboard-url: ${toError(err).message}`);
+    return EXIT.failure;
+  }
+  const host = d.host === '0.0.0.0' || d.host === '::' ? '127.0.0.1' : d.host;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${d.port}`;
+  io.out(`${origin}/login?code=${code}`);
+  io.err(`A login link for the dashboard, valid once within ${LOGIN_CODE_MS / 60_000} minutes${d.publicOrigins.length ? ` (from elsewhere, use ${d.publicOrigins.map((o) => `${o}/login?code=…`).join(' or ')})` : ''}.`);
+  io.err(`Overlay for OBS (read-only): ${origin}/overlay?key=${overlayKey(token)}`);
+  return EXIT.ok;
+}
+
+/** `lectern streams`: every stream session, newest first, with its ids for `export --stream`. */
+export function streams(configPath: string, opts: { json: boolean }, io: Io, now = Date.now()): number {
+  const config = configOrExit(configPath, io);
+  if (typeof config === 'number') return config;
+  let list: StreamSummary[];
+  try {
+    const store = Store.openReadOnly(config.storage.path);
+    try {
+      list = store.streams.summaries();
+    } finally {
+      store.close();
+    }
+  } catch (err) {
+    io.err(`lectern streams: ${toError(err).message}`);
+    return EXIT.failure;
+  }
+  const rows = list.map((s) => ({
+    id: s.id,
+    startedAt: new Date(s.startedAt).toISOString(),
+    endedAt: s.endedAt === null ? null : new Date(s.endedAt).toISOString(),
+    durationSeconds: Math.max(0, Math.round(((s.endedAt ?? Math.max(s.lastSeenAt, now)) - s.startedAt) / 1000)),
+    running: s.endedAt === null,
+    titles: s.titles,
+    questions: s.questions,
+  }));
+  if (opts.json) {
+    io.out(JSON.stringify(rows, null, 2));
+    return EXIT.ok;
+  }
+  if (rows.length === 0) {
+    io.out('No stream sessions yet.');
+    return EXIT.ok;
+  }
+  for (const r of rows) {
+    const d = r.durationSeconds;
+    const duration = d >= 3600 ? `${Math.floor(d / 3600)} h ${Math.round((d % 3600) / 60)} min` : `${Math.round(d / 60)} min`;
+    const titles = Object.entries(r.titles).map(([p, t]) => `${p}: "${t}"`).join(', ');
+    io.out(`#${String(r.id).padEnd(4)} ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC  ${duration.padStart(9)}${r.running ? ' (running)' : ''}  ${r.questions.all} questions (${r.questions.open} open, ${r.questions.answered} answered)${titles ? `  ${titles}` : ''}`);
+  }
+  return EXIT.ok;
+}
+
+const HEALTHY_WITHIN_MS = 3 * 60_000;
+

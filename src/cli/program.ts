@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { EXPORT_FORMATS, type ExportFormat, type StreamSelector } from '../export/index.js';
+import { authTwitch, authYouTube } from './auth.js';
+import { dashboardUrl, doctor, exportStream, healthcheck, search, streams } from './commands.js';
+import { demo } from './demo.js';
+import { EXIT, processIo } from './io.js';
+import { start } from './start.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  return n;
+}
+
+function streamSelector(value: string): StreamSelector {
+  if (value === 'latest') return 'latest';
+  if (/^\d+$/.test(value)) return Number(value);
+  throw new InvalidArgumentError('expected "latest" or a stream session number');
+}
+
+/** Every command that reads the config takes it the same way. */
+const configOption = () => new Option('-c, --config <file>', 'config file (YAML or JSON)').default('lectern.yaml');
+
+export function program(run: (code: Promise<number>) => void): Command {
+  const io = processIo();
+  const cli = new Command('lectern')
+    .description('A companion bot for people who explain things live on Twitch and YouTube')
+    .version(pkg.version)
+    .exitOverride()
+    .showHelpAfterError();
+  cli
+    .command('start')
+    .description('connect to chat and run the bot until Ctrl-C')
+    .addOption(configOption())
+    .action((o: { config: string }) => run(start(o.config, io)));
+  cli
+    .command('demo')
+    .description('run everything offline against simulated chat')
+    .option('-d, --duration <seconds>', 'stop after this many seconds', positiveNumber)
+    .action((o: { duration?: number }) => run(demo(o.duration, io)));
+  cli
+    .command('doctor')
+    .description('check the config, the database and the platforms, in plain words')
+    .addOption(configOption())
+    .action((o: { config: string }) => run(doctor(o.config, io)));
+  cli
+    .command('search')
+    .description("search the streamer's notes, articles and links as the bot does")
+    .addOption(configOption())
+    .option('--json', 'print a JSON array of { title, url, source, score }, best first', false)
+    .option('--stdin', 'read one query per line; print one JSON array per line', false)
+    .option('-n, --limit <n>', 'how many results', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 100) throw new InvalidArgumentError('expected a whole number from 1 to 100');
+      return n;
+    }, 10)
+    .option('--topic <text>', 'rank as if this were the current topic')
+    .argument('[query...]', 'what to look for')
+    .action((words: string[], o: { config: string; json: boolean; stdin: boolean; limit: number; topic?: string }) =>
+      run(search(o.config, { query: words.join(' '), json: o.json, stdin: o.stdin, limit: o.limit, ...(o.topic ? { topic: o.topic } : {}) }, io)),
+    );
+  cli
+    .command('export')
+    .description('write the questions of a stream as a blog draft (md), CSV, JSON or YouTube chapters; works while the bot runs')
+    .addOption(configOption())
+    .option('-s, --stream <latest|ID>', 'which stream session', streamSelector, 'latest' as StreamSelector)
+    .addOption(new Option('-f, --format <format>', 'what to write').choices(EXPORT_FORMATS as string[]).makeOptionMandatory())
+    .option('-o, --out <file>', 'write to this file instead of standard output')
+    .action((o: { config: string; stream: StreamSelector; format: ExportFormat; out?: string }) =>
+      run(Promise.resolve(exportStream(o.config, { stream: o.stream, format: o.format, ...(o.out ? { out: o.out } : {}) }, io))),
+    );
+  cli
+    .command('dashboard-url')
+    .description('print a one-time login link for the dashboard (and the overlay\'s address); works while the service runs, also through docker compose exec')
+    .addOption(configOption())
+    .action((o: { config: string }) => run(Promise.resolve(dashboardUrl(o.config, io))));
+  cli
+    .command('streams')
+    .description('list the stream sessions, newest first, with the ids `export --stream` takes; works while the bot runs')
+    .addOption(configOption())
+    .option('--json', 'print a JSON array', false)
+    .action((o: { config: string; json: boolean }) => run(Promise.resolve(streams(o.config, { json: o.json }, io))));
+  const auth = cli.command('auth').description('link the bot to a Twitch or YouTube account');
+  auth
+    .command('twitch')
+    .description("Twitch's Device Code Flow with twitch.auth.clientId; stores the tokens in the data folder")
+    .addOption(configOption())
+    .action((o: { config: string }) => run(authTwitch(o.config, io)));
+  auth
+    .command('youtube')
+    .description('OAuth for installed apps (loopback redirect, PKCE) with YOUTUBE_CLIENT_ID/SECRET; stores the refresh token')
+    .addOption(configOption())
+    .option('--read-only', 'ask only for youtube.readonly (the bot will not answer on YouTube)', false)
+    .action((o: { config: string; readOnly: boolean }) => run(authYouTube(o.config, io, { readOnly: o.readOnly })));
+  cli
+    .command('healthcheck')
+    .description('exit 0 if the running service has heartbeated in the last 3 minutes (for containers)')
+    .addOption(configOption())
+    .action((o: { config: string }) => run(Promise.resolve(healthcheck(o.config, io))));
+  return cli;
+}
