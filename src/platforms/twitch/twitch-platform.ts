@@ -1,4 +1,3 @@
-import tmi from 'tmi.js';
 import {
   Backoff, LecternError, PlatformState, SeenSet, toError,
   type ChatEvent, type ChatPlatform, type Clock, type Guard, type Health, type Logger,
@@ -6,9 +5,9 @@ import {
 } from '../../core/index.js';
 import type { TmiIrcMessage } from './irc.external.js';
 import { botRolesFromUserstate, isLoginFailure, mapIrcMessage } from './map-event.js';
-import { twitchLimits } from './limits.js';
-import { BLOCK_RETRY_MS, classifyNotice, type Notice } from './notices.js';
-import { applyRoomState, describeModes, OPEN_ROOM, roomBlock, slowMs, type RoomModes } from './room.js';
+import { classifyNotice, type Notice } from './notices.js';
+import { createTmiClient, type TmiClient } from './tmi-client.js';
+import { SendGate } from './send-gate.js';
 import type { Helix } from './helix.js';
 import { TwitchLiveWatch } from './live-watch.js';
 
@@ -39,28 +38,11 @@ export interface TwitchPlatformOptions {
   readonly helix?: Helix;
 }
 
-/** Reading never holds the event loop longer than this at a time. */
-const SLICE_MS = 8;
-const EMPTY_FRAME = { data: '' };
-
 /** Twitch answers a JOIN in well under a second; 15 s without an answer means no such channel. */
 export const JOIN_TIMEOUT_MS = 15_000;
 
-type TmiClient = tmi.Client & {
-  handleMessage(message: TmiIrcMessage): void;
-  _onMessage(event: { data: unknown }): void;
-  userstate: Record<string, Record<string, unknown>>;
-  ws: { readyState: number; close(): void } | null;
-};
 
-/** Why the bot may not speak right now, and until when (a reconnect also lifts it). */
-interface SendBlock {
-  readonly code: string;
-  readonly fix: string;
-  readonly until: number;
-}
-
-/** A tmi.js client behind `ChatPlatform`: the only file that touches tmi.js. */
+/** Twitch chat behind `ChatPlatform`; tmi.js itself is touched only here and in tmi-client.ts. */
 export class TwitchPlatform implements ChatPlatform {
   readonly id = 'twitch' as const;
   private client: TmiClient | null = null;
@@ -69,7 +51,6 @@ export class TwitchPlatform implements ChatPlatform {
   private readonly backoff: Backoff;
   private reconnectTimer: TimerHandle | undefined;
   private joinTimer: TimerHandle | undefined;
-  private blockTimer: TimerHandle | undefined;
   private stopping = false;
   private authFailed = false;
   private localIds = 0;
@@ -79,8 +60,7 @@ export class TwitchPlatform implements ChatPlatform {
   private username: string | undefined;
   private token: (() => string | Promise<string>) | undefined;
   private authRetried = false;
-  private room: RoomModes = OPEN_ROOM;
-  private block: SendBlock | undefined;
+  private readonly gate: SendGate;
   private readonly liveWatch: TwitchLiveWatch | undefined;
 
   constructor(private readonly opts: TwitchPlatformOptions) {
@@ -88,6 +68,15 @@ export class TwitchPlatform implements ChatPlatform {
     this.token = opts.token;
     this.log = opts.logger.child({ platform: 'twitch', channel: opts.channel });
     this.backoff = new Backoff({ initialMs: opts.reconnect.initialMs, maxMs: opts.reconnect.maxMs, ...(opts.random ? { random: opts.random } : {}) });
+    this.gate = new SendGate({
+      channel: opts.channel,
+      clock: opts.clock,
+      guard: opts.guard,
+      health: opts.health,
+      logger: this.log,
+      refuseAll: (code) => this.ps.signal({ type: 'send-refused', scope: 'all', code }),
+      changed: () => this.ps.set(this.ps.state, true),
+    });
     if (opts.helix) {
       const { clock, guard, health } = opts;
       this.liveWatch = new TwitchLiveWatch({ helix: opts.helix, channel: opts.channel, clock, guard, health, logger: this.log, onLive: (live) => this.ps.signal({ type: 'live', live }) });
@@ -122,55 +111,11 @@ export class TwitchPlatform implements ChatPlatform {
 
   private createClient(): TmiClient {
     const { username, token } = this;
-    const { server } = this.opts;
-    const silent = () => undefined;
-    const client = new tmi.Client({
-      options: { skipUpdatingEmotesets: true, joinInterval: 300 },
-      connection: { server: server.host, port: server.port, secure: server.secure, reconnect: false, timeout: 10_000 },
-      // tmi.js logs every chat line with its text; ours takes only its errors, never chat text.
-      logger: { info: silent, warn: silent, error: (m: unknown) => this.log.warn({ tmi: String(toError(m).message).slice(0, 200) }, 'tmi.js error') },
-      identity: username && token ? { username, password: async () => `oauth:${await token()}` } : {},
-      channels: [this.opts.channel],
-    } as tmi.Options) as TmiClient;
-
-    // Every line passes through here once tmi.js has parsed it. A malformed line must not throw
-    // out of the socket's message handler (that would crash the process), so both are guarded.
-    const handle = client.handleMessage.bind(client);
-    client.handleMessage = (message: TmiIrcMessage) => {
-      if (message?.command === 'RECONNECT') return this.onServerReconnect(client);
-      try {
-        handle(message);
-      } catch (err) {
-        this.opts.health.report('twitch.parse', err);
-      }
-      this.onLine(client, message);
-    };
-    // Frames are handled in slices of a few milliseconds, yielding in between: when the socket
-    // hands over megabytes at once (a backlog after a pause, a flood), the event loop still
-    // answers the dashboard and /healthz meanwhile. Order is kept.
-    const onMessage = client._onMessage.bind(client);
-    const frames: Array<{ data: unknown }> = [];
-    let next = 0;
-    const drain = () => {
-      const until = performance.now() + SLICE_MS;
-      while (next < frames.length && performance.now() < until) {
-        const event = frames[next]!;
-        frames[next++] = EMPTY_FRAME;
-        try {
-          onMessage(event);
-        } catch (err) {
-          this.opts.health.report('twitch.parse', err);
-        }
-      }
-      if (next < frames.length) return void setImmediate(drain);
-      frames.length = 0;
-      next = 0;
-    };
-    client._onMessage = (event: { data: unknown }) => {
-      if (typeof event?.data !== 'string') return;
-      frames.push(event);
-      if (frames.length - next === 1) setImmediate(drain);
-    };
+    const client = createTmiClient({
+      channel: this.opts.channel, server: this.opts.server, username, token, logger: this.log, health: this.opts.health,
+      onReconnect: () => this.onServerReconnect(client),
+      onLine: (message) => this.onLine(client, message),
+    });
     // Logged in (376): tmi.js sends the JOIN now; Twitch answers it at once or never.
     client.on('connected', this.opts.guard('twitch.connected', () => {
       if (client !== this.client) return;
@@ -189,7 +134,8 @@ export class TwitchPlatform implements ChatPlatform {
     if (this.ps.state !== 'failed') this.ps.set(this.ps.reconnects > 0 || this.backoff.attempts() > 0 ? 'reconnecting' : 'connecting');
     const client = this.createClient();
     this.client = client;
-    this.room = OPEN_ROOM;
+    // A new connection: the room's modes come with its ROOMSTATE; refusals are tried again.
+    this.gate.reset();
     client.connect().catch((err: unknown) => {
       // Failures are handled by the 'disconnected' path; this keeps the rejection observed.
       this.log.debug({ reason: toError(err).message }, 'connect attempt failed');
@@ -204,14 +150,14 @@ export class TwitchPlatform implements ChatPlatform {
     }
     const notice = classifyNotice(message);
     if (notice) return this.onNotice(client, notice);
-    if (message.command === 'ROOMSTATE' && message.params?.[0] === `#${this.opts.channel}`) return this.onRoomState(message.tags ?? {});
+    if (message.command === 'ROOMSTATE' && message.params?.[0] === `#${this.opts.channel}`) return this.gate.roomState(message.tags ?? {});
     const now = this.opts.clock.now();
     const event = mapIrcMessage(message, { now, nextLocalId: this.nextLocalId });
     if (!event || event.channel !== this.opts.channel) return;
     // Twitch may deliver a message twice; Shared Chat copies it into each channel with one source-id.
     if (!this.seen.add(event.sourceId ?? event.id)) return;
     if (event.sourceId && event.sourceId !== event.id) this.seen.add(event.id);
-    if (event.kind === 'ban' && this.username && event.target?.login === this.username) this.onBotBanned(event.target.durationSeconds);
+    if (event.kind === 'ban' && this.username && event.target?.login === this.username) this.gate.botBanned(event.target.durationSeconds);
     this.ps.emit(event, now);
   }
 
@@ -224,56 +170,8 @@ export class TwitchPlatform implements ChatPlatform {
         return this.ps.signal({ type: 'send-refused', scope: 'message', code: notice.code });
       case 'channel':
         return this.onChannelMissing(client, 'this channel is suspended or does not exist');
-      case 'blocked': {
-        const ms = notice.seconds ? notice.seconds * 1000 : BLOCK_RETRY_MS;
-        return this.blockSending({ code: notice.code, fix: notice.fix, until: this.opts.clock.now() + ms });
-      }
-    }
-  }
-
-  /** A CLEARCHAT naming the bot: timed out for its duration, or banned. */
-  private onBotBanned(durationSeconds: number | undefined): void {
-    if (durationSeconds) {
-      this.blockSending({ code: 'msg_timedout', fix: `the bot account is timed out in this channel for ${durationSeconds} s; it answers again when the timeout ends`, until: this.opts.clock.now() + durationSeconds * 1000 });
-    } else {
-      this.blockSending({ code: 'msg_banned', fix: 'the bot account is banned in this channel: unban it (/unban <bot>) so it can answer', until: this.opts.clock.now() + BLOCK_RETRY_MS });
-    }
-  }
-
-  /**
-   * The bot cannot speak here for now: what waits is refused (not delivered), the status says what
-   * to do, and sending tries again after `until` or at the next reconnect. Reading goes on.
-   */
-  private blockSending(block: SendBlock): void {
-    const first = !this.block || this.block.code !== block.code;
-    this.block = block;
-    this.opts.clock.clearTimeout(this.blockTimer);
-    this.blockTimer = this.opts.clock.setTimeout(this.opts.guard('twitch.unblock', () => this.unblock()), block.until - this.opts.clock.now());
-    if (first) {
-      const err = new LecternError('PLATFORM_SEND_REFUSED', `Twitch refuses the bot's messages in #${this.opts.channel} (${block.code}): ${block.fix}`, { details: { code: block.code } });
-      this.opts.health.report('twitch.send', err);
-      this.log.error({ code: block.code }, err.message);
-    }
-    this.ps.signal({ type: 'send-refused', scope: 'all', code: block.code });
-    this.ps.set(this.ps.state, true);
-  }
-
-  private unblock(): void {
-    if (!this.block) return;
-    this.opts.clock.clearTimeout(this.blockTimer);
-    this.block = undefined;
-    this.log.info('trying to send again');
-    this.ps.set(this.ps.state, true);
-  }
-
-  private onRoomState(tags: Record<string, unknown>): void {
-    const before = describeModes(this.room).join();
-    this.room = applyRoomState(this.room, tags);
-    // A mode that refused the bot has ended: try again now.
-    if (this.block && /^msg_(followersonly|subsonly|emoteonly)/.test(this.block.code)) this.unblock();
-    if (describeModes(this.room).join() !== before) {
-      this.log.info({ modes: describeModes(this.room) }, 'chat modes changed');
-      this.ps.set(this.ps.state, true);
+      case 'blocked':
+        return this.gate.refused(notice);
     }
   }
 
@@ -293,9 +191,6 @@ export class TwitchPlatform implements ChatPlatform {
     this.opts.clock.clearTimeout(this.joinTimer);
     this.backoff.reset();
     this.authRetried = false;
-    // A reconnect is the moment to try sending again after a refusal.
-    this.opts.clock.clearTimeout(this.blockTimer);
-    this.block = undefined;
     this.ps.connectedAt = this.opts.clock.now();
     if (this.loggedIn || !this.opts.username) this.ps.detail = undefined;
     this.ps.set('connected', true);
@@ -383,7 +278,8 @@ export class TwitchPlatform implements ChatPlatform {
   async stop(): Promise<void> {
     this.stopping = true;
     this.liveWatch?.stop();
-    for (const t of [this.reconnectTimer, this.joinTimer, this.blockTimer]) this.opts.clock.clearTimeout(t);
+    for (const t of [this.reconnectTimer, this.joinTimer]) this.opts.clock.clearTimeout(t);
+    this.gate.stop();
     this.reconnectTimer = undefined;
     const client = this.client;
     this.client = null;
@@ -417,20 +313,17 @@ export class TwitchPlatform implements ChatPlatform {
   }
 
   limits(): SendLimits {
-    const roles = this.botRoles();
-    const limits = twitchLimits(roles);
-    const slow = slowMs(this.room, roles);
-    return slow > limits.minIntervalMs ? { ...limits, minIntervalMs: slow } : limits;
+    return this.gate.limits(this.botRoles());
   }
 
   /** Why the bot may not speak now: a refusal from Twitch, or a room mode it does not meet. */
   private sendBlocked(): string | undefined {
-    return this.block?.fix ?? roomBlock(this.room, this.botRoles());
+    return this.gate.refusal(this.botRoles());
   }
 
   status(): PlatformStatus {
     const blocked = this.loggedIn ? this.sendBlocked() : undefined;
-    const modes = describeModes(this.room);
+    const modes = this.gate.modes();
     const detail = this.ps.detail ?? blocked;
     return {
       platform: 'twitch',
