@@ -76,3 +76,27 @@ export class ManualClock implements Clock {
     this.current = end;
   }
 }
+
+/** Waits on a clock that `wake()` cuts short (stopping a loop that is sleeping between calls). */
+export class Sleeper {
+  private wakeNow: (() => void) | undefined;
+  private timer: TimerHandle | undefined;
+
+  constructor(private readonly clock: Clock) {}
+
+  sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.wakeNow = () => {
+        this.wakeNow = undefined;
+        this.clock.clearTimeout(this.timer);
+        resolve();
+      };
+      this.timer = this.clock.setTimeout(() => this.wakeNow?.(), ms);
+    });
+  }
+
+  wake(): void {
+    this.wakeNow?.();
+  }
+}

@@ -56,7 +56,7 @@ export interface OutboxOptions {
    * Where recent send times are kept across restarts. Limits are per account on the platform's
    * side, so a bot restarted after a crash must remember what it sent in the current window.
    */
-  readonly history?: { load(): number[]; save(times: readonly number[]): void };
+  readonly history?: { load(): readonly number[]; save(times: readonly number[]): void };
 }
 
 export interface OutboxStats {

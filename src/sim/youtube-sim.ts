@@ -29,6 +29,8 @@ interface Chat {
   readonly messages: Array<Record<string, unknown>>;
   offset: number;
   ended: boolean;
+  /** When the stream went offline (pages carry `offlineAt` from then on; the chat may stay open). */
+  offlineAt?: string;
 }
 
 /** Messages kept per chat: like YouTube, old chat is gone; a long soak must not grow the simulator. */
@@ -177,6 +179,14 @@ export class YouTubeSim {
     this.videos.set(videoId, { ...v, liveChatId: undefined, actualEndTime: new Date(this.clock.now()).toISOString() } as SimVideo);
   }
 
+  /** The broadcast goes offline: pages carry `offlineAt` while the chat itself stays open. */
+  goOffline(liveChatId: string): void {
+    const chat = this.chats.get(liveChatId);
+    if (!chat) return;
+    chat.offlineAt = new Date(this.clock.now()).toISOString();
+    this.flushStreams(liveChatId, true);
+  }
+
   endChat(liveChatId: string): void {
     const chat = this.chats.get(liveChatId);
     if (chat) chat.ended = true;
@@ -281,15 +291,15 @@ export class YouTubeSim {
       pageInfo: { totalResults: items.length, resultsPerPage: items.length },
       nextPageToken: `tok-${total(chat)}`,
       items,
-      ...(chat.ended ? { offlineAt: new Date(this.clock.now()).toISOString() } : {}),
+      ...(chat.offlineAt || chat.ended ? { offlineAt: chat.offlineAt ?? new Date(this.clock.now()).toISOString() } : {}),
     };
   }
 
-  private flushStreams(chatId: string): void {
+  private flushStreams(chatId: string, always = false): void {
     for (const s of this.streams) {
       if (s.chatId !== chatId) continue;
       const chat = this.chats.get(chatId)!;
-      if (total(chat) > s.next || chat.ended) {
+      if (total(chat) > s.next || chat.ended || always) {
         s.out.write(`,\n${JSON.stringify(this.page(chatId, s.next))}`);
         s.next = total(chat);
         if (chat.ended) s.close();

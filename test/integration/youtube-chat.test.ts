@@ -116,12 +116,25 @@ describe('YouTube errors', () => {
     expect(x.yt.calls.length).toBe(calls);
   });
 
-  it('offlineAt and chatEndedEvent end the platform', async () => {
+  it.each(['stream', 'poll'] as const)('a page with offlineAt ends the platform while the chat stays open (%s)', async (transport) => {
+    h = await startYouTubeHarness({ transport });
+    const x = h;
+    await untilClock(x.clock, () => status(x).state === 'connected', 'connected', 5000, 500);
+    x.yt.goOffline(CHAT);
+    await untilClock(x.clock, () => status(x).state === 'ended', 'ended', 5000, 500);
+    expect(status(x).detail).toMatch(/offline/);
+    const calls = x.yt.calls.length;
+    for (let i = 0; i < 30; i++) x.clock.advance(1000), await new Promise((r) => setTimeout(r, 1));
+    expect(x.yt.calls.length).toBe(calls);
+  });
+
+  it('a chatEndedEvent ends the platform', async () => {
     h = await startYouTubeHarness({ transport: 'stream' });
     const x = h;
     await untilClock(x.clock, () => status(x).state === 'connected', 'connected', 5000, 500);
     x.yt.post(CHAT, { channelId: 'UC-owner', displayName: '@teacher', owner: true }, '', 'chatEndedEvent');
     await untilClock(x.clock, () => status(x).state === 'ended', 'ended', 5000, 500);
+    expect(status(x).detail).toMatch(/live chat ended/);
   });
 
   it('rateLimitExceeded backs off; 5xx and network faults back off with jitter, then recover', async () => {

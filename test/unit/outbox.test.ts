@@ -4,7 +4,12 @@ import { Outbox, splitMessage, safeOutgoing } from '../../src/outbox/index.js';
 
 const REGULAR: SendLimits = { maxLength: 500, perWindow: 20, windowMs: 30_000, minIntervalMs: 1_000, duplicateWindowMs: 30_000 };
 
-function fakePlatform(limits: SendLimits = REGULAR) {
+interface SendHistory {
+  load(): readonly number[];
+  save(times: readonly number[]): void;
+}
+
+function fakePlatform(limits: SendLimits = REGULAR, options: { history?: SendHistory } = {}) {
   const sent: Array<{ at: number; text: string; replyTo?: string }> = [];
   const handlers: Array<(s: PlatformSignal) => void> = [];
   const p = {
@@ -27,7 +32,7 @@ function fakePlatform(limits: SendLimits = REGULAR) {
   const clock = new ManualClock(0);
   const logger = silentLogger();
   const health = new Health(clock);
-  const outbox = new Outbox({ platform: p, clock, logger, guard: createGuard(logger, health), health, maxDelayMs: 60_000, maxQueue: 50 });
+  const outbox = new Outbox({ platform: p, clock, logger, guard: createGuard(logger, health), health, maxDelayMs: 60_000, maxQueue: 50, ...options });
   return { p, clock, outbox, health };
 }
 
@@ -168,17 +173,15 @@ describe('splitMessage', () => {
 describe('outbox send history', () => {
   it('remembers send times across a restart, so a crash cannot push the account over the limit', async () => {
     const saved: number[][] = [];
-    const { p, clock, outbox } = fakePlatform();
-    const history = { load: () => saved.at(-1) ?? [], save: (t: readonly number[]) => void saved.push([...t]) };
-    (outbox as unknown as { opts: { history: typeof history } }).opts.history = history;
+    const history: SendHistory = { load: () => saved.at(-1) ?? [], save: (t) => void saved.push([...t]) };
+    const { p, clock, outbox } = fakePlatform(REGULAR, { history });
     for (let i = 0; i < 20; i++) outbox.enqueue({ channel: 'c', text: `message ${i} ${'x'.repeat(480)}` });
     await run(clock, 25_000);
     expect(p.sent).toHaveLength(20);
     expect(saved.at(-1)).toHaveLength(20);
     // A new outbox (a restarted process) with the same history waits for the window.
-    const second = fakePlatform();
+    const second = fakePlatform(REGULAR, { history });
     second.clock.advance(clock.now());
-    (second.outbox as unknown as { opts: { history: typeof history } }).opts.history = history;
     second.outbox.restoreHistory();
     second.outbox.enqueue({ channel: 'c', text: 'after the restart' });
     await run(second.clock, 2_000);

@@ -1,3 +1,4 @@
+import type { PlatformSignal } from '../../core/index.js';
 import { YouTubeApiError, type LiveVideo, type YouTubeApi } from './api.js';
 import type { QuotaCall, QuotaPlanner } from './quota.js';
 
@@ -36,6 +37,12 @@ export class ChatFinder {
   /** Whether another live stream can come after this one ends (a channel, or your broadcasts). */
   get followsChannel(): boolean {
     return Boolean(this.source.channelId || this.source.broadcast);
+  }
+
+  /** What the dashboard says while nothing is live yet. */
+  waiting(everyMs: number): string {
+    const units = this.unitsPerCheck();
+    return `waiting for ${this.where()} to go live (checking every ${Math.round(everyMs / 1000)} s, ${units} quota unit${units === 1 ? '' : 's'} a check)`;
   }
 
   /** The quota units one check costs (shown to the streamer while waiting). */
@@ -83,4 +90,11 @@ export class ChatFinder {
     this.planner.spend(call);
     return true;
   }
+}
+
+/** The live signal for a found video: its title, start and VOD link pattern. */
+export function liveSignal(video: LiveVideo): PlatformSignal | undefined {
+  if (!video.videoId) return undefined;
+  const { videoId, title, startedAt } = video;
+  return { type: 'live', live: { state: 'live', videoId, title, vodUrl: `https://youtu.be/${videoId}?t={seconds}s`, ...(startedAt ? { startedAt } : {}) } };
 }

@@ -1,4 +1,6 @@
-import { SeenSet } from '../../core/index.js';
+import { SeenSet, type ChatEvent } from '../../core/index.js';
+import type { ListResponse } from './api.js';
+import { mapLiveChatMessage } from './map-event.js';
 
 /** Ids remembered across restarts (with the page token) so no old command is answered twice. */
 const PERSISTED_IDS = 500;
@@ -106,4 +108,28 @@ function parseIds(json: string | undefined): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * The chat events a page brings that are new to this position: each message once (ids already
+ * seen are skipped, and the position moves on), never the bot's own, and not the recent history
+ * YouTube sends on the first page ever read (`historyBefore`).
+ */
+export function newEvents(pos: ReadPosition, page: ListResponse, now: number, historyBefore: number): ChatEvent[] {
+  const firstEver = !pos.resumed;
+  const events: ChatEvent[] = [];
+  let fresh = 0;
+  for (const item of page.items ?? []) {
+    const type = typeof item.snippet?.type === 'string' ? item.snippet.type : '';
+    if (typeof item.id !== 'string' || !item.id || !pos.firstSeen(item.id, type)) continue;
+    fresh++;
+    const text = item.snippet?.textMessageDetails?.messageText ?? '';
+    if (type === 'textMessageEvent' && pos.isOwn(item.id, text, item.snippet?.authorChannelId ?? '')) continue;
+    const event = mapLiveChatMessage(item, pos.chatId, now);
+    if (!event) continue;
+    if (firstEver && event.time < historyBefore) continue;
+    events.push(event);
+  }
+  pos.advance(page.nextPageToken ?? undefined, fresh);
+  return events;
 }

@@ -1,21 +1,19 @@
 import {
-  Backoff, LecternError, PlatformState, toError,
+  Backoff, LecternError, PlatformState, Sleeper, toError,
   type ChatEvent, type ChatPlatform, type Clock, type Guard, type Health, type Logger,
   type OutgoingMessage, type PlatformSignal, type PlatformStatus, type SendLimits, type TimerHandle,
 } from '../../core/index.js';
 import { YouTubeApiError, type ListResponse, type LiveVideo, type YouTubeApi } from './api.js';
-import { ChatFinder, type YouTubeSource } from './chat-finder.js';
+import { ChatFinder, liveSignal, type YouTubeSource } from './chat-finder.js';
 import { decide, type Decision } from './error-policy.js';
-import { mapLiveChatMessage } from './map-event.js';
 import type { QuotaPlanner } from './quota.js';
-import { ReadPosition, type PositionState } from './read-position.js';
+import { newEvents, ReadPosition, type PositionState } from './read-position.js';
+import { ReadPacing, type Transport } from './pacing.js';
+import { YouTubeSender } from './sender.js';
 
 /** YouTube's chat limits that matter to the outbox. Replies cost quota, so they are paced slowly
  * enough that answers waiting together go out as one message. */
 export const YOUTUBE_LIMITS: SendLimits = { maxLength: 200, perWindow: 10, windowMs: 30_000, minIntervalMs: 3_000, duplicateWindowMs: 30_000 };
-
-/** After YouTube refuses the bot's messages (banned from the chat...), try again after this long. */
-const SEND_RETRY_MS = 10 * 60_000;
 
 export type { YouTubeSource } from './chat-finder.js';
 
@@ -36,8 +34,6 @@ export interface YouTubePlatformOptions {
   readonly random?: () => number;
 }
 
-type Transport = 'stream' | 'poll';
-
 /** YouTube live chat behind `ChatPlatform`: the only code that talks to the Google client. */
 export class YouTubePlatform implements ChatPlatform {
   readonly id = 'youtube' as const;
@@ -46,33 +42,40 @@ export class YouTubePlatform implements ChatPlatform {
   private readonly rateBackoff: Backoff;
   private readonly log: Logger;
   private position: ReadPosition | undefined;
-  private pollingMs = 5_000;
-  private currentIntervalMs = 0;
-  private transportNow: Transport = 'stream';
-  private streamDisabledUntil = 0;
+  private readonly pacing: ReadPacing;
   private stopped = false;
   private ended = false;
   private loopDone: Promise<void> | undefined;
   private abort = new AbortController();
-  private wake: (() => void) | undefined;
-  private sleepTimer: TimerHandle | undefined;
-  private readonly activity: number[] = [];
+  private readonly sleeper: Sleeper;
   private startedAt = 0;
   private inFlightCalls = 0;
   private api: YouTubeApi;
   /** Why the platform fell back to read-only, shown until the account is linked again. */
   private authNote: string | undefined;
-  private sendBlock: { readonly reason: string; readonly until: number } | undefined;
+  private readonly sender: YouTubeSender;
   private readonly finder: ChatFinder;
 
   constructor(private readonly opts: YouTubePlatformOptions) {
     this.api = opts.api;
     this.finder = new ChatFinder(opts.source, opts.planner);
+    this.sleeper = new Sleeper(opts.clock);
     this.log = opts.logger.child({ platform: 'youtube' });
+    this.sender = new YouTubeSender({
+      planner: opts.planner, clock: opts.clock, health: opts.health, log: this.log,
+      host: {
+        api: () => this.api,
+        chat: () => (this.ended || this.ps.state !== 'connected' ? undefined : this.position),
+        track: (p) => this.track(p),
+        endChat: (detail) => this.endChat(detail),
+        sent: () => this.ps.messagesOut++,
+        refused: () => this.ps.set(this.ps.state, true),
+      },
+    });
     const random = opts.random ? { random: opts.random } : {};
     this.errorBackoff = new Backoff({ initialMs: 1_000, maxMs: 60_000, ...random });
     this.rateBackoff = new Backoff({ initialMs: 10_000, maxMs: 300_000, ...random });
-    this.transportNow = opts.transport === 'poll' ? 'poll' : 'stream';
+    this.pacing = new ReadPacing({ mode: opts.transport, clock: opts.clock, planner: opts.planner, log: this.log });
   }
 
   onEvent(handler: (e: ChatEvent) => void): void {
@@ -116,8 +119,7 @@ export class YouTubePlatform implements ChatPlatform {
   async stop(): Promise<void> {
     this.stopped = true;
     this.abort.abort();
-    this.opts.clock.clearTimeout(this.sleepTimer);
-    this.wake?.();
+    this.sleeper.wake();
     await this.loopDone;
     if (this.ps.state !== 'ended' && this.ps.state !== 'failed') this.ps.set('stopped');
   }
@@ -130,8 +132,7 @@ export class YouTubePlatform implements ChatPlatform {
   private async findChat(): Promise<void> {
     const found = await this.track(this.finder.check(this.api));
     if (found?.liveChatId) return this.useChat(found);
-    const units = this.finder.unitsPerCheck();
-    this.ps.detail = `waiting for ${this.where()} to go live (checking every ${Math.round(this.opts.waitForLiveMs / 1000)} s, ${units} quota unit${units === 1 ? '' : 's'} a check)`;
+    this.ps.detail = this.finder.waiting(this.opts.waitForLiveMs);
     this.ps.set('connecting', true);
   }
 
@@ -140,11 +141,8 @@ export class YouTubePlatform implements ChatPlatform {
     // What this chat said before it was found is history: never answered.
     this.startedAt = this.opts.clock.now();
     this.log.info({ liveChatId: video.liveChatId, videoId: video.videoId, resumed: this.position.resumed }, 'found the live chat');
-    if (!video.videoId) return;
-    this.ps.signal({
-      type: 'live',
-      live: { state: 'live', videoId: video.videoId, title: video.title, vodUrl: `https://youtu.be/${video.videoId}?t={seconds}s`, ...(video.startedAt ? { startedAt: video.startedAt } : {}) },
-    });
+    const live = liveSignal(video);
+    if (live) this.ps.signal(live);
   }
 
   private async loop(): Promise<void> {
@@ -162,7 +160,7 @@ export class YouTubePlatform implements ChatPlatform {
           if (!this.stopped) await this.findChat();
           continue;
         }
-        transport = this.pickTransport();
+        transport = this.pacing.pick();
         const call = transport === 'stream' ? 'stream' : 'list';
         if (!this.opts.planner.canRead(call)) {
           this.ps.detail = 'YouTube quota for reading is spent; reading resumes when it resets at midnight Pacific time';
@@ -176,23 +174,12 @@ export class YouTubePlatform implements ChatPlatform {
         this.errorBackoff.reset();
         this.rateBackoff.reset();
         if (this.ended || this.stopped) break;
-        const interval = this.opts.planner.interval(call, transport === 'poll' ? this.pollingMs : 0, this.chatRate(), this.usualRate());
-        this.currentIntervalMs = interval;
-        const elapsed = this.opts.clock.now() - began;
-        await this.sleep(transport === 'poll' ? Math.max(this.pollingMs, interval - elapsed) : Math.max(0, interval - elapsed));
+        await this.sleep(this.pacing.wait(transport, began, this.ps.connectedAt ?? began, this.ps.messagesIn));
       } catch (err) {
         if (this.stopped) break;
         await this.sleep(this.onError(err, transport));
       }
     }
-  }
-
-  private pickTransport(): Transport {
-    const t = this.opts.transport;
-    const next: Transport = t === 'poll' ? 'poll' : t === 'stream' ? 'stream' : this.opts.clock.now() >= this.streamDisabledUntil ? 'stream' : 'poll';
-    if (next !== this.transportNow) this.log.info({ transport: next }, 'reading transport changed');
-    this.transportNow = next;
-    return next;
   }
 
   private async readStream(pos: ReadPosition): Promise<void> {
@@ -222,25 +209,14 @@ export class YouTubePlatform implements ChatPlatform {
       this.ps.detail = undefined;
       this.ps.set('connected');
     }
-    const firstEver = !pos.resumed;
     const now = this.opts.clock.now();
-    let fresh = 0;
-    for (const item of page.items ?? []) {
-      const type = typeof item.snippet?.type === 'string' ? item.snippet.type : '';
-      if (typeof item.id !== 'string' || !item.id || !pos.firstSeen(item.id, type)) continue;
-      fresh++;
-      const text = item.snippet?.textMessageDetails?.messageText ?? '';
-      if (type === 'textMessageEvent' && pos.isOwn(item.id, text, item.snippet?.authorChannelId ?? '')) continue;
-      const event = mapLiveChatMessage(item, pos.chatId, now);
-      if (!event) continue;
-      // The first page without a token is recent history: shown nowhere, answered never.
-      if (firstEver && event.time < this.startedAt - 10_000) continue;
-      this.activity.push(now);
+    // The first page without a token is recent history: shown nowhere, answered never.
+    for (const event of newEvents(pos, page, now, this.startedAt - 10_000)) {
+      this.pacing.message(now);
       this.ps.emit(event, now);
       if (event.subtype === 'chatEndedEvent') this.endChat('the live chat ended');
     }
-    if (typeof page.pollingIntervalMillis === 'number' && page.pollingIntervalMillis > 0) this.pollingMs = page.pollingIntervalMillis;
-    pos.advance(page.nextPageToken ?? undefined, fresh);
+    this.pacing.page(page.pollingIntervalMillis);
     if (page.offlineAt) this.endChat('the stream is offline');
   }
 
@@ -252,19 +228,6 @@ export class YouTubePlatform implements ChatPlatform {
     this.ps.set('ended');
     this.log.info({ liveChatId: this.position?.chatId }, detail);
     this.ps.signal({ type: 'live', live: { state: 'offline' } });
-  }
-
-  /** Messages per minute since reading began: what is usual for this stream. */
-  private usualRate(): number {
-    const minutes = (this.opts.clock.now() - (this.ps.connectedAt ?? this.opts.clock.now())) / 60_000;
-    return minutes < 2 ? this.chatRate() : this.ps.messagesIn / minutes;
-  }
-
-  /** Messages per minute over the last two minutes, for pacing. */
-  private chatRate(): number {
-    const since = this.opts.clock.now() - 120_000;
-    while (this.activity.length && this.activity[0]! < since) this.activity.shift();
-    return this.activity.length / 2;
   }
 
   private decideFor(err: unknown, transport: Transport): Decision {
@@ -310,7 +273,7 @@ export class YouTubePlatform implements ChatPlatform {
         this.position?.reset();
         return 0;
       case 'pollFor':
-        this.streamDisabledUntil = this.opts.clock.now() + d.ms;
+        this.pacing.pollFor(d.ms);
         this.log.warn({ retryInMs: d.ms }, 'stream endpoint unavailable; polling instead');
         return 0;
       case 'waitForReset':
@@ -327,59 +290,15 @@ export class YouTubePlatform implements ChatPlatform {
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.stopped || ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.wake = () => {
-        this.wake = undefined;
-        resolve();
-      };
-      this.sleepTimer = this.opts.clock.setTimeout(() => this.wake?.(), ms);
-    });
+    return this.stopped ? Promise.resolve() : this.sleeper.sleep(ms);
   }
 
-  async send(message: OutgoingMessage): Promise<void> {
-    if (!this.api.canWrite) throw new LecternError('PLATFORM_READ_ONLY', 'YouTube is read-only: only an API key is configured');
-    if (!this.opts.planner.canReply()) throw new LecternError('PLATFORM_READ_ONLY', 'YouTube replies are off until the quota resets: the reply reserve is spent');
-    const pos = this.position;
-    if (!pos || this.ended || this.ps.state !== 'connected') throw new LecternError('PLATFORM_SEND_FAILED', 'YouTube chat is not connected');
-    const blocked = this.blocked();
-    if (blocked) throw new LecternError('PLATFORM_SEND_REFUSED', blocked);
-    this.opts.planner.spend('insert');
-    pos.sending(message.text);
-    let sent: { id?: string | null; snippet?: { authorChannelId?: string | null } } | undefined;
-    try {
-      sent = await this.track(this.api.insertMessage(pos.chatId, message.text));
-      this.ps.messagesOut++;
-    } catch (err) {
-      throw this.onSendError(err);
-    } finally {
-      pos.sent(message.text, sent?.id ?? undefined, sent?.snippet?.authorChannelId ?? undefined);
-    }
-  }
-
-  private onSendError(err: unknown): LecternError {
-    const reason = err instanceof YouTubeApiError ? err.reason : '';
-    if (reason === 'quotaExceeded') this.opts.planner.exhausted();
-    if (reason === 'liveChatEnded') this.endChat('the live chat ended');
-    if (reason === 'forbidden' || reason === 'liveChatDisabled') {
-      // The bot's account may not post here (banned from the chat, or chat turned off): stop
-      // trying for a while, keep reading, and say what to do.
-      const detail = reason === 'forbidden'
-        ? 'YouTube refuses the bot\'s messages (forbidden): the signed-in account may be banned or hidden from this chat; unban it or make it a moderator'
-        : 'YouTube refuses messages: the live chat is disabled';
-      this.sendBlock = { reason: detail, until: this.opts.clock.now() + SEND_RETRY_MS };
-      const e = new LecternError('PLATFORM_SEND_REFUSED', detail, { cause: err });
-      this.opts.health.report('youtube.send', e);
-      this.log.error({ code: e.code, reason }, detail);
-      this.ps.set(this.ps.state, true);
-      return e;
-    }
-    return err instanceof LecternError ? err : new LecternError('PLATFORM_SEND_FAILED', undefined, { cause: err });
+  send(message: OutgoingMessage): Promise<void> {
+    return this.sender.send(message);
   }
 
   private blocked(): string | undefined {
-    if (this.sendBlock && this.opts.clock.now() >= this.sendBlock.until) this.sendBlock = undefined;
-    return this.sendBlock?.reason;
+    return this.sender.blocked();
   }
 
   limits(): SendLimits {
@@ -387,7 +306,7 @@ export class YouTubePlatform implements ChatPlatform {
   }
 
   status(): PlatformStatus {
-    const q = this.opts.planner.status(this.currentIntervalMs || this.pollingMs, this.transportNow === 'stream' ? 'stream' : 'list');
+    const q = this.opts.planner.status(this.pacing.currentInterval(), this.pacing.transport === 'stream' ? 'stream' : 'list');
     const blocked = this.api.canWrite ? this.blocked() : undefined;
     const detail = this.ps.detail ?? blocked ?? this.authNote ?? (this.api.canWrite ? undefined : 'read-only: only an API key is configured');
     return {
@@ -396,7 +315,7 @@ export class YouTubePlatform implements ChatPlatform {
       ...this.ps.counters(),
       canSend: this.api.canWrite && this.ps.state === 'connected' && !q.replyExhausted && !blocked,
       botRoles: [],
-      transport: this.transportNow,
+      transport: this.pacing.transport,
       quota: { dailyUnits: q.dailyUnits, used: q.used, remaining: q.remaining, replyRemaining: q.replyRemaining, projectedMsLeft: q.projectedMsLeft, resetsAt: q.resetsAt },
       ...(detail ? { detail } : {}),
       ...(blocked ? { sendBlocked: blocked } : {}),
