@@ -3,6 +3,7 @@ import {
   type ChatPlatform, type Clock, type Guard, type Health, type Logger, type TimerHandle,
 } from '../core/index.js';
 import { safeOutgoing, splitMessage } from './split.js';
+import { mergeInto, pack, type Item, type Packed } from './packing.js';
 
 export interface Reply {
   readonly channel: string;
@@ -18,27 +19,6 @@ export interface Reply {
    */
   readonly merge?: { readonly key: string; readonly short: string };
 }
-
-interface MergeEntry {
-  readonly mention: string | undefined;
-  readonly short: string;
-}
-
-interface Item {
-  readonly channel: string;
-  readonly text: string;
-  readonly mention: string | undefined;
-  readonly replyTo: string | undefined;
-  readonly deadline: number;
-  /** Part of a reply that was split: sent alone, never packed with others. */
-  readonly part: boolean;
-  /** How many replies this item carries (more than one once merged). */
-  readonly replies: number;
-  readonly merge?: { readonly key: string; readonly entries: readonly MergeEntry[] };
-  retried?: boolean;
-}
-
-const renderEntry = (e: MergeEntry) => (e.mention ? `${e.mention} ${e.short}` : e.short);
 
 export interface OutboxOptions {
   readonly platform: Pick<ChatPlatform, 'id' | 'send' | 'limits' | 'status' | 'onSignal'>;
@@ -154,19 +134,9 @@ export class Outbox {
 
   private mergeIntoLast(channel: string, merge: { key: string; short: string }, mention: string | undefined, max: number): boolean {
     const last = this.queue[this.queue.length - 1];
-    if (!last?.merge || last.merge.key !== merge.key || last.channel !== channel) return false;
-    const entries = [...last.merge.entries, { mention, short: safeOutgoing(merge.short) }];
-    const text = entries.map(renderEntry).join(' · ');
-    if (codePointLength(text) > max) return false;
-    this.queue[this.queue.length - 1] = {
-      ...last,
-      text,
-      mention: undefined,
-      replyTo: undefined,
-      replies: last.replies + 1,
-      deadline: this.opts.clock.now() + this.opts.maxDelayMs,
-      merge: { key: merge.key, entries },
-    };
+    const merged = last && mergeInto(last, channel, merge, mention, max, this.opts.clock.now() + this.opts.maxDelayMs);
+    if (!merged) return false;
+    this.queue[this.queue.length - 1] = merged;
     this.stats.queued++;
     this.stats.coalesced++;
     this.pump();
@@ -268,52 +238,10 @@ export class Outbox {
     }
   }
 
-  /**
-   * Takes the head of the queue and, when more replies wait behind it, packs as many as fit into
-   * one message: replies with the same text share it (`@a @b text`), different texts are joined.
-   */
-  private take(): { channel: string; text: string; replyTo: string | undefined; items: Item[] } {
-    const max = this.opts.platform.limits().maxLength;
-    const head = this.queue.shift()!;
-    const single = (it: Item) => (it.mention ? `${it.mention} ${it.text}` : it.text);
-    if (head.part || this.queue.length === 0) {
-      return { channel: head.channel, text: single(head), replyTo: head.replyTo, items: [head] };
-    }
-    const groups = new Map<string, { mentions: string[]; items: Item[] }>();
-    const render = () =>
-      [...groups.entries()]
-        .map(([text, g]) => [...new Set(g.mentions)].concat(text).join(' '))
-        .join(this.opts.separator ?? ' · ');
-    const add = (it: Item) => {
-      const g = groups.get(it.text) ?? { mentions: [], items: [] };
-      if (!groups.has(it.text)) groups.set(it.text, g);
-      g.items.push(it);
-      if (it.mention) g.mentions.push(it.mention);
-    };
-    add(head);
-    const taken = [head];
-    for (let i = 0; i < this.queue.length; ) {
-      const it = this.queue[i]!;
-      if (it.part || it.channel !== head.channel) {
-        i++;
-        continue;
-      }
-      add(it);
-      if (codePointLength(render()) > max) {
-        // Undo: it does not fit.
-        const g = groups.get(it.text)!;
-        g.items.pop();
-        if (it.mention) g.mentions.pop();
-        if (g.items.length === 0) groups.delete(it.text);
-        i++;
-        continue;
-      }
-      taken.push(it);
-      this.queue.splice(i, 1);
-    }
-    if (taken.length > 1) this.stats.coalesced += taken.length - 1;
-    const threaded = taken.length === 1 || taken.every((t) => t.replyTo === head.replyTo);
-    return { channel: head.channel, text: render(), replyTo: threaded ? head.replyTo : undefined, items: taken };
+  private take(): Packed {
+    const packed = pack(this.queue, this.opts.platform.limits().maxLength, this.opts.separator ?? ' · ');
+    if (packed.items.length > 1) this.stats.coalesced += packed.items.length - 1;
+    return packed;
   }
 
   private async sendNext(now: number): Promise<void> {
