@@ -1,8 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHash } from 'node:crypto';
 import { systemClock, type Clock } from '../core/index.js';
-import { readBody, seededRandom } from './http-body.js';
+import { PieceWriter, readBody, safeJson, seededRandom } from './http-body.js';
+import { GoogleOAuthSim } from './google-oauth-sim.js';
+import { catalogue, type SimAuthor } from './youtube-sim-resources.js';
+import { total, YouTubeWorld } from './youtube-sim-world.js';
+
+export type { SimAuthor } from './youtube-sim-resources.js';
 
 export type YouTubeMethod = 'videos' | 'broadcasts' | 'channels' | 'playlistItems' | 'list' | 'stream' | 'insert' | 'token';
 
@@ -15,27 +19,6 @@ export type YouTubeFault =
   | { kind: 'stream-error'; status: number; reason: string }
   /** An insert whose message is posted (and streamed) at once, but whose answer comes `ms` later. */
   | { kind: 'late-answer'; ms: number };
-
-export interface SimAuthor {
-  readonly channelId: string;
-  readonly displayName: string;
-  readonly owner?: boolean;
-  readonly moderator?: boolean;
-  readonly member?: boolean;
-}
-
-interface Chat {
-  /** The most recent messages; `offset` is the absolute index of the first one kept. */
-  readonly messages: Array<Record<string, unknown>>;
-  offset: number;
-  ended: boolean;
-  /** When the stream went offline (pages carry `offlineAt` from then on; the chat may stay open). */
-  offlineAt?: string;
-}
-
-/** Messages kept per chat: like YouTube, old chat is gone; a long soak must not grow the simulator. */
-const KEEP = 5_000;
-const total = (c: Chat) => c.offset + c.messages.length;
 
 export interface YouTubeSimOptions {
   readonly clock?: Clock;
@@ -70,49 +53,28 @@ export interface CallRecord {
 
 const COSTS: Record<YouTubeMethod, number> = { videos: 1, broadcasts: 1, channels: 1, playlistItems: 1, list: 5, stream: 5, insert: 20, token: 0 };
 
-interface SimVideo {
-  liveChatId?: string;
-  actualStartTime?: string;
-  actualEndTime?: string;
-  owner: boolean;
-  channelId: string;
-  title: string;
-  publishedAt: string;
-}
-
 /**
  * The YouTube Data API on loopback: videos.list, liveBroadcasts.list, liveChatMessages list,
  * stream and insert, and the OAuth token endpoint; per-call quota with a 403 `quotaExceeded`
  * once spent; and injected faults (HTTP errors with any reason, malformed JSON, a stream cut in
  * the middle of an object, slow answers).
  */
-export class YouTubeSim {
+export class YouTubeSim extends YouTubeWorld {
   private server: Server | undefined;
-  private readonly clock: Clock;
-  private readonly chats = new Map<string, Chat>();
-  private readonly videos = new Map<string, SimVideo>();
-  /** Channels by id, with their handle (`@name`). */
-  private readonly channels = new Map<string, { handle: string }>();
-  private readonly accessTokens = new Map<string, number>();
+  private readonly oauth: GoogleOAuthSim;
   private readonly faults: Array<{ method: YouTubeMethod; fault: YouTubeFault }> = [];
   private readonly streams = new Set<{ chatId: string; out: PieceWriter; next: number; close: () => void }>();
   private readonly pieceRandom: (() => number) | undefined;
-  private nextId = 1;
-  private nextToken = 1;
   readonly calls: CallRecord[] = [];
   readonly inserted: Array<{ at: number; chatId: string; text: string }> = [];
-  readonly revoked = new Set<string>();
   unitsUsed = 0;
   quotaErrors = 0;
-  /** Channels banned from a chat: their inserts are refused with 403 `forbidden`. */
-  readonly banned = new Set<string>();
   dailyUnits: number;
-  pollingIntervalMillis: number;
 
   constructor(private readonly opts: YouTubeSimOptions = {}) {
-    this.clock = opts.clock ?? systemClock;
+    super(opts.clock ?? systemClock, opts.pollingIntervalMillis ?? 5_000);
+    this.oauth = new GoogleOAuthSim(this.clock, opts);
     this.dailyUnits = opts.dailyUnits ?? 10_000;
-    this.pollingIntervalMillis = opts.pollingIntervalMillis ?? 5_000;
     const pieces = opts.streamPieces ?? { seed: 1 };
     this.pieceRandom = pieces ? seededRandom(pieces.seed) : undefined;
     this.pieceMax = pieces ? (pieces.maxBytes ?? 96) : 0;
@@ -144,158 +106,26 @@ export class YouTubeSim {
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
-  /** A channel, findable by id and by handle (`channels.list forHandle`). */
-  addChannel(channelId: string, handle: string): void {
-    this.channels.set(channelId, { handle: handle.startsWith('@') ? handle : `@${handle}` });
-  }
-
-  /**
-   * A video that is live with a chat, or (without chat id) scheduled and not yet live. It is the
-   * newest upload of its channel.
-   */
-  addVideo(videoId: string, liveChatId?: string, opts: { owner?: boolean; channelId?: string; title?: string; startedAt?: number } = {}): void {
-    const prev = this.videos.get(videoId);
-    const now = new Date(this.clock.now()).toISOString();
-    const started = opts.startedAt !== undefined ? new Date(opts.startedAt).toISOString() : (prev?.actualStartTime ?? now);
-    this.videos.set(videoId, {
-      ...(liveChatId ? { liveChatId, actualStartTime: started } : {}),
-      owner: opts.owner ?? prev?.owner ?? true,
-      channelId: opts.channelId ?? prev?.channelId ?? 'UC-sim-channel',
-      title: opts.title ?? prev?.title ?? `Live: ${videoId}`,
-      publishedAt: prev?.publishedAt ?? now,
-    });
-    if (liveChatId && !this.chats.has(liveChatId)) this.chats.set(liveChatId, { messages: [], offset: 0, ended: false });
-  }
-
-  goLive(videoId: string, liveChatId: string): void {
-    this.addVideo(videoId, liveChatId);
-  }
-
-  /** The stream ends: the chat ends and the video keeps its start and end times, without a chat. */
-  endStream(videoId: string): void {
-    const v = this.videos.get(videoId);
-    if (!v) return;
-    if (v.liveChatId) this.endChat(v.liveChatId);
-    this.videos.set(videoId, { ...v, liveChatId: undefined, actualEndTime: new Date(this.clock.now()).toISOString() } as SimVideo);
-  }
-
-  /** The broadcast goes offline: pages carry `offlineAt` while the chat itself stays open. */
-  goOffline(liveChatId: string): void {
-    const chat = this.chats.get(liveChatId);
-    if (!chat) return;
-    chat.offlineAt = new Date(this.clock.now()).toISOString();
-    this.flushStreams(liveChatId, true);
-  }
-
-  endChat(liveChatId: string): void {
-    const chat = this.chats.get(liveChatId);
-    if (chat) chat.ended = true;
-    this.flushStreams(liveChatId);
-  }
-
   /** Queues a fault for the next call of `method`. */
   inject(method: YouTubeMethod, fault: YouTubeFault, times = 1): void {
     for (let i = 0; i < times; i++) this.faults.push({ method, fault });
   }
 
   revokeAccessTokens(): void {
-    this.accessTokens.clear();
+    this.oauth.revokeAccessTokens();
   }
 
-  /** A viewer writes (or any other event happens) in a chat. Returns the message. */
-  post(liveChatId: string, author: SimAuthor, text: string, type = 'textMessageEvent', details: Record<string, unknown> = {}): Record<string, unknown> {
-    const chat = this.chats.get(liveChatId);
-    if (!chat) throw new Error(`no chat ${liveChatId}`);
-    const id = `yt-${this.nextId++}`;
-    const message = {
-      kind: 'youtube#liveChatMessage',
-      id,
-      snippet: {
-        type,
-        liveChatId,
-        authorChannelId: author.channelId,
-        publishedAt: new Date(this.clock.now()).toISOString(),
-        hasDisplayContent: true,
-        displayMessage: text,
-        ...(type === 'textMessageEvent' ? { textMessageDetails: { messageText: text } } : {}),
-        ...details,
-      },
-      authorDetails: {
-        channelId: author.channelId,
-        displayName: author.displayName,
-        isChatOwner: author.owner ?? false,
-        isChatModerator: author.moderator ?? false,
-        isChatSponsor: author.member ?? false,
-        isVerified: false,
-      },
-    };
-    chat.messages.push(message);
-    if (chat.messages.length > KEEP * 2) {
-      const drop = chat.messages.length - KEEP;
-      chat.messages.splice(0, drop);
-      chat.offset += drop;
-    }
-    this.flushStreams(liveChatId);
-    return message;
+  /** Refresh tokens Google has revoked. */
+  get revoked(): Set<string> {
+    return this.oauth.revoked;
   }
 
-  /** A Super Chat (or, with `sticker`, a Super Sticker) with YouTube's amount fields. */
-  superChat(liveChatId: string, author: SimAuthor, text: string, paid: { micros: number; currency: string; display: string; tier: number; sticker?: boolean }): Record<string, unknown> {
-    const details = { amountMicros: String(paid.micros), currency: paid.currency, amountDisplayString: paid.display, tier: paid.tier };
-    return paid.sticker
-      ? this.post(liveChatId, author, '', 'superStickerEvent', { superStickerDetails: { ...details, superStickerMetadata: { stickerId: 's1', altText: text, altTextLanguage: 'en' } } })
-      : this.post(liveChatId, author, `${paid.display} from ${author.displayName}: ${text}`, 'superChatEvent', { superChatDetails: { ...details, userComment: text } });
+  /** Refresh tokens issued through the consent flow. */
+  get issuedRefresh(): readonly string[] {
+    return this.oauth.issuedRefresh;
   }
 
-  /** A moderator deletes a message: a `messageDeletedEvent`, and a tombstone with the message's id. */
-  deleteMessage(liveChatId: string, messageId: string, moderator: SimAuthor, opts: { tombstone?: boolean } = {}): void {
-    this.post(liveChatId, moderator, '', 'messageDeletedEvent', { hasDisplayContent: false, messageDeletedDetails: { deletedMessageId: messageId } });
-    if (opts.tombstone) this.tombstone(liveChatId, messageId);
-  }
-
-  /** The item YouTube leaves in place of a removed message: same id, type `tombstone`, no content. */
-  tombstone(liveChatId: string, messageId: string): void {
-    const chat = this.chats.get(liveChatId);
-    if (!chat) throw new Error(`no chat ${liveChatId}`);
-    chat.messages.push({ kind: 'youtube#liveChatMessage', id: messageId, snippet: { type: 'tombstone', liveChatId, publishedAt: new Date(this.clock.now()).toISOString(), hasDisplayContent: false } });
-    this.flushStreams(liveChatId);
-  }
-
-  /** A viewer retracts their own message. */
-  retract(liveChatId: string, messageId: string, author: SimAuthor): void {
-    this.post(liveChatId, author, '', 'messageRetractedEvent', { hasDisplayContent: false, messageRetractedDetails: { retractedMessageId: messageId } });
-  }
-
-  /** A moderator bans a viewer (or the bot's channel: its inserts are then refused). */
-  ban(liveChatId: string, moderator: SimAuthor, banned: SimAuthor, temporarySeconds?: number): void {
-    this.banned.add(banned.channelId);
-    const details = {
-      bannedUserDetails: { channelId: banned.channelId, displayName: banned.displayName, channelUrl: `https://www.youtube.com/channel/${banned.channelId}` },
-      banType: temporarySeconds ? 'temporary' : 'permanent',
-      ...(temporarySeconds ? { banDurationSeconds: String(temporarySeconds) } : {}),
-    };
-    this.post(liveChatId, moderator, '', 'userBannedEvent', { userBannedDetails: details });
-  }
-
-  messages(liveChatId: string): ReadonlyArray<Record<string, unknown>> {
-    return this.chats.get(liveChatId)?.messages ?? [];
-  }
-
-  /** A page from absolute index `from` (clamped to what is still kept). */
-  private page(chatId: string, from: number): Record<string, unknown> {
-    const chat = this.chats.get(chatId)!;
-    const items = chat.messages.slice(Math.max(0, from - chat.offset));
-    return {
-      kind: 'youtube#liveChatMessageListResponse',
-      pollingIntervalMillis: this.pollingIntervalMillis,
-      pageInfo: { totalResults: items.length, resultsPerPage: items.length },
-      nextPageToken: `tok-${total(chat)}`,
-      items,
-      ...(chat.offlineAt || chat.ended ? { offlineAt: chat.offlineAt ?? new Date(this.clock.now()).toISOString() } : {}),
-    };
-  }
-
-  private flushStreams(chatId: string, always = false): void {
+  protected override changed(chatId: string, always = false): void {
     for (const s of this.streams) {
       if (s.chatId !== chatId) continue;
       const chat = this.chats.get(chatId)!;
@@ -319,10 +149,7 @@ export class YouTubeSim {
 
   private authorised(req: IncomingMessage, url: URL, needOAuth: boolean): boolean {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (bearer) {
-      const exp = this.accessTokens.get(bearer);
-      return exp !== undefined && exp > this.clock.now();
-    }
+    if (bearer) return this.oauth.valid(bearer);
     if (needOAuth) return false;
     const key = url.searchParams.get('key');
     return key !== null && (this.opts.apiKeys ?? []).includes(key);
@@ -340,11 +167,11 @@ export class YouTubeSim {
       : p === '/youtube/v3/liveChat/messages/stream' ? 'stream'
       : p === '/youtube/v3/liveChat/messages' ? (req.method === 'POST' ? 'insert' : 'list')
       : undefined;
-    if (p === '/o/oauth2/v2/auth') return this.authorize(url, res);
+    if (p === '/o/oauth2/v2/auth') return this.oauth.authorize(url, res);
     if (!method) return this.error(res, 404, 'notFound', 'global');
     const body = req.method === 'POST' ? await readBody(req) : '';
     const record = (status: number, units: number) => this.calls.push({ method, at: this.clock.now(), status, units });
-    if (method === 'token') return this.token(res, body, record);
+    if (method === 'token') return this.oauth.token(res, body, record);
 
     const faultIndex = this.faults.findIndex((f) => f.method === method);
     const fault = faultIndex >= 0 ? this.faults.splice(faultIndex, 1)[0]!.fault : undefined;
@@ -373,52 +200,18 @@ export class YouTubeSim {
       return;
     }
 
+    if (method === 'videos' || method === 'channels' || method === 'playlistItems' || method === 'broadcasts') {
+      // Every call costs its units, a call that finds nothing included (as YouTube documents).
+      const answer = catalogue(method, url, this.videos, this.channels, this.clock.now());
+      this.unitsUsed += cost;
+      if ('error' in answer) {
+        record(answer.status, cost);
+        return this.error(res, answer.status, answer.error, answer.domain);
+      }
+      record(200, cost);
+      return this.json(res, answer.body);
+    }
     switch (method) {
-      case 'videos': {
-        this.unitsUsed += cost;
-        record(200, cost);
-        const ids = url.searchParams.getAll('id').flatMap((x) => x.split(','));
-        const items = ids.flatMap((id) => {
-          const v = this.videos.get(id);
-          if (!v) return [];
-          const live = Boolean(v.liveChatId);
-          const details = live
-            ? { activeLiveChatId: v.liveChatId, actualStartTime: v.actualStartTime }
-            : v.actualEndTime
-              ? { actualStartTime: v.actualStartTime, actualEndTime: v.actualEndTime }
-              : { scheduledStartTime: new Date(this.clock.now() + 3_600_000).toISOString() };
-          const state = live ? 'live' : v.actualEndTime ? 'none' : 'upcoming';
-          return [{ id, snippet: { title: v.title, channelId: v.channelId, publishedAt: v.publishedAt, liveBroadcastContent: state }, liveStreamingDetails: details }];
-        });
-        return this.json(res, { kind: 'youtube#videoListResponse', items });
-      }
-      case 'channels': {
-        this.unitsUsed += cost;
-        record(200, cost);
-        const handle = url.searchParams.get('forHandle');
-        const id = url.searchParams.get('id');
-        const found = [...this.channels.entries()].filter(([cid, c]) => (handle && c.handle.toLowerCase() === (handle.startsWith('@') ? handle : `@${handle}`).toLowerCase()) || cid === id);
-        return this.json(res, { kind: 'youtube#channelListResponse', items: found.map(([cid]) => ({ id: cid, contentDetails: { relatedPlaylists: { uploads: `UU${cid.slice(2)}` } } })) });
-      }
-      case 'playlistItems': {
-        this.unitsUsed += cost;
-        record(200, cost);
-        const playlist = url.searchParams.get('playlistId') ?? '';
-        const channelId = `UC${playlist.slice(2)}`;
-        const max = Number(url.searchParams.get('maxResults') ?? 5);
-        const uploads = [...this.videos.entries()].filter(([, v]) => v.channelId === channelId).reverse().slice(0, max);
-        if (!playlist.startsWith('UU') || (uploads.length === 0 && !this.channels.has(channelId))) {
-          record(404, 0);
-          return this.error(res, 404, 'playlistNotFound', 'youtube.playlistItem');
-        }
-        return this.json(res, { kind: 'youtube#playlistItemListResponse', items: uploads.map(([id, v]) => ({ id: `pi-${id}`, snippet: { title: v.title, publishedAt: v.publishedAt, resourceId: { videoId: id } }, contentDetails: { videoId: id, videoPublishedAt: v.publishedAt } })) });
-      }
-      case 'broadcasts': {
-        this.unitsUsed += cost;
-        record(200, cost);
-        const live = [...this.videos.entries()].filter(([, v]) => v.owner && v.liveChatId);
-        return this.json(res, { kind: 'youtube#liveBroadcastListResponse', items: live.map(([id, v]) => ({ id, snippet: { liveChatId: v.liveChatId, actualStartTime: v.actualStartTime, title: v.title } })) });
-      }
       case 'list':
       case 'stream': {
         const chatId = url.searchParams.get('liveChatId') ?? '';
@@ -510,125 +303,5 @@ export class YouTubeSim {
       this.clock.clearTimeout(timer);
     });
     if (this.chats.get(chatId)!.ended) entry.close();
-  }
-
-  private readonly codes = new Map<string, { challenge: string; redirect: string; scope: string }>();
-  /** Refresh tokens issued through the consent flow. */
-  readonly issuedRefresh: string[] = [];
-
-  /** Google's consent page, approved at once: redirects to the loopback with a code. */
-  private authorize(url: URL, res: ServerResponse): void {
-    const redirect = url.searchParams.get('redirect_uri') ?? '';
-    if (!/^http:\/\/127\.0\.0\.1:\d+\/$/.test(redirect) || url.searchParams.get('code_challenge_method') !== 'S256') {
-      res.writeHead(400);
-      res.end('bad request');
-      return;
-    }
-    const code = `code-${this.nextToken++}`;
-    this.codes.set(code, { challenge: url.searchParams.get('code_challenge') ?? '', redirect, scope: url.searchParams.get('scope') ?? '' });
-    res.writeHead(302, { location: `${redirect}?code=${code}&state=${encodeURIComponent(url.searchParams.get('state') ?? '')}` });
-    res.end();
-  }
-
-  private token(res: ServerResponse, body: string, record: (status: number, units: number) => void): void {
-    const form = new URLSearchParams(body);
-    if (form.get('grant_type') === 'authorization_code') {
-      const c = this.codes.get(form.get('code') ?? '');
-      const verifier = form.get('code_verifier') ?? '';
-      const ok = c && createHash('sha256').update(verifier).digest('base64url') === c.challenge && form.get('redirect_uri') === c.redirect;
-      if (!ok) {
-        record(400, 0);
-        res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: 'invalid_grant' }));
-        return;
-      }
-      this.codes.delete(form.get('code')!);
-      const refresh = `1//sim-linked-${this.nextToken++}`;
-      this.issuedRefresh.push(refresh);
-      const access = `ya29.sim-${this.nextToken++}`;
-      this.accessTokens.set(access, this.clock.now() + (this.opts.accessTokenTtlMs ?? 3_600_000));
-      record(200, 0);
-      return this.json(res, { access_token: access, refresh_token: refresh, expires_in: 3599, token_type: 'Bearer', scope: c!.scope });
-    }
-    const refresh = form.get('refresh_token') ?? '';
-    if (form.get('grant_type') !== 'refresh_token' || !([...(this.opts.refreshTokens ?? []), ...this.issuedRefresh]).includes(refresh) || this.revoked.has(refresh)) {
-      record(400, 0);
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }));
-      return;
-    }
-    const access = `ya29.sim-${this.nextToken++}`;
-    const ttl = this.opts.accessTokenTtlMs ?? 3_600_000;
-    this.accessTokens.set(access, this.clock.now() + ttl);
-    record(200, 0);
-    this.json(res, { access_token: access, expires_in: Math.floor(ttl / 1000), token_type: 'Bearer', scope: 'https://www.googleapis.com/auth/youtube.force-ssl' });
-  }
-}
-
-/** Writes a response body in order, whole or in random pieces, one piece per turn of the event loop. */
-class PieceWriter {
-  private readonly queue: Buffer[] = [];
-  private pumping = false;
-  private ending: string | undefined;
-  private readonly drained: Array<() => void> = [];
-
-  constructor(private readonly res: ServerResponse, private readonly random: (() => number) | undefined, private readonly maxBytes: number) {}
-
-  write(text: string): void {
-    const bytes = Buffer.from(text, 'utf8');
-    if (!this.random) {
-      if (!this.res.destroyed) this.res.write(bytes);
-      return;
-    }
-    for (let i = 0; i < bytes.length; ) {
-      const n = 1 + Math.floor(this.random() * this.maxBytes);
-      this.queue.push(bytes.subarray(i, i + n));
-      i += n;
-    }
-    this.pump();
-  }
-
-  end(text: string): void {
-    if (!this.random) {
-      this.res.end(text);
-      return;
-    }
-    this.ending = text;
-    this.pump();
-  }
-
-  whenDrained(fn: () => void): void {
-    if (!this.pumping && this.queue.length === 0) fn();
-    else this.drained.push(fn);
-  }
-
-  private pump(): void {
-    if (this.pumping) return;
-    this.pumping = true;
-    const step = () => {
-      const piece = this.queue.shift();
-      if (piece && !this.res.destroyed) {
-        this.res.write(piece);
-        setImmediate(step);
-        return;
-      }
-      if (piece) this.queue.length = 0;
-      this.pumping = false;
-      if (this.ending !== undefined) {
-        const t = this.ending;
-        this.ending = undefined;
-        if (!this.res.destroyed) this.res.end(t);
-      }
-      for (const fn of this.drained.splice(0)) fn();
-    };
-    step();
-  }
-}
-
-function safeJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return undefined;
   }
 }
