@@ -1,6 +1,9 @@
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../core/index.js';
+import { LIMITS, privmsgLine, refusal, type SimBotRefusal, type SimRoomModes } from './twitch-sim-rules.js';
+
+export type { SimBotRefusal, SimRoomModes } from './twitch-sim-rules.js';
 
 export interface SimUser {
   readonly login: string;
@@ -35,44 +38,12 @@ export interface TwitchSimOptions {
   readonly suspended?: readonly string[];
 }
 
-/** Chat modes of the simulated room (ROOMSTATE), enforced on what the bot sends. */
-export interface SimRoomModes {
-  slow?: number;
-  subsOnly?: boolean;
-  emoteOnly?: boolean;
-  /** Minutes of following required; -1 off. The bot never follows. */
-  followersOnly?: number;
-  r9k?: boolean;
-}
-
-/** A refusal Twitch applies to the bot's account in every channel until lifted. */
-export type SimBotRefusal = 'msg_banned' | 'msg_requires_verified_phone_number' | 'msg_verified_email' | 'msg_channel_blocked' | 'tos_ban';
-
-const REFUSAL_TEXT: Record<SimBotRefusal | 'msg_subsonly' | 'msg_emoteonly' | 'msg_followersonly_zero' | 'msg_slowmode' | 'msg_timedout', (ch: string, n?: number) => string> = {
-  msg_banned: (ch) => `You are permanently banned from talking in ${ch}.`,
-  msg_requires_verified_phone_number: () => 'A verified phone number is required to chat in this channel. Please visit https://www.twitch.tv/settings/security to verify your phone number.',
-  msg_verified_email: () => 'This room requires a verified account to chat. Please verify your account at https://www.twitch.tv/settings/security.',
-  msg_channel_blocked: () => 'Your message was not sent because your account is not in good standing in this channel.',
-  tos_ban: (ch) => `The community has closed channel ${ch} due to Terms of Service violations.`,
-  msg_subsonly: (ch) => `This room is in subscribers only mode. To talk, purchase a channel subscription at https://www.twitch.tv/products/${ch}/ticket?ref=subscriber_only_mode_chat.`,
-  msg_emoteonly: () => 'This room is in emote-only mode. You can find your currently available emoticons using the smiley in the chat text area.',
-  msg_followersonly_zero: (ch) => `This room is in followers-only mode. Follow ${ch} to join the community!`,
-  msg_slowmode: (_ch, n) => `This room is in slow mode and you are sending messages too quickly. You will be able to talk again in ${n ?? 1} seconds.`,
-  msg_timedout: (_ch, n) => `You are timed out for ${n ?? 1} more seconds.`,
-};
-
 interface Conn {
   readonly ws: WebSocket;
   nick?: string;
   pass?: string;
   loggedIn: boolean;
   readonly channels: Set<string>;
-}
-
-const LIMITS = { windowMs: 30_000, regular: 20, elevated: 100, minGapMs: 1_000 };
-
-function escapeTag(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/;/g, '\\:').replace(/ /g, '\\s').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
 }
 
 /**
@@ -150,27 +121,7 @@ export class TwitchSim {
 
   /** The IRC line for a viewer's message, with Twitch's tags. */
   privmsgLine(channel: string, user: SimUser, text: string, extraTags: Record<string, string> = {}): string {
-    const badges = Object.entries(user.badges ?? {}).map(([k, v]) => `${k}/${v}`).join(',');
-    const tags: Record<string, string> = {
-      'badge-info': '',
-      badges,
-      color: '#1E90FF',
-      'display-name': user.displayName ?? user.login,
-      emotes: '',
-      'first-msg': '0',
-      flags: '',
-      id: `sim-${this.nextMsgId++}`,
-      mod: user.badges?.['moderator'] ? '1' : '0',
-      'room-id': this.opts.roomId ?? '1000',
-      subscriber: user.badges?.['subscriber'] ? '1' : '0',
-      'tmi-sent-ts': String(this.clock.now()),
-      turbo: '0',
-      'user-id': user.id ?? `u-${user.login}`,
-      'user-type': user.badges?.['moderator'] ? 'mod' : '',
-      ...extraTags,
-    };
-    const tagText = Object.entries(tags).map(([k, v]) => `${k}=${escapeTag(v)}`).join(';');
-    return `@${tagText} :${user.login}!${user.login}@${user.login}.tmi.twitch.tv PRIVMSG #${channel} :${text}`;
+    return privmsgLine(channel, user, text, { id: `sim-${this.nextMsgId++}`, 'room-id': this.opts.roomId ?? '1000', 'tmi-sent-ts': String(this.clock.now()), ...extraTags });
   }
 
   /** Sends raw lines to every connection that joined `channel` (or to all, without a channel). */
@@ -341,27 +292,10 @@ export class TwitchSim {
     this.send(conn, ...lines);
   }
 
-  /** Why Twitch would refuse this message of the bot's, as the NOTICE's msg-id and text. */
-  private refusal(login: string, channel: string, times: readonly number[], now: number): { code: string; text: string } | undefined {
-    const say = (code: keyof typeof REFUSAL_TEXT, n?: number) => ({ code, text: REFUSAL_TEXT[code](channel, n) });
-    if (this.botRefusal) return say(this.botRefusal);
-    const until = this.timeouts.get(login);
-    if (until !== undefined && until > now) return say('msg_timedout', Math.ceil((until - now) / 1000));
-    const staff = this.botRole === 'moderator' || this.botRole === 'broadcaster';
-    const r = this.rooms.get(channel) ?? {};
-    if (staff) return undefined;
-    if (r.emoteOnly) return say('msg_emoteonly');
-    if (r.subsOnly && this.botRole !== 'vip') return say('msg_subsonly');
-    if (r.followersOnly !== undefined && r.followersOnly >= 0 && this.botRole !== 'vip') return say('msg_followersonly_zero');
-    const last = times[times.length - 1];
-    if (r.slow && this.botRole !== 'vip' && last !== undefined && now - last < r.slow * 1000) return say('msg_slowmode', Math.ceil((last + r.slow * 1000 - now) / 1000));
-    return undefined;
-  }
-
   private received(conn: Conn, channel: string, text: string, replyTo: string | undefined): void {
     const now = this.clock.now();
     const login = conn.nick!;
-    const refused = this.refusal(login, channel, this.sendLog.get(login) ?? [], now);
+    const refused = refusal({ channel, now, role: this.botRole, bot: this.botRefusal, timedOutUntil: this.timeouts.get(login), modes: this.rooms.get(channel) ?? {}, times: this.sendLog.get(login) ?? [] });
     if (refused) {
       const msg = { at: now, login, channel, text, code: refused.code, ...(replyTo ? { replyTo } : {}) };
       this.refused.push(msg);
