@@ -118,7 +118,7 @@ export function createDashboard(p: DashboardParts): DashboardServer {
     search: (q) => {
       if (!q.trim()) return [];
       const topic = p.topics.current()?.title;
-      return p.knowledge.search(q, { limit: 8, ...(topic ? { topic } : {}) }).map((r) => ({ title: r.title, url: r.url, source: r.source, score: r.score }));
+      return p.knowledge.search(q, { limit: 8, topic }).map((r) => ({ title: r.title, url: r.url, source: r.source, score: r.score }));
     },
     overlay,
   };

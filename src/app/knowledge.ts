@@ -18,7 +18,7 @@ export function createKnowledge(config: Config, rt: Runtime, onNoteSaved?: Knowl
     logger: rt.logger,
     guard: rt.guard,
     health: rt.health,
-    ...(onNoteSaved ? { onNoteSaved } : {}),
+    onNoteSaved,
   });
 }
 

@@ -22,7 +22,7 @@ export function createPlatforms(config: Config, rt: Runtime, store: Store, token
     connected.push(withOutbox(twitch.platform, config, rt, store));
   }
   if (config.youtube) connected.push(withOutbox(createYouTube(config, rt, store, tokens), config, rt, store));
-  return { connected, ...(twitchTokens ? { twitchTokens } : {}) };
+  return { connected, twitchTokens };
 }
 
 function createTwitch(config: Config, rt: Runtime, tokens: TokenStore): { platform: TwitchPlatform; linked?: TwitchTokens } {

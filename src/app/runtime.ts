@@ -14,5 +14,5 @@ export interface Runtime {
 
 export function createRuntime(logger: Logger, clock: Clock = systemClock, random?: () => number): Runtime {
   const health = new Health(clock);
-  return { clock, logger, guard: createGuard(logger, health), health, ...(random ? { random } : {}) };
+  return { clock, logger, guard: createGuard(logger, health), health, random };
 }

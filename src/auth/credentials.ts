@@ -28,12 +28,12 @@ export function twitchCredentials(
   if (!t) return {};
   const env = config.secrets.twitchToken;
   const clientId = t.auth?.clientId ?? t.markers?.clientId ?? t.clientId;
-  const base = { ...(t.username ? { username: t.username } : {}), ...(clientId ? { clientId } : {}) };
+  const base = { username: t.username, clientId };
   if (env) return { ...base, token: () => env };
   if (!t.auth || !t.username) return base;
   const linked = new TwitchTokens({
     store,
-    client: { clientId: t.auth.clientId, ...(config.secrets.twitchClientSecret ? { clientSecret: config.secrets.twitchClientSecret } : {}) },
+    client: { clientId: t.auth.clientId, clientSecret: config.secrets.twitchClientSecret },
     endpoints: t.auth,
     ...runtime,
   });
@@ -56,5 +56,5 @@ export function youtubeCredentials(config: Config, store: TokenStore = new Token
   const oauth = s.youtubeClientId && s.youtubeClientSecret && refreshToken
     ? { clientId: s.youtubeClientId, clientSecret: s.youtubeClientSecret, refreshToken, tokenUrl: y.oauth.tokenUrl }
     : undefined;
-  return { ...(oauth ? { oauth } : {}), ...(s.youtubeApiKey ? { apiKey: s.youtubeApiKey } : {}) };
+  return { oauth, apiKey: s.youtubeApiKey };
 }

@@ -71,7 +71,7 @@ export class Bot {
   reply(event: ChatEvent, text: string, options?: ReplyOptions): void {
     const outbox = this.outboxes.get(event.platform);
     if (!outbox) return;
-    const result = outbox.enqueue({ channel: event.channel, text, mention: mentionFor(event), replyTo: event.id, ...(options?.merge ? { merge: options.merge } : {}) });
+    const result = outbox.enqueue({ channel: event.channel, text, mention: mentionFor(event), replyTo: event.id, merge: options?.merge });
     if (result === 'full') this.opts.logger.warn({ platform: event.platform }, 'reply refused: outbox full');
     else if (result === 'refused') this.opts.logger.debug({ platform: event.platform }, 'reply refused: the platform refuses the bot for now');
   }

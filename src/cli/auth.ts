@@ -18,13 +18,13 @@ export async function authTwitch(configPath: string, io: Io, opts: { sleep?: (ms
   }
   const scopes = ['chat:read', 'chat:edit', ...(config.twitch?.markers ? ['channel:manage:broadcast'] : [])];
   try {
-    const client = { clientId: auth.clientId, ...(config.secrets.twitchClientSecret ? { clientSecret: config.secrets.twitchClientSecret } : {}) };
+    const client = { clientId: auth.clientId, clientSecret: config.secrets.twitchClientSecret };
     const token = await twitchDeviceFlow({
       client,
       scopes,
       endpoints: auth,
       show: (uri, code) => io.err(`To link the bot's Twitch account, open ${uri} while logged in as ${config.twitch?.username ?? 'the bot account'} and enter the code ${code}. Waiting…`),
-      ...(opts.sleep ? { sleep: opts.sleep } : {}),
+      sleep: opts.sleep,
     });
     const who = await validateTwitchToken(auth, token.accessToken!);
     tokenStoreFor(config).set('twitch', { ...token, ...(who ? { login: who.login } : {}) });

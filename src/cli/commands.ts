@@ -29,7 +29,7 @@ export async function search(configPath: string, opts: { query: string; json: bo
   const config = configOrExit(configPath, io);
   if (typeof config === 'number') return config;
   const kb = loadKnowledge(config);
-  const run = (q: string) => kb.search(q, { limit: opts.limit, ...(opts.topic ? { topic: opts.topic } : {}) }).map((r) => ({ title: r.title, url: r.url, source: r.source, score: r.score }));
+  const run = (q: string) => kb.search(q, { limit: opts.limit, topic: opts.topic }).map((r) => ({ title: r.title, url: r.url, source: r.source, score: r.score }));
   if (opts.stdin) {
     for await (const line of createInterface({ input, crlfDelay: Infinity })) io.out(JSON.stringify(line.trim() ? run(line.trim()) : []));
     return EXIT.ok;

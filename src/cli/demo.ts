@@ -174,7 +174,7 @@ export async function demo(durationSeconds: number | undefined, io: Io): Promise
   let code: number = EXIT.ok;
   await withSignals(logger, async (signal) => {
     try {
-      await runDemo({ dataDir, logger, logFile, write: io.out, signal, ...(durationSeconds ? { durationSeconds } : {}) });
+      await runDemo({ dataDir, logger, logFile, write: io.out, signal, durationSeconds });
     } catch (err) {
       io.err(`lectern demo: ${toError(err).message}`);
       code = EXIT.failure;

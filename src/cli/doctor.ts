@@ -4,7 +4,7 @@ import { credentialProblems, dataPaths, type Config } from '../config/index.js';
 import { createGuard, Health, silentLogger, systemClock, toError } from '../core/index.js';
 import { Store } from '../store/index.js';
 import { loadKnowledge } from '../app/index.js';
-import { TokenStore } from '../auth/index.js';
+import { TokenStore, twitchCredentials, youtubeCredentials } from '../auth/index.js';
 
 export interface Check {
   readonly name: string;
@@ -33,19 +33,21 @@ export async function checkTwitch(config: Config, connectMs = 10_000): Promise<C
   if (!t) return undefined;
   const logger = silentLogger();
   const health = new Health(systemClock);
-  const token = config.secrets.twitchToken ?? new TokenStore(dataPaths(config).tokens).get('twitch')?.accessToken;
-  // Without a token, reachability and the channel are still checked, anonymously.
-  const username = token ? t.username : undefined;
+  const guard = createGuard(logger, health);
+  // The token `start` would use (a linked account's is refreshed when due). Without one,
+  // reachability and the channel are still checked, anonymously.
+  const { token, username: user } = twitchCredentials(config, { clock: systemClock, logger, guard, health });
+  const username = token ? user : undefined;
   const platform = new TwitchPlatform({
     channel: t.channel,
-    ...(username ? { username } : {}),
-    ...(token ? { token: () => token } : {}),
+    username,
+    token,
     server: t.server,
     reconnect: { initialMs: 60_000, maxMs: 60_000 },
     joinTimeoutMs: t.joinTimeoutSeconds * 1000,
     clock: systemClock,
     logger,
-    guard: createGuard(logger, health),
+    guard,
     health,
   });
   const where = `${t.server.host}:${t.server.port}`;
@@ -69,13 +71,9 @@ export async function checkTwitch(config: Config, connectMs = 10_000): Promise<C
 export async function checkYouTube(config: Config, now: number): Promise<Check | undefined> {
   const y = config.youtube;
   if (!y) return undefined;
-  const s = config.secrets;
-  const refreshToken = s.youtubeRefreshToken ?? new TokenStore(dataPaths(config).tokens).get('youtube')?.refreshToken;
-  const oauth = s.youtubeClientId && s.youtubeClientSecret && refreshToken
-    ? { clientId: s.youtubeClientId, clientSecret: s.youtubeClientSecret, refreshToken, tokenUrl: y.oauth.tokenUrl }
-    : undefined;
-  const api = new YouTubeApi({ apiRoot: y.apiRoot, ...(s.youtubeApiKey ? { apiKey: s.youtubeApiKey } : {}), ...(oauth ? { oauth } : {}), timeoutMs: 10_000 });
-  const creds = oauth ? 'OAuth (reads and replies)' : s.youtubeApiKey ? 'API key only: read-only, the bot cannot answer on YouTube' : 'no credentials';
+  const { oauth, apiKey } = youtubeCredentials(config);
+  const api = new YouTubeApi({ apiRoot: y.apiRoot, apiKey, oauth, timeoutMs: 10_000 });
+  const creds = oauth ? 'OAuth (reads and replies)' : apiKey ? 'API key only: read-only, the bot cannot answer on YouTube' : 'no credentials';
   let quota = '';
   try {
     const used = Store.inspect(config.storage.path, pacificDay(now).day).quota['youtube']?.units ?? 0;
@@ -95,7 +93,7 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
         dailyUnits: y.quota.dailyUnits, replyReserve: 0, costs: y.quota.costs, plannedStreamMs: 3_600_000, clock: systemClock,
         ledger: { get: (day) => ledger.get(day) ?? { units: 0, replyUnits: 0 }, add: (day, units) => ledger.set(day, { units: (ledger.get(day)?.units ?? 0) + units, replyUnits: 0 }) },
       });
-      const finder = new ChatFinder({ ...(y.videoId ? { videoId: y.videoId } : {}), ...(y.broadcast ? { broadcast: y.broadcast } : {}), ...(y.channelId ? { channelId: y.channelId } : {}) }, planner);
+      const finder = new ChatFinder({ videoId: y.videoId, broadcast: y.broadcast, channelId: y.channelId }, planner);
       const v = await finder.check(api);
       where = v ? `${finder.where()} is live${v.title ? ` ("${v.title}")` : ''} (chat ${v.liveChatId})` : `${finder.where()} is not live yet; start waits for it (${finder.unitsPerCheck()} quota unit${finder.unitsPerCheck() === 1 ? '' : 's'} a check)`;
     }
@@ -104,7 +102,7 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
     const reason = err instanceof YouTubeApiError ? err.reason : 'internal';
     if (reason === 'videoNotFound') return { name: 'youtube', ok: false, detail: `YouTube has no video ${y.videoId}: check youtube.videoId` };
     if (reason === 'channelNotFound') return { name: 'youtube', ok: false, detail: `YouTube has no channel ${y.channelId}: check youtube.channelId` };
-    if (!oauth && !s.youtubeApiKey && err instanceof YouTubeApiError && err.status > 0) {
+    if (!oauth && !apiKey && err instanceof YouTubeApiError && err.status > 0) {
       return { name: 'youtube', ok: false, detail: `reached ${y.apiRoot}, but without credentials nothing can be looked up: see the secrets check` };
     }
     const hint =

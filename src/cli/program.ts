@@ -60,7 +60,7 @@ export function program(run: (code: Promise<number>) => void): Command {
     .option('--topic <text>', 'rank as if this were the current topic')
     .argument('[query...]', 'what to look for')
     .action((words: string[], o: { config: string; json: boolean; stdin: boolean; limit: number; topic?: string }) =>
-      run(search(o.config, { query: words.join(' '), json: o.json, stdin: o.stdin, limit: o.limit, ...(o.topic ? { topic: o.topic } : {}) }, io)),
+      run(search(o.config, { query: words.join(' '), json: o.json, stdin: o.stdin, limit: o.limit, topic: o.topic }, io)),
     );
   cli
     .command('export')
@@ -70,7 +70,7 @@ export function program(run: (code: Promise<number>) => void): Command {
     .addOption(new Option('-f, --format <format>', 'what to write').choices(EXPORT_FORMATS as string[]).makeOptionMandatory())
     .option('-o, --out <file>', 'write to this file instead of standard output')
     .action((o: { config: string; stream: StreamSelector; format: ExportFormat; out?: string }) =>
-      run(Promise.resolve(exportStream(o.config, { stream: o.stream, format: o.format, ...(o.out ? { out: o.out } : {}) }, io))),
+      run(Promise.resolve(exportStream(o.config, { stream: o.stream, format: o.format, out: o.out }, io))),
     );
   cli
     .command('dashboard-url')

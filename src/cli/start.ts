@@ -58,7 +58,7 @@ export async function start(configPath: string, io: Io): Promise<number> {
     else if (io.errIsTty) io.err(`Dashboard: ${url}/  (log in with the link \`lectern dashboard-url\` prints)\nOverlay for OBS: ${overlayUrl}`);
     else io.err(`Dashboard: ${url}/ (log in with the link \`lectern dashboard-url\` prints; the token is in ${file})`);
   };
-  const app = new App({ config, logger, ...(dash ? { dashboardToken: dash.token } : {}), onDashboard: (d) => showDashboard(d.url, d.overlayUrl) });
+  const app = new App({ config, logger, dashboardToken: dash?.token, onDashboard: (d) => showDashboard(d.url, d.overlayUrl) });
   let code: number = EXIT.ok;
   await withSignals(logger, async (signal) => {
     try {

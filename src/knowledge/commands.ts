@@ -52,7 +52,7 @@ export function notesCommand(deps: KnowledgeCommandDeps): CommandDefinition {
     run(ctx) {
       const q = query(ctx, deps);
       if (!q) return ctx.reply(`No topic yet: try ${ctx.prefix}notes <words>`);
-      answer(ctx, deps.knowledge.search(q, { limit: 1, kinds: ['section'], minMatch: MIN_MATCH, ...(deps.topic() ? { topic: deps.topic()! } : {}) }), NOTHING);
+      answer(ctx, deps.knowledge.search(q, { limit: 1, kinds: ['section'], minMatch: MIN_MATCH, topic: deps.topic() }), NOTHING);
     },
   };
 }
@@ -85,7 +85,7 @@ export function linksCommand(deps: KnowledgeCommandDeps): CommandDefinition {
     run(ctx) {
       const q = query(ctx, deps);
       if (!q) return ctx.reply(`No topic yet: try ${ctx.prefix}links <words>`);
-      answer(ctx, deps.knowledge.search(q, { limit: 3, minMatch: MIN_MATCH, ...(deps.topic() ? { topic: deps.topic()! } : {}) }), NOTHING, 3);
+      answer(ctx, deps.knowledge.search(q, { limit: 3, minMatch: MIN_MATCH, topic: deps.topic() }), NOTHING, 3);
     },
   };
 }

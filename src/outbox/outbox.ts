@@ -260,7 +260,7 @@ export class Outbox {
     this.saveHistory();
     this.recentTexts.set(msg.text, now);
     try {
-      await this.opts.platform.send({ channel: msg.channel, text: msg.text, ...(msg.replyTo ? { replyTo: msg.replyTo } : {}) });
+      await this.opts.platform.send({ channel: msg.channel, text: msg.text, replyTo: msg.replyTo });
       this.stats.sent++;
       this.failures = 0;
       const replies = msg.items.reduce((n, i) => n + i.replies, 0);

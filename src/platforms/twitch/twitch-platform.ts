@@ -67,7 +67,7 @@ export class TwitchPlatform implements ChatPlatform {
     this.username = opts.username;
     this.token = opts.token;
     this.log = opts.logger.child({ platform: 'twitch', channel: opts.channel });
-    this.backoff = new Backoff({ initialMs: opts.reconnect.initialMs, maxMs: opts.reconnect.maxMs, ...(opts.random ? { random: opts.random } : {}) });
+    this.backoff = new Backoff({ initialMs: opts.reconnect.initialMs, maxMs: opts.reconnect.maxMs, random: opts.random });
     this.gate = new SendGate({
       channel: opts.channel,
       clock: opts.clock,
