@@ -49,9 +49,26 @@ export interface ExportQuestion {
   readonly highlighted: boolean;
   readonly paid: ExportPaid | null;
   readonly askers: ReadonlyArray<{ readonly platform: string; readonly name: string; readonly askedAt: string }>;
+  /** When it was answered or dismissed (ISO), or null while open. */
+  readonly stateAt: string | null;
+  /** The note section the search matches for the question (what the bot would have linked), when notes are loaded. */
+  readonly note: ExportLink | null;
+  /** The post that answers it, when one was confirmed (the backlog). */
+  readonly answeredBy: ExportLink | null;
 }
 
-export function collectExport(store: Store, streamId: number, vodUrl: ExportData['vodUrl'], now: number): ExportData {
+export interface ExportLink {
+  readonly title: string;
+  readonly url: string;
+}
+
+/** What an export can add beyond the database: the note section for a question, the post that answered it. */
+export interface ExportExtras {
+  readonly noteFor?: (text: string) => ExportLink | null;
+  readonly answeredBy?: (questionId: number) => ExportLink | null;
+}
+
+export function collectExport(store: Store, streamId: number, vodUrl: ExportData['vodUrl'], now: number, extras: ExportExtras = {}): ExportData {
   const stream = store.streams.get(streamId);
   if (!stream) throw new Error(`no stream session ${streamId}`);
   const end = stream.endedAt ?? Math.max(stream.lastSeenAt, now);
@@ -84,6 +101,9 @@ export function collectExport(store: Store, streamId: number, vodUrl: ExportData
       highlighted: q.highlighted,
       paid: q.paid ? { platform: q.paid.platform, amount: q.paid.amount, currency: q.paid.currency, display: q.paid.display } : null,
       askers: askers.map((a) => ({ platform: a.platform, name: a.authorName, askedAt: new Date(a.askedAt).toISOString() })),
+      stateAt: q.stateAt === null ? null : new Date(q.stateAt).toISOString(),
+      note: extras.noteFor?.(q.text) ?? null,
+      answeredBy: extras.answeredBy?.(q.id) ?? null,
     };
   });
   const markers = store.markers.list(streamId).map((m) => ({ positionSeconds: m.positionSeconds, description: m.description }));
@@ -130,6 +150,10 @@ export function vodLink(data: ExportData, platforms: readonly string[], at: numb
 /** A question's VOD link, at the moment it was asked. */
 export const questionVod = (data: ExportData, q: ExportQuestion): string | undefined => vodLink(data, q.platforms, Date.parse(q.askedAt));
 
+/** Where the VOD shows the answer: the moment a question answered live was marked answered. */
+export const answerVod = (data: ExportData, q: ExportQuestion): string | undefined =>
+  q.state === 'answered' && q.stateAt && !q.answeredBy ? vodLink(data, q.platforms, Date.parse(q.stateAt)) : undefined;
+
 /** Where YouTube chapters count from: the YouTube video's own start when known. */
 export function chapterBase(data: ExportData): number {
   return data.recordings.find((r) => r.platform === 'youtube' && r.startedAt !== null)?.startedAt ?? data.stream.startedAt;
@@ -139,3 +163,28 @@ export const sortedByScore = (qs: readonly ExportQuestion[]) => [...qs].sort((a,
 
 /** What the blog draft, the CSV and the chapters show: questions moderation removed are left out. */
 export const shown = (qs: readonly ExportQuestion[]) => qs.filter((q) => q.state !== 'removed');
+
+/** A draft over the backlog (`lectern export --format md --topic T`): unanswered questions across streams. */
+export interface BacklogDraft {
+  readonly generatedAt: number;
+  /** The topic the draft is about, or null for every topic. */
+  readonly topic: string | null;
+  /** Best first. */
+  readonly items: readonly BacklogDraftItem[];
+}
+
+export interface BacklogDraftItem {
+  /** The backlog item's number (what `lectern answer` and the dashboard use). */
+  readonly id: number;
+  readonly text: string;
+  readonly score: number;
+  readonly askerCount: number;
+  readonly votes: number;
+  /** Payments as the platforms stated them (never converted or summed across currencies). */
+  readonly paid: readonly string[];
+  readonly topics: readonly string[];
+  readonly note: ExportLink | null;
+  readonly answeredBy: ExportLink | null;
+  /** Each time it was asked: the stream, its question number there, when, and the VOD link. */
+  readonly asked: ReadonlyArray<{ readonly streamId: number; readonly number: number; readonly askedAt: string; readonly vodLink: string | null }>;
+}

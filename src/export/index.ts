@@ -1,4 +1,4 @@
-export { collectExport, hms, clock, vodLink, questionVod, chapterBase, type ExportData, type ExportQuestion, type ExportTopic } from './data.js';
+export { collectExport, hms, clock, vodLink, questionVod, answerVod, chapterBase, type BacklogDraft, type BacklogDraftItem, type ExportData, type ExportExtras, type ExportLink, type ExportQuestion, type ExportTopic } from './data.js';
 export { toMarkdown, escapeMarkdown } from './markdown.js';
 export { toCsv, csvCell, neutralise, CSV_COLUMNS, BOM } from './csv.js';
 export { toJson } from './json.js';

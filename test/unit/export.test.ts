@@ -10,7 +10,7 @@ function q(id: number, text: string, extra: Partial<ExportQuestion> = {}): Expor
   return {
     id, text, state: 'open', source: 'command', askerCount: 1, votes: 0, score: 1, platforms: ['twitch'], topic: 'Attention', topicId: 1,
     offsetSeconds: 100 + id, askedAt: new Date(T0 + (100 + id) * 1000).toISOString(), highlighted: false, paid: null,
-    askers: [{ platform: 'twitch', name: `viewer${id}`, askedAt: new Date(T0).toISOString() }], ...extra,
+    askers: [{ platform: 'twitch', name: `viewer${id}`, askedAt: new Date(T0).toISOString() }], stateAt: null, note: null, answeredBy: null, ...extra,
   };
 }
 
