@@ -14,6 +14,7 @@ import { createDashboard } from './dashboard.js';
 import type { DomainEvents } from './events.js';
 import { createKnowledge } from './knowledge.js';
 import { wireStreamMarkers } from './markers.js';
+import { noteFinder, wireBacklog, type BacklogParts } from './backlog.js';
 import { createPlatforms } from './platforms.js';
 import { wireQuestions } from './questions.js';
 import { createRuntime, type Runtime } from './runtime.js';
@@ -47,6 +48,7 @@ interface Services {
   readonly outboxes: Map<string, Outbox>;
   readonly twitchTokens: TwitchTokens | undefined;
   readonly flushQuestions: () => void;
+  readonly backlog: BacklogParts;
 }
 
 /**
@@ -101,6 +103,10 @@ export class App {
     return this.s.knowledge;
   }
 
+  get backlog(): BacklogParts {
+    return this.s.backlog;
+  }
+
   get bot(): Bot {
     return this.s.bot;
   }
@@ -144,7 +150,11 @@ export class App {
       perViewer: { count: config.questions.perViewer.count, windowMs: durations(config).perViewerQuestionsMs },
       onChange: (question, change) => this.bus.emit('question', { question, change }),
     });
-    const knowledge = createKnowledge(config, rt, config.topic.followNotes ? (title) => void topics.set(title, 'note') : undefined);
+    let backlog: BacklogParts | undefined;
+    const knowledge = createKnowledge(config, rt, {
+      onNoteSaved: config.topic.followNotes ? (title) => void topics.set(title, 'note') : undefined,
+      onArticles: (articles) => backlog?.articles(articles),
+    });
     let bot: Bot | undefined;
     const router = new CommandRouter({
       prefix: config.commands.prefix,
@@ -158,6 +168,12 @@ export class App {
     registerCommands(router, config, { topics, knowledge, questions });
     const flushQuestions = wireQuestions(config, this.bus, questions, store, rt.guard);
     wireStreamMarkers(config, this.bus, store, rt);
+    backlog = wireBacklog(config, {
+      bus: this.bus, store, rt, knowledge: () => knowledge, topics,
+      stream: () => (sessions.opened ? sessions.current : undefined),
+      reply: (event, text) => bot!.reply(event, text),
+      room: (event) => bot!.replyRoom(event),
+    });
     sessions.onBegin((s) => {
       topics.reset();
       this.bus.emit('stream-begun', s);
@@ -166,7 +182,7 @@ export class App {
     const { connected, twitchTokens } = createPlatforms(config, rt, store, new TokenStore(dataPaths(config).tokens));
     for (const c of connected) bot.attach(c.platform, c.outbox);
     return {
-      store, sessions, topics, questions, knowledge, router, bot, twitchTokens, flushQuestions,
+      store, sessions, topics, questions, knowledge, router, bot, twitchTokens, flushQuestions, backlog,
       platforms: connected.map((c) => c.platform),
       outboxes: new Map(connected.map((c) => [c.platform.id, c.outbox])),
     };
@@ -188,6 +204,7 @@ export class App {
       const server = createDashboard({
         config, token: this.deps.dashboardToken, logger: log, bus: this.bus, health: this.runtime.health, store,
         questions: s.questions, topics: s.topics, knowledge: s.knowledge, statuses: () => this.statuses(), stream: () => s.sessions.current, now: () => this.clock.now(),
+        backlog: s.backlog.backlog, noteFor: noteFinder(s.knowledge), answered: () => s.backlog.followUps.refresh(),
       });
       this.dashboard = server;
       const url = await server.start();
@@ -196,6 +213,9 @@ export class App {
     }
     const { stream, resumed } = s.sessions.open();
     s.sessions.heartbeat();
+    s.backlog.backlog.sync();
+    s.backlog.followUps.refresh();
+    s.backlog.activity.start();
     s.knowledge.start();
     const ks = s.knowledge.stats();
     log.info({ notes: ks.notes, sections: ks.sections, articles: ks.articles, links: ks.links, failedFiles: ks.failedFiles.length }, 'knowledge indexed');
@@ -244,6 +264,7 @@ export class App {
       if (s) {
         s.twitchTokens?.stop();
         s.flushQuestions();
+        s.backlog.stop();
         s.sessions.close();
         s.store.close();
       }

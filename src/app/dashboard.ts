@@ -6,6 +6,7 @@ import type { KnowledgeBase } from '../knowledge/index.js';
 import type { QuestionLog } from '../questions/index.js';
 import type { Store, StreamRow } from '../store/index.js';
 import type { TopicTracker } from '../topics/index.js';
+import { topicsReport, type Backlog, type Link } from '../backlog/index.js';
 import {
   chatView, DashboardServer, overlayQuestion, problemView, questionView, statusView, topicView,
   type ChatView, type DashboardApi, type QuestionAction,
@@ -32,6 +33,11 @@ export interface DashboardParts {
   readonly statuses: () => PlatformStatus[];
   readonly stream: () => StreamRow;
   readonly now: () => number;
+  readonly backlog: Backlog;
+  /** The note section for a text, for exports and topics. */
+  readonly noteFor: (text: string) => Link | null;
+  /** An answer was given in this process: who waits for a follow-up is read again. */
+  readonly answered: () => void;
 }
 
 /** A line of the dashboard's chat, with whose it is (kept here, never sent to the page). */
@@ -112,7 +118,7 @@ export function createDashboard(p: DashboardParts): DashboardServer {
     exportText: (format) => {
       if (!(EXPORT_FORMATS as string[]).includes(format)) return undefined;
       const f = format as ExportFormat;
-      const data = collectExport(p.store, p.stream().id, p.config.stream.vodUrl, p.now());
+      const data = collectExport(p.store, p.stream().id, p.config.stream.vodUrl, p.now(), { noteFor: p.noteFor, answeredBy: (id) => p.backlog.answeredBy(id) });
       return { text: render(f, data).text, contentType: CONTENT[f], filename: `lectern-stream-${data.stream.id}.${EXPORT_EXTENSIONS[f]}` };
     },
     search: (q) => {
@@ -121,6 +127,44 @@ export function createDashboard(p: DashboardParts): DashboardServer {
       return p.knowledge.search(q, { limit: 8, topic }).map((r) => ({ title: r.title, url: r.url, source: r.source, score: r.score }));
     },
     overlay,
+    backlog: (o) => {
+      const { total, items } = p.backlog.list({ state: o.state, topic: o.topic || undefined, offset: o.offset, limit: o.limit });
+      const topics = [...new Set(p.backlog.list({ state: 'all' }).items.flatMap((i) => i.topics))].sort((a, b) => a.localeCompare(b));
+      return { total, offset: o.offset, items, topics, proposals: p.backlog.proposals() };
+    },
+    backlogAction: (id, action, post) => {
+      const done = (e: ReturnType<Backlog['get']> & object) => {
+        p.bus.emit('backlog', { change: 'items' });
+        return e;
+      };
+      switch (action) {
+        case 'answer': {
+          const e = p.backlog.answer(id, { url: post.url ?? '', title: post.title ?? '' });
+          p.answered();
+          return done(e);
+        }
+        case 'answer-live':
+          return done(p.backlog.answer(id, 'live'));
+        case 'dismiss':
+          return done(p.backlog.dismiss(id));
+        case 'reopen':
+          return done(p.backlog.reopen(id));
+      }
+    },
+    backlogMerge: (from, into) => {
+      const e = p.backlog.merge(from, into);
+      p.bus.emit('backlog', { change: 'items' });
+      return e;
+    },
+    proposal: (itemId, url, action) => {
+      if (action === 'confirm') {
+        p.backlog.confirm(itemId, url);
+        p.answered();
+      } else p.backlog.reject(itemId, url);
+      p.bus.emit('backlog', { change: 'proposals' });
+      return { ok: true };
+    },
+    topicsReport: () => topicsReport(p.store, p.backlog, p.noteFor),
   };
   server = new DashboardServer({
     host: d.host, port: d.port, token: p.token, publicOrigins: d.publicOrigins, logger: p.logger, api, sessions: p.store.dashboardAuth, now: p.now,
@@ -159,6 +203,7 @@ export function createDashboard(p: DashboardParts): DashboardServer {
     server.broadcast('stream', { resync: true });
     server.broadcastOverlay(overlay());
   });
+  p.bus.on('backlog', (b) => server.broadcast('backlog', b, b.change));
   p.health.onProblem((pr) => server.broadcast('problem', problemView(pr), `${pr.component}:${pr.code}`));
   return server;
 }

@@ -12,6 +12,8 @@ export type DomainEvents = BotEvents & {
   question: { readonly question: QuestionRow; readonly change: QuestionChange };
   /** A new stream session began (a platform went live after the last one ended). */
   'stream-begun': StreamRow;
+  /** The backlog changed: its items (new questions placed, states), or proposals of posts. */
+  backlog: { readonly change: 'items' | 'proposals' };
 };
 
 export type { PlatformId };

@@ -4,7 +4,7 @@ import { KnowledgeBase, type KnowledgeOptions } from '../knowledge/index.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
 /** A config's knowledge section as a KnowledgeBase (feeds cached next to the database). */
-export function createKnowledge(config: Config, rt: Runtime, onNoteSaved?: KnowledgeOptions['onNoteSaved']): KnowledgeBase {
+export function createKnowledge(config: Config, rt: Runtime, hooks: Pick<KnowledgeOptions, 'onNoteSaved' | 'onArticles'> = {}): KnowledgeBase {
   const k = config.knowledge;
   const d = durations(config);
   return new KnowledgeBase({
@@ -18,7 +18,8 @@ export function createKnowledge(config: Config, rt: Runtime, onNoteSaved?: Knowl
     logger: rt.logger,
     guard: rt.guard,
     health: rt.health,
-    onNoteSaved,
+    onNoteSaved: hooks.onNoteSaved,
+    onArticles: hooks.onArticles,
   });
 }
 

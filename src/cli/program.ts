@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXPORT_FORMATS, type ExportFormat, type StreamSelector } from '../export/index.js';
 import { authTwitch, authYouTube } from './auth.js';
 import { dashboardUrl, doctor, exportStream, healthcheck, search, streams } from './commands.js';
+import { answerItem, backlog, topics } from './backlog.js';
 import { demo } from './demo.js';
 import { EXIT, processIo } from './io.js';
 import { start } from './start.js';
@@ -83,6 +84,40 @@ export function program(run: (code: Promise<number>) => void): Command {
     .addOption(configOption())
     .option('--json', 'print a JSON array', false)
     .action((o: { config: string; json: boolean }) => run(Promise.resolve(streams(o.config, { json: o.json }, io))));
+  const count = (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new InvalidArgumentError('expected a whole number from 1 to 10000');
+    return n;
+  };
+  cli
+    .command('backlog')
+    .description('every unanswered question across streams, best first, by topic and by note section; works while the bot runs')
+    .addOption(configOption())
+    .option('--json', 'print a JSON array (text, score, askerCount, votes, streams, topics, note, answeredBy, ...)', false)
+    .option('-n, --limit <n>', 'only the best n', count)
+    .option('--topic <title>', 'only questions asked under this topic')
+    .addOption(new Option('--state <state>', 'which items').choices(['open', 'answered', 'dismissed', 'all']).default('open'))
+    .action((o: { config: string; json: boolean; limit?: number; topic?: string; state: 'open' | 'answered' | 'dismissed' | 'all' }) =>
+      run(Promise.resolve(backlog(o.config, { json: o.json, limit: o.limit, topic: o.topic, state: o.state }, io))),
+    );
+  cli
+    .command('topics')
+    .description('engagement by topic: minutes, chat, chatters, questions, votes, paid, per stream and across streams')
+    .addOption(configOption())
+    .option('--json', 'print JSON ({ perStream, topics })', false)
+    .action((o: { config: string; json: boolean }) => run(Promise.resolve(topics(o.config, { json: o.json }, io))));
+  cli
+    .command('answer')
+    .description('mark a backlog item answered by a post (its askers are told once in a later stream) or on stream')
+    .addOption(configOption())
+    .argument('<item>', 'the backlog item number (lectern backlog shows them)', (v) => {
+      if (!/^#?\d+$/.test(v)) throw new InvalidArgumentError('expected a backlog item number such as 12 or #12');
+      return Number(v.replace('#', ''));
+    })
+    .option('--url <url>', 'the post that answers it')
+    .option('--title <title>', "the post's title (default: the feed's title for that URL)")
+    .option('--live', 'answered on stream, without a post', false)
+    .action((item: number, o: { config: string; url?: string; title?: string; live: boolean }) => run(answerItem(o.config, item, o, io)));
   const auth = cli.command('auth').description('link the bot to a Twitch or YouTube account');
   auth
     .command('twitch')

@@ -218,6 +218,18 @@ export const configSchema = z
           .prefault({}),
       })
       .prefault({}),
+    backlog: z
+      .strictObject({
+        /** A backlog item's score halves for every this many days nobody asked it. */
+        halfLifeDays: z.number().min(1).max(3650).default(30),
+      })
+      .prefault({}),
+    followUp: z
+      .strictObject({
+        /** Tell a viewer, once, in a later stream, that a post answers the question they asked. */
+        enabled: z.boolean().default(true),
+      })
+      .prefault({}),
     commands: z
       .strictObject({
         prefix: z.string().min(1).max(3).regex(/^\S+$/, 'expected 1 to 3 characters without spaces').default('!'),

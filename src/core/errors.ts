@@ -15,6 +15,8 @@ export const ErrorCodes = {
   PLATFORM_READ_ONLY: 'Platform is read-only',
   HANDLER_FAILED: 'An event handler failed',
   USAGE: 'Invalid command-line usage',
+  NOT_FOUND: 'No such item',
+  INVALID_INPUT: 'Invalid input',
   INTERNAL: 'Internal error',
 } as const;
 

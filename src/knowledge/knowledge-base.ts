@@ -33,6 +33,8 @@ export interface KnowledgeOptions {
   readonly fetch?: typeof fetch;
   /** Called (debounced) with a note's title when the streamer saves it. */
   readonly onNoteSaved?: (title: string, rel: string) => void;
+  /** A feed's articles were loaded (from the cache, or fetched): the backlog looks for new posts. */
+  readonly onArticles?: (articles: ReadonlyArray<{ readonly title: string; readonly url: string }>) => void;
 }
 
 export interface FeedStatus {
@@ -67,6 +69,7 @@ export class KnowledgeBase {
   private readonly pending = new Map<string, TimerHandle>();
   private followTimer: TimerHandle | undefined;
   private readonly noteFiles = new Set<string>();
+  private readonly articleTitles = new Map<string, string>();
   private stopped = false;
   private readonly log: Logger;
 
@@ -162,6 +165,8 @@ export class KnowledgeBase {
 
   private useArticles(feed: FeedSource, articles: readonly Article[]): void {
     this.index.replaceGroup(`feed:${feed.url}`, articles.map((a, i) => articleDoc(feed, a, i)));
+    for (const a of articles) this.articleTitles.set(a.url, a.title);
+    if (this.opts.onArticles) this.opts.guard('knowledge.articles', this.opts.onArticles)(articles);
   }
 
   private loadCachedFeed(feed: FeedSource): void {
@@ -209,6 +214,11 @@ export class KnowledgeBase {
 
   search(query: string, opts?: SearchOptions): SearchResult[] {
     return this.index.search(query, opts);
+  }
+
+  /** The title of a feed article by its URL, if a feed has it. */
+  articleTitle(url: string): string | undefined {
+    return this.articleTitles.get(url);
   }
 
   /** The newest article of the feeds, for `!article` without words. */

@@ -10,11 +10,15 @@ import { QuestionsRepo } from './questions-repo.js';
 import { MarkersRepo } from './markers-repo.js';
 import { StreamPlatformsRepo } from './stream-platforms-repo.js';
 import { DashboardAuthRepo } from './dashboard-auth-repo.js';
+import { BacklogRepo } from './backlog-repo.js';
+import { EngagementRepo } from './engagement-repo.js';
 
 import type { StreamRow } from './streams-repo.js';
 export type { StreamRow, StreamSummary } from './streams-repo.js';
 export type { StreamPlatformRow, StreamPlatformsRepo } from './stream-platforms-repo.js';
 export type { DashboardAuthRepo } from './dashboard-auth-repo.js';
+export type { BacklogRepo, BacklogRow, ItemState, ItemQuestion, ProposalRow, FollowUpRow } from './backlog-repo.js';
+export type { EngagementRepo, TopicEngagementRow } from './engagement-repo.js';
 export { readMigrations } from './database.js';
 import type { QuotaDay } from './quota-repo.js';
 export type { QuotaRepo, QuotaDay } from './quota-repo.js';
@@ -47,6 +51,8 @@ export class Store {
   readonly markers: MarkersRepo;
   readonly streamPlatforms: StreamPlatformsRepo;
   readonly dashboardAuth: DashboardAuthRepo;
+  readonly backlog: BacklogRepo;
+  readonly engagement: EngagementRepo;
   private closed = false;
 
   private constructor(private readonly db: Db, readonly path: string) {
@@ -58,6 +64,8 @@ export class Store {
     this.markers = new MarkersRepo(db);
     this.streamPlatforms = new StreamPlatformsRepo(db);
     this.dashboardAuth = new DashboardAuthRepo(db);
+    this.backlog = new BacklogRepo(db);
+    this.engagement = new EngagementRepo(db);
   }
 
   /** Opens a database read-only (exports while the service runs; WAL lets both work). */
@@ -104,6 +112,14 @@ export class Store {
   /** Runs `fn` in one transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  /**
+   * Runs `fn` in one transaction that takes the write lock at once: two processes (the service and
+   * a CLI command) doing the same read-then-write wait for each other instead of both writing.
+   */
+  immediate<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
   }
 
   /** Integrity check for `doctor`: "ok" or SQLite's first complaint. */

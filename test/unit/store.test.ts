@@ -16,13 +16,13 @@ describe('store', () => {
   it('creates the folder, uses WAL and applies migrations once', () => {
     const path = dbPath();
     const s = Store.open(path);
-    expect(s.schemaVersion()).toBe(7);
+    expect(s.schemaVersion()).toBe(8);
     expect(s.check()).toBe('ok');
     s.close();
     const again = Store.open(path);
-    expect(again.schemaVersion()).toBe(7);
+    expect(again.schemaVersion()).toBe(8);
     again.close();
-    expect(Store.inspect(path)).toMatchObject({ exists: true, schemaVersion: 7, latestVersion: 7, integrity: 'ok', streams: 0 });
+    expect(Store.inspect(path)).toMatchObject({ exists: true, schemaVersion: 8, latestVersion: 8, integrity: 'ok', streams: 0 });
   });
 
   it('resumes a stream session within the window, after a clean stop or a crash', () => {

@@ -1,0 +1,94 @@
+import type { ChatEvent, EventBus } from '../core/index.js';
+import type { Config } from '../config/index.js';
+import { Backlog, FollowUps, TopicActivity, type Link } from '../backlog/index.js';
+import type { KnowledgeBase } from '../knowledge/index.js';
+import type { Store, StreamRow } from '../store/index.js';
+import type { TopicTracker } from '../topics/index.js';
+import type { DomainEvents } from './events.js';
+import type { Runtime } from './runtime.js';
+
+/** A chat answer needs half the question's words in the section: the same bar for the backlog. */
+const MIN_MATCH = 0.5;
+/** New questions join the backlog this long after they were asked (in one batch, off the chat path). */
+const SYNC_DELAY_MS = 2_000;
+
+/** The note section the search matches for a text (what the bot would link), or null. */
+export function noteFinder(knowledge: KnowledgeBase): (text: string) => Link | null {
+  return (text) => {
+    const r = knowledge.search(text, { limit: 1, kinds: ['section'], minMatch: MIN_MATCH })[0];
+    return r ? { title: r.title, url: r.url } : null;
+  };
+}
+
+/** The article the search ranks first for a text, if it matches well enough. */
+export function articleFinder(knowledge: KnowledgeBase): (text: string) => (Link & { score: number }) | undefined {
+  return (text) => {
+    const r = knowledge.search(text, { limit: 1, kinds: ['article'], minMatch: MIN_MATCH })[0];
+    return r ? { title: r.title, url: r.url, score: r.score } : undefined;
+  };
+}
+
+export interface BacklogParts {
+  readonly backlog: Backlog;
+  readonly followUps: FollowUps;
+  readonly activity: TopicActivity;
+  /** A feed's articles arrived: propose the new ones as answers. */
+  readonly articles: (articles: ReadonlyArray<Link>) => void;
+  readonly stop: () => void;
+}
+
+/**
+ * The backlog in the running service: new questions join it in batches, new posts in the feeds
+ * propose answers, askers of answered questions get their follow-up, and chat is counted per topic.
+ * Changes reach the dashboard as `backlog` events.
+ */
+export function wireBacklog(
+  config: Config,
+  deps: {
+    readonly bus: EventBus<DomainEvents>;
+    readonly store: Store;
+    readonly rt: Runtime;
+    readonly knowledge: () => KnowledgeBase;
+    readonly topics: TopicTracker;
+    readonly stream: () => StreamRow | undefined;
+    readonly reply: (event: ChatEvent, text: string) => void;
+    readonly room: (event: ChatEvent) => number;
+  },
+): BacklogParts {
+  const { bus, store, rt } = deps;
+  const noteFor = (text: string) => noteFinder(deps.knowledge())(text);
+  const backlog = new Backlog({ store, clock: rt.clock, halfLifeDays: config.backlog.halfLifeDays, noteFor });
+  const followUps = new FollowUps({
+    repo: store.backlog, stream: deps.stream, clock: rt.clock, logger: rt.logger.child({ component: 'follow-ups' }),
+    enabled: config.followUp.enabled, reply: deps.reply, room: deps.room,
+  });
+  const activity = new TopicActivity({ repo: store.engagement, topic: () => deps.topics.current(), clock: rt.clock, guard: rt.guard });
+  let syncTimer: ReturnType<Runtime['clock']['setTimeout']> | undefined;
+  const sync = rt.guard('backlog.sync', () => {
+    syncTimer = undefined;
+    if (backlog.sync() > 0) bus.emit('backlog', { change: 'items' });
+  });
+  bus.on('question', ({ change }) => {
+    if (change === 'created' && syncTimer === undefined) syncTimer = rt.clock.setTimeout(sync, SYNC_DELAY_MS);
+    else if (change === 'state' || change === 'removed') bus.emit('backlog', { change: 'items' });
+  });
+  bus.on('chat', (event) => {
+    activity.onChat(event);
+    followUps.onChat(event);
+  });
+  bus.on('topic-changed', () => activity.flush());
+  const articles = (list: ReadonlyArray<Link>) => {
+    const made = backlog.articlesArrived(list, (text) => articleFinder(deps.knowledge())(text));
+    if (made > 0) {
+      rt.logger.info({ proposals: made }, 'a new post may answer backlog questions');
+      bus.emit('backlog', { change: 'proposals' });
+    }
+  };
+  return {
+    backlog, followUps, activity, articles,
+    stop: () => {
+      rt.clock.clearTimeout(syncTimer);
+      activity.stop();
+    },
+  };
+}
