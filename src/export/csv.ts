@@ -1,4 +1,4 @@
-import { questionVod, shown, sortedByScore, type ExportData } from './data.js';
+import { answerVod, questionVod, shown, sortedByScore, type ExportData, type ExportQuestion } from './data.js';
 
 /** Text starting with these (after spaces, which some spreadsheets trim) is a formula. */
 const FORMULA = /^ *[=+\-@\t\r]/;
@@ -18,10 +18,27 @@ export function csvCell(value: string | number | boolean | null | undefined): st
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-/** A byte-order mark first: Excel then reads the file as UTF-8, accents and all. */
+/**
+ * A byte-order mark first: without it Excel reads a CSV in the system's legacy code page and
+ * "Ünïcödé" comes out as "ÃœnÃ¯cÃ¶dÃ©"; with it Excel reads the file as UTF-8, accents, emoji and
+ * all. Other tools (csv-parse with `bom: true`, LibreOffice, Google Sheets) skip it.
+ */
 export const BOM = '\uFEFF';
 
-export const CSV_COLUMNS = ['id', 'text', 'state', 'score', 'asker_count', 'votes', 'paid', 'platforms', 'topic', 'offset_seconds', 'vod_link', 'asked_at', 'source', 'askers'] as const;
+/** The columns in order; columns added later go at the end, so a sheet that picks by position keeps working. */
+export const CSV_COLUMNS = [
+  'id', 'text', 'state', 'score', 'asker_count', 'votes', 'paid', 'platforms', 'topic', 'offset_seconds', 'vod_link', 'asked_at', 'source', 'askers',
+  'state_at', 'note_title', 'note_url', 'answered_by_url', 'answer_vod_link',
+] as const;
+
+/**
+ * One asker as `name (platform)`. A YouTube handle's leading `@` is dropped and said in words
+ * ("@MariaCodes" becomes "MariaCodes (youtube handle)"): left in, it starts a formula, and the
+ * guard would show the cell as "'@MariaCodes (youtube)". The guard still applies to what is left.
+ */
+export function askerLabel(a: ExportQuestion['askers'][number]): string {
+  return a.name.startsWith('@') ? `${a.name.slice(1)} (${a.platform} handle)` : `${a.name} (${a.platform})`;
+}
 
 export function toCsv(data: ExportData): string {
   const rows = sortedByScore(shown(data.questions)).map((q) => [
@@ -38,7 +55,12 @@ export function toCsv(data: ExportData): string {
     questionVod(data, q),
     q.askedAt,
     q.source,
-    q.askers.map((a) => `${a.name} (${a.platform})`).join('; '),
+    q.askers.map(askerLabel).join('; '),
+    q.stateAt ?? '',
+    q.note?.title ?? '',
+    q.note?.url ?? '',
+    q.answeredBy?.url ?? '',
+    answerVod(data, q) ?? '',
   ]);
   return BOM + [CSV_COLUMNS, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

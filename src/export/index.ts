@@ -1,6 +1,7 @@
 export { collectExport, hms, clock, vodLink, questionVod, answerVod, chapterBase, type BacklogDraft, type BacklogDraftItem, type ExportData, type ExportExtras, type ExportLink, type ExportQuestion, type ExportTopic } from './data.js';
 export { toMarkdown, escapeMarkdown } from './markdown.js';
-export { toCsv, csvCell, neutralise, CSV_COLUMNS, BOM } from './csv.js';
+export { backlogToMarkdown } from './backlog-markdown.js';
+export { toCsv, csvCell, neutralise, askerLabel, CSV_COLUMNS, BOM } from './csv.js';
 export { toJson } from './json.js';
 export { toChapters, CHAPTER_RULES, type Chapters } from './chapters.js';
 

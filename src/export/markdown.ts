@@ -1,70 +1,85 @@
-import { clock, questionVod, shown, sortedByScore, type ExportData, type ExportQuestion } from './data.js';
+import type { PhrasingContent, RootContent } from 'mdast';
+import { answerVod, clock, questionVod, shown, sortedByScore, type ExportData, type ExportQuestion } from './data.js';
+import { frontMatter, heading, joined, lines, link, noteLink, orderedList, paragraph, plural, raw, serialise, strong, text, topicKey } from './mdast.js';
+
+export { escapeMarkdown } from './mdast.js';
+
+/** At most this many questions under "Most asked". */
+const MOST_ASKED = 5;
+
+/** Where the VOD shows the question answered, as "answered at [12:34](link)" or "answered in [Post](url)". */
+function stateLine(data: ExportData, q: ExportQuestion): PhrasingContent[] {
+  if (q.answeredBy) return [raw('answered in '), ...link(q.answeredBy.title, q.answeredBy.url)];
+  if (q.state !== 'answered') return [raw(q.state === 'dismissed' ? 'dismissed' : 'not answered yet')];
+  if (!q.stateAt) return [raw('answered')];
+  const offset = Math.max(0, Math.floor((Date.parse(q.stateAt) - data.stream.startedAt) / 1000));
+  return [raw('answered at '), ...link(clock(offset), answerVod(data, q))];
+}
+
+function questionItem(data: ExportData, q: ExportQuestion): PhrasingContent[] {
+  const askers = joined(q.askers.map((a) => [text(`${a.name} (${a.platform})`)]), ', ');
+  const meta: PhrasingContent[][] = [
+    [raw('asked by '), ...askers],
+    [raw(plural(q.votes, 'vote'))],
+    ...(q.paid ? [[text(`${q.paid.display} paid`)]] : []),
+    [raw('at '), ...link(clock(q.offsetSeconds), questionVod(data, q))],
+    stateLine(data, q),
+  ];
+  return lines([
+    [strong(`#${q.id}`), raw(' '), text(q.text)],
+    joined(meta, '; '),
+    ...(q.note ? [[raw('Notes: '), ...noteLink(q.note)]] : []),
+  ]);
+}
+
+interface Section {
+  readonly key: string;
+  readonly title: string;
+  readonly start: number;
+  end: number;
+  readonly topicIds: Set<number>;
+}
 
 /**
- * Viewer text as inert Markdown: every character with a Markdown meaning is backslash-escaped
- * and `&` becomes an entity, so no viewer's markup becomes emphasis, a link or HTML. `:`, `.`
- * and `@` are escaped too, which keeps GitHub-flavoured renderers from turning a viewer's URL
- * or address into a live link.
+ * A blog-post draft: front matter, the most asked questions, then each topic with its questions.
+ * A topic none of whose questions is kept has no section; the same topic set twice in a row is
+ * one section. Questions of no topic (or one not in the timeline) come first.
  */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/[\\`*_{}[\]()#!|~<>:.@]/g, (c) => `\\${c}`);
-}
-
-const yamlString = (s: string) => JSON.stringify(s);
-/** A topic as a front-matter tag: site generators render tags as HTML, so markup is stripped. */
-const tag = (title: string) => yamlString(title.replace(/<[^>]*>/g, '').replace(/[<>&"`]/g, '').replace(/\s+/g, ' ').trim());
-
-function questionLine(data: ExportData, q: ExportQuestion, index: number): string {
-  const askers = q.askers.map((a) => `${escapeMarkdown(a.name)} (${a.platform})`).join(', ');
-  const link = questionVod(data, q);
-  const at = link ? `[${clock(q.offsetSeconds)}](<${link}>)` : clock(q.offsetSeconds);
-  const state = q.state === 'answered' ? 'answered' : q.state === 'dismissed' ? 'dismissed' : 'not answered yet';
-  const paid = q.paid ? `; ${escapeMarkdown(q.paid.display)} paid` : '';
-  return `${index + 1}. **#${q.id}** ${escapeMarkdown(q.text)}  \n   asked by ${askers}; ${q.votes} vote${q.votes === 1 ? '' : 's'}${paid}; at ${at}; ${state}`;
-}
-
-/** A blog-post draft: front matter, the most asked questions, then each topic with its questions. */
 export function toMarkdown(data: ExportData): string {
   const date = new Date(data.stream.startedAt).toISOString().slice(0, 10);
   const title = `Questions from the stream of ${date}`;
   const kept = shown(data.questions).filter((q) => q.state !== 'dismissed');
-  const out: string[] = [
-    '---',
-    `title: ${yamlString(title)}`,
-    `date: ${date}`,
-    `tags: [${[...new Set(data.topics.map((t) => tag(t.title)))].filter((t) => t !== '""').join(', ')}]`,
-    '---',
-    '',
-    `# ${escapeMarkdown(title)}`,
-    '',
-    `${kept.length} question${kept.length === 1 ? '' : 's'} from ${new Set(kept.flatMap((q) => q.askers.map((a) => `${a.platform}:${a.name}`))).size} viewers, over ${data.topics.length} topic${data.topics.length === 1 ? '' : 's'}.`,
-    '',
-    '## Most asked',
-    '',
+  const viewers = new Set(kept.flatMap((q) => q.askers.map((a) => `${a.platform}:${a.name}`))).size;
+  const topicCount = new Set(data.topics.map((t) => topicKey(t.title))).size;
+  const body: RootContent[] = [
+    heading(1, title),
+    paragraph([raw(`${plural(kept.length, 'question')} from ${plural(viewers, 'viewer')}, over ${plural(topicCount, 'topic')}.`)]),
   ];
-  const top = sortedByScore(kept).slice(0, 5);
-  if (top.length === 0) out.push('No questions were asked.', '');
-  else {
-    top.forEach((q, i) => out.push(`${i + 1}. **#${q.id}** ${escapeMarkdown(q.text)} (score ${q.score}: ${q.askerCount} asked, ${q.votes} votes)`));
-    out.push('');
+  const top = sortedByScore(kept).slice(0, MOST_ASKED);
+  if (top.length) {
+    body.push(
+      heading(2, 'Most asked'),
+      orderedList(top.map((q) => [strong(`#${q.id}`), raw(' '), text(q.text), raw(` (score ${q.score}: ${q.askerCount} asked, ${plural(q.votes, 'vote')})`)])),
+    );
   }
-  const sections: Array<{ heading: string; questions: ExportQuestion[] }> = [];
-  const untopiced = kept.filter((q) => q.topicId === null);
-  if (untopiced.length) sections.push({ heading: 'Before the first topic', questions: untopiced });
+  const sections: Section[] = [];
   for (const t of data.topics) {
-    const range = `${clock(t.startOffsetSeconds)}–${clock(t.endOffsetSeconds)}`;
-    sections.push({ heading: `${escapeMarkdown(t.title)} (${range})`, questions: kept.filter((q) => q.topicId === t.id) });
+    const last = sections[sections.length - 1];
+    const key = topicKey(t.title);
+    if (last && last.key === key) {
+      last.end = t.endOffsetSeconds;
+      last.topicIds.add(t.id);
+    } else sections.push({ key, title: t.title, start: t.startOffsetSeconds, end: t.endOffsetSeconds, topicIds: new Set([t.id]) });
   }
-  for (const s of sections) {
-    out.push(`## ${s.heading}`, '');
-    if (s.questions.length === 0) out.push('No questions.', '');
-    else {
-      sortedByScore(s.questions).forEach((q, i) => out.push(questionLine(data, q, i)));
-      out.push('');
-    }
+  const inTimeline = new Set(data.topics.map((t) => t.id));
+  const groups = [
+    { heading: 'Before the first topic', questions: kept.filter((q) => q.topicId === null || !inTimeline.has(q.topicId)) },
+    ...sections.map((s) => ({ heading: `${s.title} (${clock(s.start)}–${clock(s.end)})`, questions: kept.filter((q) => q.topicId !== null && s.topicIds.has(q.topicId)) })),
+  ];
+  for (const g of groups) {
+    if (g.questions.length === 0) continue;
+    body.push(heading(2, g.heading), orderedList(sortedByScore(g.questions).map((q) => questionItem(data, q))));
   }
-  return `${out.join('\n').trimEnd()}\n`;
+  const tags = data.topics.map((t) => t.title);
+  return `${frontMatter(title, date, tags)}\n${serialise(body)}`;
 }
