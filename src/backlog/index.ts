@@ -4,3 +4,4 @@ export { FollowUps, followUpText, type FollowUpOptions } from './follow-ups.js';
 export { TopicActivity } from './topic-activity.js';
 export { engagementReport, paidText, type EngagementReport, type TopicInStream, type TopicSummary, type Paid } from './engagement.js';
 export { topicsReport } from './report.js';
+export { backlogDraft } from './draft.js';

@@ -1,12 +1,13 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadKnowledge } from '../app/index.js';
+import { loadKnowledge, noteFinder } from '../app/index.js';
+import { Backlog, backlogDraft } from '../backlog/index.js';
 import { dataPaths } from '../config/index.js';
-import { toError } from '../core/index.js';
+import { systemClock, toError } from '../core/index.js';
 import { hashOf, LOGIN_CODE_MS, overlayKey } from '../dashboard/index.js';
-import { exportFromDatabase, type ExportFormat, type StreamSelector } from '../export/index.js';
+import { backlogToMarkdown, EXPORT_EXTENSIONS, exportFromDatabase, type ExportFormat, type StreamSelector } from '../export/index.js';
 import { Store, type StreamSummary } from '../store/index.js';
 import { runDoctor } from './doctor.js';
 import { configOrExit, EXIT, privateFiles, type Io } from './io.js';
@@ -45,19 +46,62 @@ export async function search(configPath: string, opts: { query: string; json: bo
   return EXIT.ok;
 }
 
-/** `lectern export`: one format of one stream session, to a file or stdout. */
-export function exportStream(configPath: string, opts: { stream: StreamSelector; format: ExportFormat; out?: string }, io: Io, now = Date.now()): number {
+/**
+ * `lectern export`: one format of one stream session (to a file or stdout), of every session
+ * (`--all`, one file each in a folder), or a post draft over the backlog (`--topic`, `--backlog`).
+ */
+export function exportStream(
+  configPath: string,
+  opts: { stream: StreamSelector; format: ExportFormat; out?: string; all?: boolean; topic?: string; backlog?: boolean },
+  io: Io,
+  now = Date.now(),
+): number {
   const config = configOrExit(configPath, io);
   if (typeof config === 'number') return config;
+  const overBacklog = opts.topic !== undefined || opts.backlog === true;
+  if (overBacklog && opts.format !== 'md') {
+    io.err('lectern export: --topic and --backlog write a Markdown draft: use --format md');
+    return EXIT.usage;
+  }
+  if (overBacklog && opts.all) {
+    io.err('lectern export: --all exports every stream; --topic and --backlog draft from the backlog: choose one');
+    return EXIT.usage;
+  }
   // An export holds viewers' names and words: readable by the user only.
   privateFiles();
   try {
-    const r = exportFromDatabase(config.storage.path, opts.stream, opts.format, config.stream.vodUrl, now);
-    for (const w of r.warnings) io.err(`lectern export: ${w}`);
-    if (opts.out) {
-      writeFileSync(opts.out, r.text);
-      io.err(`Wrote ${opts.format} of stream session #${r.streamId} to ${resolve(opts.out)}`);
-    } else io.out(r.text.replace(/\n$/, ''));
+    if (overBacklog) {
+      if (!existsSync(config.storage.path)) throw new Error(`There is no database at ${config.storage.path} yet`);
+      const store = Store.open(config.storage.path);
+      let text: string;
+      try {
+        const backlog = new Backlog({ store, clock: systemClock, halfLifeDays: config.backlog.halfLifeDays, noteFor: noteFinder(loadKnowledge(config)) });
+        text = backlogToMarkdown(backlogDraft(store, backlog, opts.topic?.trim() || null, config.stream.vodUrl, now));
+      } finally {
+        store.close();
+      }
+      if (opts.out) {
+        writeFileSync(opts.out, text);
+        io.err(`Wrote the backlog draft${opts.topic ? ` for "${opts.topic}"` : ''} to ${resolve(opts.out)}`);
+      } else io.out(text.replace(/\n$/, ''));
+      return EXIT.ok;
+    }
+    const kb = loadKnowledge(config);
+    const extras = (store: Store) => {
+      const backlog = new Backlog({ store, clock: systemClock });
+      return { noteFor: noteFinder(kb), answeredBy: (id: number) => backlog.answeredBy(id) };
+    };
+    const exported = exportFromDatabase(config.storage.path, opts.all ? 'all' : opts.stream, opts.format, config.stream.vodUrl, now, extras);
+    for (const r of exported) for (const w of r.warnings) io.err(`lectern export: stream #${r.streamId}: ${w}`);
+    if (opts.all) {
+      const dir = resolve(opts.out ?? 'exports');
+      mkdirSync(dir, { recursive: true });
+      for (const r of exported) writeFileSync(join(dir, `stream-${r.streamId}.${EXPORT_EXTENSIONS[opts.format]}`), r.text);
+      io.err(`Wrote ${opts.format} of ${exported.length} stream session${exported.length === 1 ? '' : 's'} to ${dir}`);
+    } else if (opts.out) {
+      writeFileSync(opts.out, exported[0]!.text);
+      io.err(`Wrote ${opts.format} of stream session #${exported[0]!.streamId} to ${resolve(opts.out)}`);
+    } else io.out(exported[0]!.text.replace(/\n$/, ''));
     return EXIT.ok;
   } catch (err) {
     io.err(`lectern export: ${toError(err).message}`);

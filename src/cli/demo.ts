@@ -154,10 +154,10 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       w('');
       w(`Exports of stream session #${stream.id}:`);
       for (const format of EXPORT_FORMATS) {
-        const r = exportFromDatabase(parsed.config.storage.path, stream.id, format, parsed.config.stream.vodUrl, Date.now());
+        const [r] = exportFromDatabase(parsed.config.storage.path, stream.id, format, parsed.config.stream.vodUrl, Date.now());
         const file = join(dir, `stream-${stream.id}.${EXPORT_EXTENSIONS[format]}`);
-        writeFileSync(file, r.text);
-        w(`  ${format.padEnd(8)} ${file}${r.warnings.length ? `  (${r.warnings.join('; ')})` : ''}`);
+        writeFileSync(file, r!.text);
+        w(`  ${format.padEnd(8)} ${file}${r!.warnings.length ? `  (${r!.warnings.join('; ')})` : ''}`);
       }
     }
   }

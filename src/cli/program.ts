@@ -69,9 +69,12 @@ export function program(run: (code: Promise<number>) => void): Command {
     .addOption(configOption())
     .option('-s, --stream <latest|ID>', 'which stream session', streamSelector, 'latest' as StreamSelector)
     .addOption(new Option('-f, --format <format>', 'what to write').choices(EXPORT_FORMATS as string[]).makeOptionMandatory())
-    .option('-o, --out <file>', 'write to this file instead of standard output')
-    .action((o: { config: string; stream: StreamSelector; format: ExportFormat; out?: string }) =>
-      run(Promise.resolve(exportStream(o.config, { stream: o.stream, format: o.format, out: o.out }, io))),
+    .option('-o, --out <file>', 'write to this file instead of standard output (with --all: a folder, default ./exports)')
+    .option('--all', 'every stream session, one file each', false)
+    .option('--topic <title>', 'a Markdown draft over the backlog: the open questions of one topic across streams')
+    .option('--backlog', 'a Markdown draft over the whole backlog', false)
+    .action((o: { config: string; stream: StreamSelector; format: ExportFormat; out?: string; all: boolean; topic?: string; backlog: boolean }) =>
+      run(Promise.resolve(exportStream(o.config, { stream: o.stream, format: o.format, out: o.out, all: o.all, topic: o.topic, backlog: o.backlog }, io))),
     );
   cli
     .command('dashboard-url')

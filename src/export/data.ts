@@ -147,6 +147,15 @@ export function vodLink(data: ExportData, platforms: readonly string[], at: numb
   return template ? fill(template, Math.max(0, Math.floor((at - data.stream.startedAt) / 1000))) : undefined;
 }
 
+/** The VOD link for a moment of any stream session (the backlog's questions come from many). */
+export function streamVodLink(store: Store, streamId: number, platforms: readonly string[], at: number, vodUrl: ExportData['vodUrl']): string | undefined {
+  const stream = store.streams.get(streamId);
+  if (!stream) return undefined;
+  const recordings = store.streamPlatforms.list(streamId).map((p) => ({ platform: p.platform, vodUrl: p.vodUrl, startedAt: p.startedAt, title: p.title }));
+  const data = { stream: { id: stream.id, startedAt: stream.startedAt, endedAt: stream.endedAt, lastSeenAt: stream.lastSeenAt }, recordings, vodUrl } as Pick<ExportData, 'stream' | 'recordings' | 'vodUrl'>;
+  return vodLink(data as ExportData, platforms, at);
+}
+
 /** A question's VOD link, at the moment it was asked. */
 export const questionVod = (data: ExportData, q: ExportQuestion): string | undefined => vodLink(data, q.platforms, Date.parse(q.askedAt));
 

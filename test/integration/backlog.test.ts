@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { YouTubePlatform } from '../../src/platforms/youtube/index.js';
@@ -55,6 +55,7 @@ describe('the backlog across two streams', () => {
     x.yt.addVideo('vid-a', 'chat-a', { channelId: CHANNEL, title: 'Monday: attention' });
     await untilClock(x.clock, () => ytStatus(x).state === 'connected', 'first stream', 8000, 1000);
     const first = x.app.currentStream!.id;
+    x.app.topics.set('Fine tuning', 'dashboard');
     x.yt.post('chat-a', alice, '!q how does the kv cache work in transformers?');
     x.yt.post('chat-a', bob, '!q what batch size do you use for fine tuning?');
     await untilClock(x.clock, () => x.app.questions.all().length === 2, 'two questions', 5000, 500);
@@ -81,6 +82,7 @@ describe('the backlog across two streams', () => {
     x.yt.addVideo('vid-b', 'chat-b', { channelId: CHANNEL, title: 'Wednesday: fine tuning' });
     await untilClock(x.clock, () => x.app.currentStream!.id !== first && ytStatus(x).state === 'connected', 'second stream', 8000, 1000);
     const second = x.app.currentStream!.id;
+    x.app.topics.set('fine tuning!', 'dashboard');
     x.yt.post('chat-b', dave, '!q what batch size do you use for fine tuning');
     x.yt.post('chat-b', alice, 'hi everyone, back again');
     await untilClock(x.clock, () => x.yt.inserted.some((m) => /is answered/.test(m.text)), 'the follow-up', 8000, 500);
@@ -103,10 +105,27 @@ describe('the backlog across two streams', () => {
     const p = lectern(['backlog', '--config', cfg, '--json'], { YOUTUBE_API_KEY: YT_KEY });
     expect(await p.exited).toBe(0);
     const json = JSON.parse(p.stdout) as Array<Record<string, unknown>>;
-    expect(json).toEqual([expect.objectContaining({ text: 'what batch size do you use for fine tuning?', askerCount: 2, votes: 0, streams: [first, second], topics: [], note: null, answeredBy: null })]);
+    expect(json).toEqual([expect.objectContaining({ text: 'what batch size do you use for fine tuning?', askerCount: 2, votes: 0, streams: [first, second], topics: ['Fine tuning', 'fine tuning!'], note: null, answeredBy: null })]);
     expect(typeof json[0]!['score']).toBe('number');
     const all = lectern(['backlog', '--config', cfg, '--json', '--state', 'all'], {});
     expect(await all.exited).toBe(0);
     expect((JSON.parse(all.stdout) as Array<{ answeredBy: string | null }>).map((i) => i.answeredBy).sort()).toEqual(['https://blog.example/kv-cache', null]);
+
+    // Exports: every stream (the first says which post answered alice), and a draft for one topic across streams.
+    const out = join(x.dir, 'exports');
+    const every = lectern(['export', '--config', cfg, '--all', '-f', 'md', '-o', out], {});
+    expect(await every.exited).toBe(0);
+    const firstMd = readFileSync(join(out, `stream-${first}.md`), 'utf8');
+    expect(firstMd).toContain('how does the kv cache work in transformers?');
+    expect(firstMd).toContain('answered in [How the KV cache works in transformers](https://blog.example/kv-cache)');
+    expect(readFileSync(join(out, `stream-${second}.md`), 'utf8')).toContain('what batch size do you use for fine tuning');
+    const draft = lectern(['export', '--config', cfg, '-f', 'md', '--topic', 'Fine Tuning'], {});
+    expect(await draft.exited).toBe(0);
+    expect(draft.stdout).toContain('# Open questions: Fine Tuning');
+    expect(draft.stdout).toContain('what batch size do you use for fine tuning?');
+    expect(draft.stdout).not.toContain('kv cache');
+    const bad = lectern(['export', '--config', cfg, '-f', 'csv', '--topic', 'x'], {});
+    expect(await bad.exited).toBe(2);
+    expect(bad.stderr).toMatch(/use --format md/);
   });
 });

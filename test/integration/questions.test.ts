@@ -151,14 +151,14 @@ describe('questions through both simulators', () => {
     await untilClock(x.clock, () => x.app.topics.timeline().length === 3, 'topic 3');
     // Export while the service runs: read-only, side by side with the writer.
     const db = x.config.storage.path;
-    const md = exportFromDatabase(db, 'latest', 'md', x.config.stream.vodUrl, x.clock.now()).text;
+    const md = exportFromDatabase(db, 'latest', 'md', x.config.stream.vodUrl, x.clock.now())[0]!.text;
     expect(md).toMatch(/## Attention \(00:0\d–03:0\d\)\n\n1\. \*\*#1\*\* why is softmax needed\?/);
     expect(md).toMatch(/## Multi-head attention \(03:0\d–08:0\d\)\n\n1\. \*\*#2\*\* how many heads should I use\? {2}\n {3}asked by b \(twitch\); 1 vote; at \[03:0\d\]\(https:\/\/www\.twitch\.tv\/videos\/42\?t=3m\d+s\); not answered yet/);
-    const csv = parse(exportFromDatabase(db, 'latest', 'csv', x.config.stream.vodUrl, x.clock.now()).text, { bom: true }) as string[][];
+    const csv = parse(exportFromDatabase(db, 'latest', 'csv', x.config.stream.vodUrl, x.clock.now())[0]!.text, { bom: true }) as string[][];
     expect(csv.slice(1).map((r) => r[0])).toEqual(['2', '1']);
-    const json = JSON.parse(exportFromDatabase(db, 'latest', 'json', x.config.stream.vodUrl, x.clock.now()).text) as { questions: Array<{ id: number; topic: string }> };
+    const json = JSON.parse(exportFromDatabase(db, 'latest', 'json', x.config.stream.vodUrl, x.clock.now())[0]!.text) as { questions: Array<{ id: number; topic: string }> };
     expect(json.questions.map((q) => [q.id, q.topic])).toEqual([[1, 'Attention'], [2, 'Multi-head attention']]);
-    const chapters = exportFromDatabase(db, 'latest', 'chapters', x.config.stream.vodUrl, x.clock.now() + 60_000);
+    const chapters = exportFromDatabase(db, 'latest', 'chapters', x.config.stream.vodUrl, x.clock.now() + 60_000)[0]!;
     const [first, second, third, ...rest] = chapters.text.trim().split('\n');
     expect(first).toBe('00:00 Attention');
     expect(second).toMatch(/^03:0\d Multi-head attention$/);
