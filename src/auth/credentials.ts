@@ -2,6 +2,7 @@ import { dataPaths, type Config } from '../config/index.js';
 import type { Clock, Guard, Health, Logger } from '../core/index.js';
 import { TokenStore } from './token-store.js';
 import { TwitchTokens } from './twitch-tokens.js';
+import { YOUTUBE_SCOPES } from './youtube-auth.js';
 
 /**
  * The bot's Twitch account, however it was given: TWITCH_OAUTH_TOKEN (it wins), or the account
@@ -42,7 +43,8 @@ export function twitchCredentials(
 
 export interface YouTubeCredentials {
   /** OAuth (reads and replies), from the YOUTUBE_CLIENT_* variables and a refresh token. */
-  readonly oauth?: { readonly clientId: string; readonly clientSecret: string; readonly refreshToken: string; readonly tokenUrl: string };
+  /** `readOnly`: the linked account granted only `youtube.readonly` (`lectern auth youtube --read-only`). */
+  readonly oauth?: { readonly clientId: string; readonly clientSecret: string; readonly refreshToken: string; readonly tokenUrl: string; readonly readOnly: boolean };
   /** An API key (reads only; also what reading falls back on when OAuth dies). */
   readonly apiKey?: string;
 }
@@ -52,9 +54,12 @@ export function youtubeCredentials(config: Config, store: TokenStore = new Token
   const y = config.youtube;
   const s = config.secrets;
   if (!y) return {};
-  const refreshToken = s.youtubeRefreshToken ?? store.get('youtube')?.refreshToken;
+  const linked = s.youtubeRefreshToken ? undefined : store.get('youtube');
+  const refreshToken = s.youtubeRefreshToken ?? linked?.refreshToken;
+  // A linked account records the scopes it granted; a refresh token from the environment is taken as able to post.
+  const readOnly = linked !== undefined && !linked.scopes.some((sc) => sc === YOUTUBE_SCOPES.readWrite || sc === 'https://www.googleapis.com/auth/youtube');
   const oauth = s.youtubeClientId && s.youtubeClientSecret && refreshToken
-    ? { clientId: s.youtubeClientId, clientSecret: s.youtubeClientSecret, refreshToken, tokenUrl: y.oauth.tokenUrl }
+    ? { clientId: s.youtubeClientId, clientSecret: s.youtubeClientSecret, refreshToken, tokenUrl: y.oauth.tokenUrl, readOnly }
     : undefined;
   return { oauth, apiKey: s.youtubeApiKey };
 }

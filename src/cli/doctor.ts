@@ -73,7 +73,7 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
   if (!y) return undefined;
   const { oauth, apiKey } = youtubeCredentials(config);
   const api = new YouTubeApi({ apiRoot: y.apiRoot, apiKey, oauth, timeoutMs: 10_000 });
-  const creds = oauth ? 'OAuth (reads and replies)' : apiKey ? 'API key only: read-only, the bot cannot answer on YouTube' : 'no credentials';
+  const creds = oauth?.readOnly ? 'OAuth, read-only (linked with --read-only): the bot cannot answer on YouTube' : oauth ? 'OAuth (reads and replies)' : apiKey ? 'API key only: read-only, the bot cannot answer on YouTube' : 'no credentials';
   let quota = '';
   try {
     const used = Store.inspect(config.storage.path, pacificDay(now).day).quota['youtube']?.units ?? 0;

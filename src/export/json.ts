@@ -2,7 +2,7 @@ import { answerVod, questionVod, type ExportData } from './data.js';
 
 /**
  * Everything, for other tools, removed questions included (state `removed`), for the record.
- * The schema is documented in the README ("JSON export"). Version 2 added `paid` and `removed`;
+ * The schema is documented in docs/questions.md ("JSON"). Version 2 added `paid` and `removed`;
  * version 3 added to each question `stateAt` (when it was answered or dismissed), `note` (the
  * note section matched for it), `answeredBy` (the post that answers it) and `answerVodLink`
  * (the VOD at the moment it was answered live), each null when unknown.

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
-// The secrets the demo configures (src/demo.ts). The dashboard token is left out on purpose: the
+// The secrets the demo configures (src/cli/demo.ts). The dashboard token is left out on purpose: the
 // demo prints it once in the dashboard's URL, which is how the streamer opens the page.
 const SECRETS = ['demo-token-not-a-secret', 'demo-secret-not-a-secret', 'demo-refresh-not-a-secret'];
 const cleanups: Array<() => void> = [];

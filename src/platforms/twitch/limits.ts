@@ -1,7 +1,7 @@
 import type { Role, SendLimits } from '../../core/index.js';
 
 /**
- * Twitch's chat send limits, in one place (see PLATFORMS.md). The window carries one second of
+ * Twitch's chat send limits, in one place (Twitch's documented rate limits). The window carries one second of
  * margin: Twitch counts on its clock, after network latency, and going over is punished for up to
  * an hour, so arriving a little late beats arriving a little early.
  */

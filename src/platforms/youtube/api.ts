@@ -19,7 +19,7 @@ export type LiveChatMessage = youtube_v3.Schema$LiveChatMessage;
 export interface YouTubeApiOptions {
   readonly apiRoot: string;
   readonly apiKey?: string;
-  readonly oauth?: { readonly clientId: string; readonly clientSecret: string; readonly refreshToken: string; readonly tokenUrl: string };
+  readonly oauth?: { readonly clientId: string; readonly clientSecret: string; readonly refreshToken: string; readonly tokenUrl: string; readonly readOnly?: boolean };
   readonly timeoutMs?: number;
 }
 
@@ -108,7 +108,7 @@ export class YouTubeApi {
       client.setCredentials({ refresh_token: opts.oauth.refreshToken });
       authOption = this.oauth = client;
     }
-    this.canWrite = Boolean(opts.oauth);
+    this.canWrite = Boolean(opts.oauth) && !opts.oauth?.readOnly;
     this.yt = youtube({ version: 'v3', rootUrl: opts.apiRoot, ...(authOption ? { auth: authOption } : {}), retry: false, timeout: opts.timeoutMs ?? 20_000 });
   }
 

@@ -1,6 +1,6 @@
 /**
  * What an error from the YouTube Data API means for reading a chat, as one pure decision (one row
- * per error the README lists; test/unit/youtube-policy.test.ts checks each).
+ * per error docs/youtube.md lists; test/unit/youtube-policy.test.ts checks each).
  */
 export type Decision =
   | { readonly action: 'end'; readonly detail: string }

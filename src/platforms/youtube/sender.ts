@@ -19,7 +19,7 @@ export interface SenderHost {
 }
 
 /**
- * Posts the bot's messages with liveChatMessages.insert (50 units each). Remembers that YouTube
+ * Posts the bot's messages with liveChatMessages.insert (20 units each by default, `youtube.quota.costs.insert`). Remembers that YouTube
  * refused them (the account banned or hidden from this chat, chat disabled), so the outbox stops
  * trying for a while instead of spending quota on refusals, and the dashboard says why.
  */
