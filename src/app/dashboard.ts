@@ -134,6 +134,10 @@ export function createDashboard(p: DashboardParts): DashboardServer {
     },
     backlogAction: (id, action, post) => {
       const done = (e: ReturnType<Backlog['get']> & object) => {
+        // The item's questions still open in this stream follow it in the live queue.
+        const to = action === 'dismiss' ? 'dismissed' : action === 'reopen' ? undefined : 'answered';
+        const current = p.stream().id;
+        if (to) for (const q of p.backlog.questions(e.id)) if (q.streamId === current && q.state === 'open') p.questions.setState(q.number, to);
         p.bus.emit('backlog', { change: 'items' });
         return e;
       };

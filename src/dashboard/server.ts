@@ -35,6 +35,7 @@ const ASSETS: Record<string, string> = {
   'dashboard.js': 'text/javascript; charset=utf-8',
   'overlay.js': 'text/javascript; charset=utf-8',
   'common.js': 'text/javascript; charset=utf-8',
+  'backlog.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
 

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, viewer, type Harness } from '../helpers.js';
+import { startHarness, until, viewer, type Harness } from '../helpers.js';
 
 const TOKEN = 'e2e-dashboard-token-0123456789abcdef';
 const SHOTS = fileURLToPath(new URL('../../test-results', import.meta.url));
@@ -167,6 +167,56 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     await page.close();
+  });
+
+  it('the Backlog view: items live, answer by a post or on stream, dismiss and reopen, filters, the topic chart, viewer text inert', async () => {
+    const { x, base } = await harness();
+    x.sim.chat('teacher', viewer('alice', { moderator: '1' }), '!topic set Attention');
+    x.sim.chat('teacher', viewer('bob'), '!q why is softmax needed in attention?');
+    x.sim.chat('teacher', viewer('carol'), '!q what learning rate do you use? <img src=x onerror="document.title=1">');
+    await until(() => x.app.questions.all().length === 2, 'two questions');
+    const dash = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    dash.setDefaultTimeout(5_000);
+    await dash.goto(`${base}/?token=${TOKEN}`);
+    await dash.waitForSelector('#link.state-connected');
+    await dash.waitForSelector('#b-items .b-item[data-id="2"]');
+    expect(await dash.textContent('#b-items .b-item[data-id="2"] .q-text')).toBe('what learning rate do you use? <img src=x onerror="document.title=1">');
+    expect(await dash.locator('#b-items img').count()).toBe(0);
+    expect(await dash.textContent('#b-count')).toBe('2');
+    expect(await dash.locator('#b-chart svg rect.c-bar').count()).toBe(1);
+
+    // A new question joins the backlog on its own (placed in a batch two seconds later).
+    x.sim.chat('teacher', viewer('dave'), '!q how does dropout work?');
+    await until(() => x.app.questions.all().length === 3, 'third question');
+    x.clock.advance(2_500);
+    await dash.waitForSelector('#b-items .b-item[data-id="3"]');
+
+    await dash.click('#b-items .b-item[data-id="2"] button >> text=Answered live');
+    await dash.waitForSelector('#b-items .b-item[data-id="2"]', { state: 'detached' });
+    // Its question in this stream is answered in the live queue too.
+    await dash.waitForSelector('.q.q-answered[data-id="2"]');
+    await dash.fill('#b-items .b-item[data-id="1"] input[type=url]', 'https://blog.example/softmax');
+    await dash.click('#b-items .b-item[data-id="1"] button >> text=Answered by post');
+    await dash.waitForSelector('#b-items .b-item[data-id="1"]', { state: 'detached' });
+    expect(x.app.backlog.backlog.get(1)!.answeredBy).toEqual({ url: 'https://blog.example/softmax', title: 'https://blog.example/softmax' });
+    await dash.click('#b-items .b-item[data-id="3"] button >> text=Dismiss');
+    await dash.waitForSelector('#b-items .b-item[data-id="3"]', { state: 'detached' });
+    expect(await dash.textContent('#b-count')).toBe('0');
+
+    await dash.selectOption('#b-state', 'all');
+    await dash.waitForSelector('#b-items .b-item-answered[data-id="1"] a[href="https://blog.example/softmax"]');
+    await dash.click('#b-items .b-item[data-id="3"] button >> text=Reopen');
+    await dash.waitForSelector('#b-items .b-item-open[data-id="3"]');
+    await dash.selectOption('#b-state', 'open');
+    await dash.selectOption('#b-topic', 'Attention');
+    await dash.waitForSelector('#b-items .b-item[data-id="3"]');
+    await dash.screenshot({ path: `${SHOTS}/backlog.png`, fullPage: true });
+    // A URL that is not a web page is refused with a message, and nothing changes.
+    await dash.fill('#b-items .b-item[data-id="3"] input[type=url]', 'javascript:alert(1)');
+    await dash.click('#b-items .b-item[data-id="3"] button >> text=Answered by post');
+    await dash.waitForSelector('#backlog-error:not([hidden])');
+    expect(x.app.backlog.backlog.get(3)!.state).toBe('open');
+    await dash.close();
   });
 
   it('the WebSocket checks Origin and the token; the API answers actions', async () => {

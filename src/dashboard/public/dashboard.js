@@ -1,4 +1,5 @@
 import { api, ago, clock, connect, el } from '/assets/common.js';
+import { changed as backlogChanged } from '/assets/backlog.js';
 
 const MAX_CHAT = 200;
 /** The live queue shows at most this many open questions, best first (the database keeps all). */
@@ -161,6 +162,7 @@ connect('/ws', (msg) => {
   else if (msg.type === 'chat-removed') removeChat(msg.data.ids);
   else if (msg.type === 'question') upsertQuestion(msg.data);
   else if (msg.type === 'stream') void resync();
+  else if (msg.type === 'backlog') backlogChanged();
   else if (msg.type === 'topic') {
     state.topic = msg.data;
     state.timeline.push(msg.data);
@@ -206,7 +208,7 @@ function select(id) {
 }
 
 document.addEventListener('keydown', (e) => {
-  if (e.target instanceof HTMLInputElement) {
+  if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) {
     if (e.key === 'Escape') e.target.blur();
     return;
   }
