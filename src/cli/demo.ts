@@ -6,7 +6,9 @@ import { destination as pinoDestination } from 'pino';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, withSignals, type Io } from './io.js';
-import { DEMO_SCRIPT, runScript, TwitchSim, YouTubeSim } from '../sim/index.js';
+import { DEMO_SCRIPT, LAST_WEEK_SCRIPT, runScript, TwitchSim, YouTubeSim } from '../sim/index.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -32,9 +34,9 @@ function demoNotesDir(): string {
   return candidates.find((d) => existsSync(d)) ?? candidates[0]!;
 }
 
-const demoConfig = (port: number, ytRoot: string, dataDir: string, notesDir = demoNotesDir()) => `
+const demoConfig = (port: number, ytRoot: string, dataDir: string, feedUrl: string, videoId: string, notesDir = demoNotesDir()) => `
 youtube:
-  videoId: demo-video-1
+  videoId: ${videoId}
   apiRoot: ${ytRoot}
   oauth: { tokenUrl: ${ytRoot}token }
 twitch:
@@ -46,6 +48,7 @@ knowledge:
   notes:
     - dir: ${JSON.stringify(notesDir)}
       baseUrl: https://github.com/you/notes/blob/main/
+  feeds: [${feedUrl}]
   links:
     - { title: "Study group on Discord", url: "https://discord.example/lectern", tags: [community, discord] }
     - { title: "The Illustrated Transformer", url: "https://jalammar.github.io/illustrated-transformer/", tags: [attention, transformers] }
@@ -56,6 +59,8 @@ dashboard:
 storage:
   path: ${JSON.stringify(join(dataDir, 'lectern.db'))}
 stream:
+  # Each run of the service is its own stream session (the demo plays last week's, then today's).
+  resumeWithinMinutes: 0
   vodUrl:
     youtube: "https://youtu.be/demo-video-1?t={seconds}s"
     twitch: "https://www.twitch.tv/videos/1000000?t={hms}"
@@ -77,19 +82,25 @@ commands:
  * Runs everything offline: the Twitch simulator on loopback, the real bot against it, and a
  * scripted chat of viewers. Prints what viewers say and what the bot answers.
  */
-export async function runDemo(opts: DemoOptions): Promise<void> {
-  const sim = new TwitchSim({ validTokens: [DEMO_TOKEN] });
-  const port = await sim.start();
-  const yt = new YouTubeSim({ refreshTokens: [DEMO_YT.YOUTUBE_REFRESH_TOKEN], streamHoldMs: 60_000 });
-  await yt.start();
-  yt.addVideo('demo-video-1', DEMO_CHAT);
-  const parsed = parseConfig(demoConfig(port, yt.rootUrl, opts.dataDir), { TWITCH_OAUTH_TOKEN: DEMO_TOKEN, ...DEMO_YT }, '(demo)');
-  if (!parsed.ok) throw new Error(`demo config is invalid: ${JSON.stringify(parsed.problems)}`);
-  const dashToken = randomBytes(24).toString('base64url');
-  const app = new App({ config: parsed.config, logger: opts.logger, dashboardToken: dashToken });
-  const w = opts.write;
-  const show = (s: string) => (s.length > 140 ? `${s.slice(0, 137)}...` : s);
+/** The streamer's blog feed, on loopback: one old post, and a new one published between the streams. */
+async function demoFeed(): Promise<{ url: string; publish: () => void; stop: () => Promise<void> }> {
+  const item = (title: string, url: string, summary: string) => `<item><title>${title}</title><link>${url}</link><description>${summary}</description></item>`;
+  const posts = [item('Why I learn in public', 'https://blog.example/learn-in-public', 'Streaming what I study, and writing up what viewers ask.')];
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+    res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>The teacher's blog</title><link>https://blog.example</link>${posts.join('')}</channel></rss>`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.xml`,
+    publish: () => void posts.unshift(item('How the KV cache works', 'https://blog.example/kv-cache', 'Why transformers cache the keys and values of past tokens, and how the kv cache works during generation.')),
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
 
+/** Prints what happens in chat and around it, as the transcript. */
+function narrate(app: App, w: (line: string) => void): void {
+  const show = (s: string) => (s.length > 140 ? `${s.slice(0, 137)}...` : s);
   app.bus.on('chat', (e) => {
     if (e.kind === 'deletion' || e.kind === 'ban') return; // told by the question log below
     w(`  [${e.platform}] ${e.author.displayName}${e.paid ? ` (${e.paid.display})` : ''}: ${show(e.text)}${e.truncated ? ' (cut)' : ''}`);
@@ -108,19 +119,90 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     if (change === 'unvoted') w(`  (a banned viewer's vote on #${q.number} withdrawn)`);
   });
   app.bus.on('platform-status', (s) => w(`  (${s.platform} is ${s.state}${s.sendBlocked ? `, refusing the bot: ${s.sendBlocked}` : s.detail ? `: ${s.detail}` : ''})`));
+}
 
-  w(`Lectern demo: simulated Twitch chat at ws://127.0.0.1:${port} (#teacher, bot "lecternbot")`);
-  w(`and the simulated YouTube Data API at ${yt.rootUrl} (video demo-video-1).`);
-  w(`Data: ${opts.dataDir} (a fresh database each run${opts.logFile ? `; the log is in ${opts.logFile}` : ''}). ${opts.durationSeconds ? `Runs for ${opts.durationSeconds} s.` : 'Press Ctrl-C to stop.'}`);
-  await app.start();
-  const stream = app.currentStream;
-  w(`Stream session #${stream?.id} ${stream && stream.resumes > 0 ? 'resumed' : 'started'}.`);
-  if (app.dashboard) w(`Dashboard: ${app.dashboard.url}/?token=${dashToken}   Overlay for OBS (read-only): ${app.dashboard.overlayUrl}\n`);
+/** The backlog as `lectern backlog` shows it, shortly. */
+function printBacklog(app: App, w: (line: string) => void, title: string): void {
+  const { items, total } = app.backlog.backlog.list({ limit: 5 });
+  w(title);
+  if (total === 0) w('  (empty)');
+  for (const i of items) w(`  #${i.id} ${i.text}  (score ${i.score}: ${i.askerCount} asker${i.askerCount === 1 ? '' : 's'}, ${i.votes} vote${i.votes === 1 ? '' : 's'}, streams ${i.streams.map((s) => `#${s}`).join(' ')}${i.topics.length ? `; ${i.topics.join(', ')}` : ''})`);
+}
 
+/**
+ * Runs everything offline: the Twitch and YouTube simulators on loopback, the real bot against
+ * them, a feed server, and scripted viewers. First a short "last week" session, so the backlog
+ * has history; then today's stream, where a question comes back, a new post answers an old one
+ * and its asker hears of it. Prints what viewers say and what the bot answers.
+ */
+export async function runDemo(opts: DemoOptions): Promise<void> {
+  const sim = new TwitchSim({ validTokens: [DEMO_TOKEN] });
+  const port = await sim.start();
+  const yt = new YouTubeSim({ refreshTokens: [DEMO_YT.YOUTUBE_REFRESH_TOKEN], streamHoldMs: 60_000 });
+  await yt.start();
+  const feed = await demoFeed();
+  const configFor = (videoId: string) => {
+    const parsed = parseConfig(demoConfig(port, yt.rootUrl, opts.dataDir, feed.url, videoId), { TWITCH_OAUTH_TOKEN: DEMO_TOKEN, ...DEMO_YT }, '(demo)');
+    if (!parsed.ok) throw new Error(`demo config is invalid: ${JSON.stringify(parsed.problems)}`);
+    return parsed.config;
+  };
+  const w = opts.write;
   const done = new AbortController();
   const stopAll = () => done.abort();
   opts.signal.addEventListener('abort', stopAll, { once: true });
   const timer = opts.durationSeconds ? setTimeout(stopAll, opts.durationSeconds * 1000) : undefined;
+
+  w(`Lectern demo: simulated Twitch chat at ws://127.0.0.1:${port} (#teacher, bot "lecternbot")`);
+  w(`and the simulated YouTube Data API at ${yt.rootUrl}; the blog's feed at ${feed.url}.`);
+  w(`Data: ${opts.dataDir} (a fresh database each run${opts.logFile ? `; the log is in ${opts.logFile}` : ''}). ${opts.durationSeconds ? `Runs for ${opts.durationSeconds} s.` : 'Press Ctrl-C to stop.'}`);
+
+  // Last week's stream: short, so that today's has a backlog.
+  yt.addVideo('demo-video-0', 'demo-live-chat-0');
+  const lastWeek = new App({ config: configFor('demo-video-0'), logger: opts.logger });
+  narrate(lastWeek, w);
+  w('');
+  w("Last week's stream:");
+  await lastWeek.start();
+  w(`Stream session #${lastWeek.currentStream?.id} started.`);
+  try {
+    await runScript(LAST_WEEK_SCRIPT, { sim, channel: 'teacher', youtube: { sim: yt, liveChatId: 'demo-live-chat-0' }, signal: done.signal });
+    if (!done.signal.aborted) await new Promise((r) => setTimeout(r, 800));
+    printBacklog(lastWeek, w, 'Backlog after it (lectern backlog):');
+  } finally {
+    await lastWeek.stop();
+    yt.endStream('demo-video-0');
+  }
+  if (done.signal.aborted) {
+    await Promise.all([sim.stop(), yt.stop(), feed.stop()]);
+    clearTimeout(timer);
+    return;
+  }
+  feed.publish();
+  w('');
+  w('Between the streams, the blog publishes "How the KV cache works".');
+  w('');
+  w("Today's stream:");
+
+  yt.addVideo('demo-video-1', DEMO_CHAT);
+  const config = configFor('demo-video-1');
+  const dashToken = randomBytes(24).toString('base64url');
+  const app = new App({ config, logger: opts.logger, dashboardToken: dashToken });
+  narrate(app, w);
+  // The new post matches an old question: the streamer confirms it (on the dashboard, a click).
+  app.bus.on('backlog', ({ change }) => {
+    if (change !== 'proposals') return;
+    for (const p of app.backlog.backlog.proposals()) {
+      const item = app.backlog.backlog.get(p.itemId);
+      w(`  (backlog: the new post "${p.title}" may answer #${p.itemId} "${item?.text ?? ''}"; the streamer confirms it on the dashboard)`);
+      app.backlog.backlog.confirm(p.itemId, p.url);
+      app.backlog.followUps.refresh();
+    }
+  });
+  await app.start();
+  const stream = app.currentStream;
+  w(`Stream session #${stream?.id} started.`);
+  if (app.dashboard) w(`Dashboard: ${app.dashboard.url}/?token=${dashToken}   Overlay for OBS (read-only): ${app.dashboard.overlayUrl}\n`);
+
   try {
     await runScript(DEMO_SCRIPT, {
       sim,
@@ -137,9 +219,12 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   } finally {
     clearTimeout(timer);
     const statuses = app.statuses();
+    w('');
+    printBacklog(app, w, 'Backlog across both streams (lectern backlog; lectern topics ranks the topics):');
     await app.stop();
     await sim.stop();
     await yt.stop();
+    await feed.stop();
     w('');
     w(`Summary: ${app.bot.stats.processed} chat messages read, ${app.bot.stats.commands} commands run.`);
     for (const s of statuses) {
@@ -154,7 +239,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       w('');
       w(`Exports of stream session #${stream.id}:`);
       for (const format of EXPORT_FORMATS) {
-        const [r] = exportFromDatabase(parsed.config.storage.path, stream.id, format, parsed.config.stream.vodUrl, Date.now());
+        const [r] = exportFromDatabase(config.storage.path, stream.id, format, config.stream.vodUrl, Date.now());
         const file = join(dir, `stream-${stream.id}.${EXPORT_EXTENSIONS[format]}`);
         writeFileSync(file, r!.text);
         w(`  ${format.padEnd(8)} ${file}${r!.warnings.length ? `  (${r!.warnings.join('; ')})` : ''}`);
@@ -166,7 +251,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
 export async function demo(durationSeconds: number | undefined, io: Io): Promise<number> {
   const dataDir = resolve('data', 'demo');
   // Every demo starts from a fresh database: a second run must not resume the first one's stream.
-  for (const f of ['lectern.db', 'lectern.db-wal', 'lectern.db-shm', 'lectern.log']) rmSync(join(dataDir, f), { force: true });
+  for (const f of ['lectern.db', 'lectern.db-wal', 'lectern.db-shm', 'lectern.log', 'feeds']) rmSync(join(dataDir, f), { force: true, recursive: true });
   mkdirSync(dataDir, { recursive: true });
   // The log goes to its own file, so it never interleaves with the transcript on stdout.
   const logFile = join(dataDir, 'lectern.log');

@@ -64,3 +64,15 @@ export const DEMO_SCRIPT: readonly ScriptStep[] = [
   { afterMs: 500, fault: 'reconnect' },
   { afterMs: 3000, user: quiet, text: '!topic' },
 ];
+
+/**
+ * "Last week's stream": a short first session before the main one, so the demo's backlog has
+ * history (a question that comes back, one a new post will answer) and a viewer to follow up.
+ */
+export const LAST_WEEK_SCRIPT: readonly ScriptStep[] = [
+  { afterMs: 500, user: mod, text: '!topic set Transformers: the KV cache' },
+  { afterMs: 600, user: quiet, text: '!q how does the kv cache work?' },
+  { afterMs: 600, user: ytViewer, text: '!q why do we need softmax in attention?', on: 'youtube' },
+  { afterMs: 500, user: bob, text: '!up 1' },
+  { afterMs: 600, user: ytMember, text: '!q what batch size do you use for fine tuning?', on: 'youtube' },
+];

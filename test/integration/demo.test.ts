@@ -21,9 +21,16 @@ describe('npm run demo', () => {
   it('a second run starts afresh, prints whole replies, and keeps log lines out of the transcript', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    const first = await runDemo(dir, 13);
+    const first = await runDemo(dir, 20);
+    // Last week's session, then today's: a new post answers an old question and its asker hears of it once.
+    expect(first).toContain('Stream session #2 started.');
+    expect(first).toContain('(backlog: the new post "How the KV cache works" may answer #1 "how does the kv cache work?"');
+    expect(first.match(/lecternbot → @lurker42 your question from \d{1,2} \w{3} is answered: How the KV cache works https:\/\/blog\.example\/kv-cache/g)).toHaveLength(1);
+    // The softmax question of last week came back today: one backlog item, both streams.
+    expect(first).toMatch(/#2 why do we need softmax in attention\?  \(score \d+: 2 askers, 1 vote, streams #1 #2/);
     // Replies carry whole links.
-    const links = first.split('\n').filter((l) => l.includes('lecternbot →') && l.includes('https://'));
+    // Note links carry their section (the follow-up's post link has none).
+    const links = first.split('\n').filter((l) => l.includes('lecternbot →') && l.includes('https://') && !l.includes('is answered'));
     expect(links.length).toBeGreaterThan(0);
     for (const l of links) expect(l).toMatch(/https:\/\/\S+#[\w-]+$/);
     const second = await runDemo(dir, 5);
@@ -33,5 +40,5 @@ describe('npm run demo', () => {
       // No pino line (JSON or pretty) among the transcript.
       expect(out).not.toMatch(/^\{"level"|^\[\d\d:\d\d:\d\d\.\d+\]/m);
     }
-  }, 40_000);
+  }, 60_000);
 });
