@@ -20,7 +20,9 @@ export function wireQuestions(config: Config, bus: EventBus<DomainEvents>, quest
       for (const event of batch) questions.ask(event, event.text, 'detected');
     });
   };
-  const detect = { prefix: config.commands.prefix, minWords: config.questions.detectMinWords };
+  // The streamer's names: a line that mentions one of them is addressed to the streamer.
+  const streamer = [config.twitch?.channel, config.twitch?.username, config.youtube?.channelId?.startsWith('@') ? config.youtube.channelId.slice(1) : undefined];
+  const detect = { prefix: config.commands.prefix, minWords: config.questions.detectMinWords, streamer: streamer.filter((n): n is string => !!n) };
   bus.on('chat', (event) => {
     const { messageId, userId } = event.target ?? {};
     if (event.kind === 'deletion' && messageId) {
