@@ -73,7 +73,7 @@ export class Outbox {
   private timerAt = Infinity;
   private sending = false;
   private pausedUntil = 0;
-  private lastSent: { item: Item; text: string } | undefined;
+  private lastSent: { items: readonly Item[]; text: string } | undefined;
   private stopped = false;
   private failures = 0;
   private readonly waiters: Array<() => void> = [];
@@ -266,7 +266,7 @@ export class Outbox {
       const replies = msg.items.reduce((n, i) => n + i.replies, 0);
       this.stats.repliesDelivered += replies;
       this.lastDelivered = { replies, at: now };
-      this.lastSent = msg.items.length === 1 ? { item: msg.items[0]!, text: msg.text } : undefined;
+      this.lastSent = { items: msg.items, text: msg.text };
       for (const l of this.sentListeners) l(msg.text, msg.items.length);
     } catch (err) {
       // Not sent: give the slot back and keep the replies for when the platform is ready again.
@@ -293,12 +293,16 @@ export class Outbox {
     const now = this.opts.clock.now();
     if (reason === 'ratelimit' || reason === 'slowmode') {
       this.pausedUntil = Math.max(this.pausedUntil, now + PENALTY_MS[reason]);
-      // The rejected message is most likely the last one; send it again once, after the pause.
+      // The rejected message is most likely the last one: it was not delivered after all; its
+      // replies go out again once, after the pause (a second rejection drops them).
       const last = this.lastSent;
-      if (last && !last.item.retried) {
-        last.item.retried = true;
+      const delivered = this.lastDelivered;
+      if (last && delivered && now - delivered.at <= REFUSAL_WINDOW_MS) this.stats.repliesDelivered -= delivered.replies;
+      this.lastDelivered = undefined;
+      if (last) {
         this.recentTexts.delete(last.text);
-        this.queue.unshift({ ...last.item, deadline: Math.max(last.item.deadline, this.pausedUntil + 1000) });
+        const again = last.items.filter((i) => !i.retried).map((i) => ({ ...i, retried: true, deadline: Math.max(i.deadline, this.pausedUntil + 1000) }));
+        this.queue.unshift(...again);
       }
       this.lastSent = undefined;
       this.pump();

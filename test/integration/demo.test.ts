@@ -29,10 +29,10 @@ describe('npm run demo', () => {
     // The softmax question of last week came back today: one backlog item, both streams.
     expect(first).toMatch(/#2 why do we need softmax in attention\?  \(score [\d.]+: 2 askers, \d+ votes?, streams #1 #2/);
     // Replies carry whole links.
-    // Note links carry their section (the follow-up's post link has none).
-    const links = first.split('\n').filter((l) => l.includes('lecternbot →') && l.includes('https://') && !l.includes('is answered'));
+    // Links to the notes end whole, with their section: a reply is never cut inside a link.
+    const links = first.split('\n').filter((l) => l.includes('lecternbot →') && l.includes('/you/notes/'));
     expect(links.length).toBeGreaterThan(0);
-    for (const l of links) expect(l).toMatch(/https:\/\/\S+#[\w-]+$/);
+    for (const l of links) for (const url of l.match(/https:\/\/github\.com\/you\/notes\/\S*/g)!) expect(url).toMatch(/\.md#[\w-]+$/);
     const second = await runDemo(dir, 5);
     for (const out of [first, second]) {
       expect(out).toContain('Stream session #1 started.');

@@ -124,6 +124,27 @@ describe('outbox', () => {
     expect(p.sent.map((s) => s.text)).toEqual(['@a one', '@a one · @b two']);
   });
 
+  it('a rejected message of several replies: each goes out again once, and is counted delivered once', async () => {
+    const { p, clock, outbox } = fakePlatform();
+    outbox.enqueue({ channel: 'c', text: 'first', mention: '@a' });
+    await tick();
+    outbox.enqueue({ channel: 'c', text: 'two', mention: '@b' });
+    outbox.enqueue({ channel: 'c', text: 'three', mention: '@c' });
+    await run(clock, 1_100);
+    expect(p.sent.map((s) => s.text)).toEqual(['@a first', '@b two · @c three']);
+    expect(outbox.stats.repliesDelivered).toBe(3);
+    p.signal({ type: 'send-rejected', reason: 'ratelimit', code: 'msg_ratelimit' });
+    expect(outbox.stats.repliesDelivered).toBe(1);
+    await run(clock, 32_000);
+    expect(p.sent.map((s) => s.text)).toEqual(['@a first', '@b two · @c three', '@b two · @c three']);
+    expect(outbox.stats.repliesDelivered).toBe(3);
+    // Rejected again: dropped this time, never counted.
+    p.signal({ type: 'send-rejected', reason: 'ratelimit', code: 'msg_ratelimit' });
+    await run(clock, 40_000);
+    expect(p.sent).toHaveLength(3);
+    expect(outbox.stats.repliesDelivered).toBe(1);
+  });
+
   it('keeps replies when a send fails, and reports the failure', async () => {
     const { p, clock, outbox, health } = fakePlatform();
     p.failNext = 1;
