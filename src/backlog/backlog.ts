@@ -32,6 +32,8 @@ export interface BacklogEntry {
   readonly note: Link | null;
   /** The post that answers it. */
   readonly answeredBy: Link | null;
+  /** When it was marked answered (by a post or by hand), or answered live; null while open. */
+  readonly answeredAt: number | null;
   /** Answered on stream: when, and in which stream session. */
   readonly answeredLive: { readonly streamId: number; readonly at: number } | null;
   readonly firstAskedAt: number;
@@ -156,6 +158,7 @@ export class Backlog {
       topics: topics.get(r.id) ?? [],
       note: this.noteOf(r),
       answeredBy: r.state === 'answered' && r.answeredUrl ? { url: r.answeredUrl, title: r.answeredTitle ?? r.answeredUrl } : null,
+      answeredAt: state !== 'answered' ? null : r.state === 'answered' ? r.stateAt : live,
       answeredLive: state === 'answered' && r.state === 'open' && live !== null && r.answeredLiveStream !== null ? { streamId: r.answeredLiveStream, at: live } : null,
       firstAskedAt: r.firstAskedAt,
       lastAskedAt: r.lastAskedAt,

@@ -38,6 +38,7 @@ export function backlogJson(e: BacklogEntry) {
     note: e.note,
     answeredBy: e.answeredBy?.url ?? null,
     answeredByTitle: e.answeredBy?.title ?? null,
+    answeredAt: e.answeredAt === null ? null : new Date(e.answeredAt).toISOString(),
     answeredLive: e.answeredLive ? { streamId: e.answeredLive.streamId, at: new Date(e.answeredLive.at).toISOString() } : null,
     firstAskedAt: new Date(e.firstAskedAt).toISOString(),
     lastAskedAt: new Date(e.lastAskedAt).toISOString(),

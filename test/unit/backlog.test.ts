@@ -128,6 +128,7 @@ describe('the backlog across streams', () => {
     const [item] = w.backlog.list({ state: 'all' }).items;
     expect(item!.state).toBe('answered');
     expect(item!.answeredLive).toEqual({ streamId: w.stream().id, at: w.clock.now() });
+    expect(item!.answeredAt).toBe(w.clock.now());
     expect(w.backlog.list().total).toBe(0);
     // A third stream: someone asks it again, so it is open again.
     w.next();
@@ -146,6 +147,7 @@ describe('the backlog across streams', () => {
     const answered = w.backlog.answer(1, { url: 'https://blog.example/kv-cache', title: 'KV caches, explained' });
     expect(answered.state).toBe('answered');
     expect(answered.answeredBy).toEqual({ url: 'https://blog.example/kv-cache', title: 'KV caches, explained' });
+    expect(answered.answeredAt).toBe(w.clock.now());
     expect(() => w.backlog.answer(2, { url: 'javascript:alert(1)', title: 'x' })).toThrow(/not a URL/);
     expect(w.backlog.dismiss(3).state).toBe('dismissed');
     expect(w.backlog.list().items.map((i) => i.id)).toEqual([2]);
