@@ -154,6 +154,7 @@ export async function startYouTubeHarness(opts: {
   sim?: YouTubeSimOptions;
   live?: boolean;
   start?: boolean;
+  dashboardToken?: string;
 } = {}): Promise<YouTubeHarness> {
   const clock = new ManualClock(Date.UTC(2026, 5, 1, 17, 0));
   const yt = new YouTubeSim({ clock, apiKeys: [YT_KEY], refreshTokens: [YT_REFRESH], streamHoldMs: 60_000, streamPieces: { seed: SIM_SEED }, ...opts.sim });
@@ -181,7 +182,7 @@ ${opts.extraYaml ?? ''}`,
     env,
   );
   const { logger } = memoryLogger('warn');
-  const make = () => new App({ config, logger, clock, random: () => 0.5 });
+  const make = () => new App({ config, logger, clock, random: () => 0.5, dashboardToken: opts.dashboardToken });
   let app = make();
   const stopApp = async (a: App) => {
     let done = false;

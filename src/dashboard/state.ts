@@ -30,6 +30,8 @@ export interface QuestionView {
   readonly author: string;
   readonly platform: string;
   readonly offsetSeconds: number;
+  /** When it was asked (ms since epoch), for the clock time shown on hover. */
+  readonly askedAt: number;
   readonly highlighted: boolean;
   /** What was paid with it, as shown by the platform (`€5.00`, `100 bits`), or null. */
   readonly paid: string | null;
@@ -58,6 +60,7 @@ export const questionView = (q: QuestionRow): QuestionView => ({
   author: q.authorName,
   platform: q.platform,
   offsetSeconds: q.offsetSeconds,
+  askedAt: q.createdAt,
   highlighted: q.highlighted,
   paid: q.paid?.display ?? null,
 });

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -217,6 +218,146 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     await dash.waitForSelector('#backlog-error:not([hidden])');
     expect(x.app.backlog.backlog.get(3)!.state).toBe('open');
     await dash.close();
+  });
+
+  it('live use: distinct states with Undo, a stable selection, clamped chat newest at the bottom, the bot marked, words for votes, one time scale', async () => {
+    const { x, base } = await harness();
+    x.sim.chat('teacher', viewer('alice', { moderator: '1' }), '!topic set Attention');
+    for (const [who, q] of [['bob', 'why is softmax needed?'], ['carol', 'what learning rate do you use?'], ['dave', 'how does dropout work?']] as const) x.sim.chat('teacher', viewer(who), `!q ${q}`);
+    await until(() => x.app.questions.all().length === 3, 'three questions');
+    x.sim.chat('teacher', viewer('erin'), '!up 1');
+    x.sim.chat('teacher', viewer('spam'), `long ${'word '.repeat(2_000)}`);
+    const dash = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    dash.setDefaultTimeout(5_000);
+    await dash.goto(`${base}/?token=${TOKEN}`);
+    await dash.waitForSelector('#link.state-connected');
+    await dash.waitForSelector('.q[data-id="3"]');
+    await until(() => x.app.questions.get(1)?.votes === 1, 'the vote');
+    await dash.waitForSelector('.q[data-id="1"] .q-meta >> text=1 vote');
+    expect(await dash.textContent('.q[data-id="1"] .q-meta')).toMatch(/^score 2 · 1 asker · 1 vote · bob \(twitch\) · 0:0\d$/);
+    expect(await dash.getAttribute('.q[data-id="1"] .q-meta time', 'title')).toMatch(/\d{1,2}:\d{2}:\d{2}/);
+    // The timeline counts from the stream's start too; the clock time is on hover.
+    expect(await dash.textContent('#timeline li')).toMatch(/^0:0\d · Attention$/);
+    expect(await dash.getAttribute('#timeline li', 'title')).toMatch(/\d{1,2}:\d{2}:\d{2}( [AP]M)? · set by command/);
+
+    // j selects #1 (the best); a answers it; the selection moves to the next open question, and d dismisses that one.
+    await dash.keyboard.press('j');
+    await dash.waitForSelector('.q.selected[data-id="1"]');
+    await dash.keyboard.press('a');
+    await dash.waitForSelector('.q.q-answered[data-id="1"] .q-state >> text=Answered');
+    await dash.waitForSelector('.q.selected[data-id="2"]');
+    await dash.waitForSelector('#toast:not([hidden]) >> text=#1 marked answered.');
+    await dash.keyboard.press('d');
+    await dash.waitForSelector('.q.q-dismissed[data-id="2"] .q-state >> text=Dismissed');
+    expect(x.app.questions.get(2)!.state).toBe('dismissed');
+    expect(x.app.questions.get(3)!.state).toBe('open');
+    await dash.waitForSelector('.q.selected[data-id="3"]');
+    // Answered and dismissed look different, and closed questions offer Reopen instead of Answered.
+    const look = (id: number) => dash.$eval(`.q[data-id="${id}"] .q-state`, (e) => getComputedStyle(e).backgroundColor);
+    expect(await look(1)).not.toBe(await look(2));
+    expect(await dash.locator('.q[data-id="1"] button.answer').count()).toBe(0);
+    // Undo from the toast reopens the last one; Reopen on a row reopens that one.
+    await dash.click('#toast-undo');
+    await dash.waitForSelector('.q.q-open[data-id="2"]');
+    await dash.click('.q[data-id="1"] button.reopen');
+    await dash.waitForSelector('.q.q-open[data-id="1"]');
+    expect(x.app.questions.all().map((q) => q.state)).toEqual(['open', 'open', 'open']);
+
+    // Chat: newest at the bottom, the 10,000-character line clamped until clicked, the bot's replies marked.
+    const lines = await dash.$$eval('#chat .chat-line .text', (els) => els.map((e) => e.textContent));
+    expect(lines.at(-1)).toMatch(/^long word/);
+    expect(lines.indexOf('!q why is softmax needed?')).toBeLessThan(lines.indexOf('!q how does dropout work?'));
+    const long = dash.locator('#chat .chat-line.clamped');
+    expect((await long.boundingBox())!.height).toBeLessThan(120);
+    await long.locator('button.more').click();
+    expect((await dash.locator('#chat .chat-line:has(button.more)').boundingBox())!.height).toBeGreaterThan(300);
+    await dash.waitForSelector('#chat .chat-line.bot .bot-tag >> text=bot');
+    expect(await dash.textContent('#chat .chat-line.bot .text')).toMatch(/noted as #1|\+1 on #1|Topic is now/);
+    // Scrolled up, new lines do not pull the streamer down; a button says they are there.
+    await dash.$eval('#chat', (e) => { e.scrollTop = 0; });
+    for (let i = 0; i < 40; i++) x.sim.chat('teacher', viewer(`v${i}`), `line ${i}`);
+    await dash.waitForSelector('#chat .chat-line >> text=line 39');
+    expect(await dash.$eval('#chat', (e) => e.scrollTop)).toBe(0);
+    await dash.waitForSelector('#chat-more:not([hidden])');
+    await dash.click('#chat-more');
+    expect(await dash.$eval('#chat', (e) => e.scrollHeight - e.scrollTop - e.clientHeight)).toBeLessThan(40);
+    for (let i = 40; i < 45; i++) x.sim.chat('teacher', viewer(`v${i}`), `line ${i}`);
+    await dash.waitForSelector('#chat .chat-line >> text=line 44');
+    expect(await dash.$eval('#chat', (e) => e.scrollHeight - e.scrollTop - e.clientHeight)).toBeLessThan(40);
+    await dash.screenshot({ path: `${SHOTS}/dashboard-desktop.png` });
+    await dash.close();
+  });
+
+  it('phone: touch targets of at least 44 px and no keyboard hints', async () => {
+    const { x, base } = await harness();
+    x.sim.chat('teacher', viewer('bob'), '!q why is softmax needed in attention?');
+    await until(() => x.app.questions.all().length === 1, 'a question');
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const phone = await context.newPage();
+    phone.setDefaultTimeout(5_000);
+    await phone.goto(`${base}/?token=${TOKEN}`);
+    await phone.waitForSelector('.q[data-id="1"] button.answer');
+    const small = await phone.$$eval('button:not([hidden]), select, input:not([readonly])', (els) => els
+      .filter((e) => e.getBoundingClientRect().width > 0 && !e.closest('[hidden]'))
+      .map((e) => ({ what: e.id || e.className || e.textContent, h: e.getBoundingClientRect().height }))
+      .filter((b) => b.h < 44));
+    expect(small).toEqual([]);
+    expect(await phone.isVisible('.keys')).toBe(false);
+    expect(await phone.getAttribute('#topic-input', 'placeholder')).not.toContain('(t)');
+    await phone.screenshot({ path: `${SHOTS}/dashboard-phone.png`, fullPage: true });
+    await context.close();
+  });
+
+  it('overlay: readable over a dark and a light scene (contrast at least 4.5:1), with its URL options', async () => {
+    const { x, base } = await harness();
+    x.sim.chat('teacher', viewer('alice', { moderator: '1' }), '!topic set Attention and softmax');
+    x.sim.chat('teacher', viewer('bob'), '!q why do we divide by sqrt(d_k) before the softmax?');
+    await until(() => x.app.questions.all().length === 1, 'a question');
+    x.app.questions.highlight(1);
+    const overlayUrl = x.app.dashboard!.overlayUrl;
+    /** The worst contrast of the card's texts against the card blended over the scene's colour. */
+    const worst = (scene: [number, number, number]) => async (page: import('playwright-core').Page) =>
+      page.evaluate((sc) => {
+        const rgba = (css: string) => { const n = (css.match(/[\d.]+/g) ?? []).map(Number); return [n[0]!, n[1]!, n[2]!, n[3] ?? 1] as const; };
+        const lum = ([r, g, b]: readonly number[]) => { const f = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4); return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!); };
+        const ratio = (a: readonly number[], b: readonly number[]) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x! + 0.05) / (y! + 0.05); };
+        const [r, g, b, a] = rgba(getComputedStyle(document.getElementById('card')!).backgroundColor);
+        const bg = [r * a + sc[0] * (1 - a), g * a + sc[1] * (1 - a), b * a + sc[2] * (1 - a)];
+        const texts = ['o-topic', 'o-number', 'o-text', 'o-meta'].map((id) => document.getElementById(id)!).filter((e) => e.textContent && e.getClientRects().length);
+        return Math.min(...texts.map((e) => ratio(rgba(getComputedStyle(e).color), bg)));
+      }, scene);
+    for (const theme of ['dark', 'light'] as const) {
+      for (const [name, scene] of [['dark', [30, 30, 30]], ['light', [255, 255, 255]], ['black', [0, 0, 0]]] as const) {
+        const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+        await page.goto(`${overlayUrl}&theme=${theme}&position=bottom-left`);
+        await page.waitForSelector('#o-question:not([hidden])');
+        // Measured (and shown) once the entrance is over: colours are the card's at rest.
+        await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+        expect(await page.$eval('#card', (e) => getComputedStyle(e).opacity)).toBe('1');
+        expect(await worst(scene as unknown as [number, number, number])(page), `${theme} card over a ${name} scene`).toBeGreaterThanOrEqual(4.5);
+        if (name !== 'black') {
+          await page.evaluate((c) => { document.body.style.background = c; }, name === 'dark' ? '#1e1e1e' : '#ffffff');
+          await page.screenshot({ path: `${SHOTS}/overlay-${theme}-card-on-${name}.png` });
+        }
+        await page.close();
+      }
+    }
+    // Options: accent, size, what to show; a faint accent keeps the number readable.
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(`${overlayUrl}&theme=light&accent=%23ffee00&size=40&show=question,votes&position=top-right`);
+    await page.waitForSelector('#o-question:not([hidden])');
+    expect(await page.textContent('#o-topic')).toBe('');
+    expect(await page.textContent('#o-meta')).toBe('0 votes');
+    expect(await page.$eval('body', (e) => getComputedStyle(e).fontSize)).toBe('40px');
+    expect(await page.$eval('#card', (e) => getComputedStyle(e).boxShadow)).toContain('rgb(255, 238, 0)');
+    expect(await worst([255, 255, 255])(page)).toBeGreaterThanOrEqual(4.5);
+    expect(await page.$eval('#card', (e) => getComputedStyle(e).animationName)).toBe('none');
+    await page.goto(`${overlayUrl}&hideTopic=1`);
+    await page.waitForSelector('#o-question:not([hidden])');
+    expect(await page.textContent('#o-topic')).toBe('');
+    expect(await page.textContent('#o-meta')).toBe('asked by bob · 0 votes');
+    await page.close();
   });
 
   it('the WebSocket checks Origin and the token; the API answers actions', async () => {

@@ -4,14 +4,22 @@ import { changed as backlogChanged } from '/assets/backlog.js';
 const MAX_CHAT = 200;
 /** The live queue shows at most this many open questions, best first (the database keeps all). */
 const MAX_OPEN = 200;
-const state = { questions: new Map(), topic: null, timeline: [], platforms: [], problems: [], selectedId: null, openTotal: 0 };
+const state = { questions: new Map(), topic: null, timeline: [], platforms: [], problems: [], selectedId: null, openTotal: 0, streamStart: Date.now() };
+/** Platforms always in this order, so badges never change places when one updates. */
+const PLATFORM_ORDER = ['twitch', 'youtube'];
+const touch = matchMedia('(hover: none)').matches;
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** Times are time into the stream; the clock time is on hover. */
+const intoStream = (t) => clock(Math.max(0, Math.floor((t - state.streamStart) / 1000)));
+const clockTime = (t) => new Date(t).toLocaleTimeString();
 const $ = (id) => document.getElementById(id);
 /** One element per question, kept and updated in place: an event touches one row, not the list. */
 const rows = new Map();
 
 function renderHealth() {
   const box = $('health');
-  box.replaceChildren(...state.platforms.map((p) => {
+  const ordered = [...state.platforms].sort((a, b) => PLATFORM_ORDER.indexOf(a.platform) - PLATFORM_ORDER.indexOf(b.platform));
+  box.replaceChildren(...ordered.map((p) => {
     const quota = p.quota ? ` · quota ${p.quota.used}/${p.quota.dailyUnits}, ~${Math.round(p.quota.projectedMsLeft / 3600000 * 10) / 10} h left` : '';
     const modes = p.modes && p.modes.length ? ` · ${p.modes.join(', ')}` : '';
     const speech = p.sendBlocked ? ' (refused)' : p.canSend ? '' : ' (read-only)';
@@ -22,7 +30,7 @@ function renderHealth() {
 
 function renderTopic() {
   $('topic').textContent = state.topic ? state.topic.title : 'No topic yet';
-  $('timeline').replaceChildren(...state.timeline.map((t) => el('li', { text: `${new Date(t.startedAt).toLocaleTimeString()} · ${t.title} (${t.source})` })));
+  $('timeline').replaceChildren(...state.timeline.map((t) => el('li', { title: `${clockTime(t.startedAt)} · set by ${t.source}`, text: `${intoStream(t.startedAt)} · ${t.title}` })));
 }
 
 /** Open first, best first; closed after, newest first. */
@@ -34,16 +42,25 @@ function compare(a, b) {
 const before = (a, b) => compare(a, b) < 0;
 const sorted = () => [...state.questions.values()].sort(compare);
 
+const STATE_LABEL = { answered: 'Answered', dismissed: 'Dismissed' };
+
 function questionRow(q) {
   const act = (action) => (e) => { e.preventDefault(); void questionAction(q.id, action); };
+  const meta = [plural(q.askerCount, 'asker'), plural(q.votes, 'vote'), `${q.author} (${q.platform})`, ...(q.source === 'detected' ? ['detected'] : [])].join(' · ');
+  const open = q.state === 'open';
   const li = el('li', { class: `q q-${q.state}${q.highlighted ? ' highlighted' : ''}${q.id === state.selectedId ? ' selected' : ''}`, 'data-id': String(q.id) },
     el('span', { class: 'q-number', text: `#${q.id}` }),
-    el('span', { class: 'q-text', text: q.text }),
-    el('span', { class: 'q-meta', text: `${q.paid ? `${q.paid} · ` : ''}${q.score} · ${q.askerCount} asked · ${q.votes} votes · ${q.author} (${q.platform}) · ${clock(q.offsetSeconds)}${q.source === 'detected' ? ' · detected' : ''}` }),
-    el('span', { class: 'q-actions' },
-      el('button', { class: 'answer', onclick: act('answer'), text: 'Answered' }),
-      el('button', { class: 'dismiss', onclick: act('dismiss'), text: 'Dismiss' }),
-      el('button', { class: 'highlight', onclick: act(q.highlighted ? 'unhighlight' : 'highlight'), text: q.highlighted ? 'Hide' : 'Show' })));
+    el('span', { class: 'q-text', text: q.text },
+      ...(open ? [] : [el('span', { class: `q-state s-${q.state}`, text: STATE_LABEL[q.state] ?? q.state })]),
+      ...(q.paid ? [el('span', { class: 'q-paid', title: 'paid with the question', text: q.paid })] : [])),
+    el('span', { class: 'q-meta' }, `score ${q.score} · ${meta} · `, el('time', { title: clockTime(q.askedAt), text: clock(q.offsetSeconds) })),
+    el('span', { class: 'q-actions' }, ...(open
+      ? [
+          el('button', { class: 'answer', onclick: act('answer'), text: 'Answered' }),
+          el('button', { class: 'dismiss', onclick: act('dismiss'), text: 'Dismiss' }),
+          el('button', { class: 'highlight', onclick: act(q.highlighted ? 'unhighlight' : 'highlight'), text: q.highlighted ? 'Hide' : 'Show' }),
+        ]
+      : [el('button', { class: 'reopen', onclick: act('reopen'), text: 'Reopen' })])));
   return li;
 }
 
@@ -109,24 +126,82 @@ function upsertQuestion(q) {
   updateCount();
 }
 
-function addChat(c) {
-  const list = $('chat');
-  list.prepend(el('li', { class: `chat-line p-${c.platform}${c.shared ? ' shared' : ''}${c.bot ? ' bot' : ''}`, 'data-id': c.id },
+/** Lines longer than this are clamped to a few lines; a click shows them whole. */
+const LONG_LINE = 280;
+const nearBottom = (box) => box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+
+function chatLine(c) {
+  const text = el('span', { class: 'text', text: c.text });
+  const long = c.text.length > LONG_LINE;
+  const li = el('li', { class: `chat-line p-${c.platform}${c.shared ? ' shared' : ''}${c.bot ? ' bot' : ''}${long ? ' clamped' : ''}`, 'data-id': c.id, title: clockTime(c.time) },
     el('span', { class: 'platform', text: c.platform === 'twitch' ? 'TW' : 'YT' }),
     el('span', { class: 'author', text: c.author }),
+    ...(c.bot ? [el('span', { class: 'bot-tag', text: 'bot' })] : []),
     ...(c.roles.length ? [el('span', { class: 'roles', text: c.roles.join(' ') })] : []),
     ...(c.paid ? [el('span', { class: 'paid', text: c.paid })] : []),
-    el('span', { class: 'text', text: c.text })));
-  while (list.children.length > MAX_CHAT) list.lastChild.remove();
+    text);
+  if (long) {
+    const toggle = el('button', { class: 'more', type: 'button', text: 'show all', 'aria-expanded': 'false' });
+    toggle.addEventListener('click', () => {
+      const expanded = li.classList.toggle('clamped') === false;
+      toggle.textContent = expanded ? 'show less' : 'show all';
+      toggle.setAttribute('aria-expanded', String(expanded));
+    });
+    li.append(toggle);
+  }
+  return li;
 }
+
+/** Newest at the bottom; follows new lines unless the streamer scrolled up to read. */
+function addChat(c) {
+  const list = $('chat');
+  const follow = nearBottom(list);
+  list.append(chatLine(c));
+  while (list.children.length > MAX_CHAT) list.firstChild.remove();
+  if (follow) list.scrollTop = list.scrollHeight;
+  else $('chat-more').hidden = false;
+}
+
+$('chat').addEventListener('scroll', () => { if (nearBottom($('chat'))) $('chat-more').hidden = true; });
+$('chat-more').addEventListener('click', () => {
+  $('chat').scrollTop = $('chat').scrollHeight;
+  $('chat-more').hidden = true;
+});
 
 function removeChat(ids) {
   for (const li of [...$('chat').children]) if (ids.includes(li.dataset.id)) li.remove();
 }
 
+let toastTimer;
+let lastClosed = null;
+/** "#3 marked answered. Undo" for a few seconds. */
+function toast(q) {
+  lastClosed = q.id;
+  $('toast-text').textContent = `#${q.id} ${q.state === 'answered' ? 'marked answered' : 'dismissed'}.`;
+  $('toast').hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { $('toast').hidden = true; }, 6000);
+}
+$('toast-undo').addEventListener('click', () => {
+  $('toast').hidden = true;
+  if (lastClosed !== null) void questionAction(lastClosed, 'reopen');
+});
+
 async function questionAction(id, action) {
+  // Answering or dismissing the selected question moves the selection to the next open one (as
+  // an email client does), so the next key acts on the question the streamer now sees selected.
+  let next;
+  if ((action === 'answer' || action === 'dismiss') && id === state.selectedId) {
+    const open = sorted().filter((q) => q.state === 'open');
+    const i = open.findIndex((q) => q.id === id);
+    next = open[i + 1] ?? open[i - 1] ?? null;
+  }
   try {
-    upsertQuestion(await api(`/api/questions/${id}/${action}`, {}));
+    const q = await api(`/api/questions/${id}/${action}`, {});
+    upsertQuestion(q);
+    if (next !== undefined) select(next ? next.id : null);
+    if (action === 'answer' || action === 'dismiss') toast(q);
+    else if (action === 'reopen') $('toast').hidden = true;
   } catch (err) {
     console.warn('action failed', err);
   }
@@ -134,10 +209,11 @@ async function questionAction(id, action) {
 
 function loadState(s) {
   state.questions = new Map(s.questions.map((q) => [q.id, q]));
-  Object.assign(state, { topic: s.topic, timeline: s.timeline, platforms: s.platforms, problems: s.problems, openTotal: s.openQuestions });
+  Object.assign(state, { topic: s.topic, timeline: s.timeline, platforms: s.platforms, problems: s.problems, openTotal: s.openQuestions, streamStart: s.stream.startedAt });
   $('overlay-url').value = s.overlayUrl;
-  $('chat').replaceChildren();
-  for (const c of s.chat) addChat(c);
+  $('chat').replaceChildren(...s.chat.map(chatLine));
+  $('chat').scrollTop = $('chat').scrollHeight;
+  $('chat-more').hidden = true;
   renderHealth();
   renderTopic();
   renderAllQuestions();
@@ -200,6 +276,11 @@ $('search-form').addEventListener('submit', async (e) => {
 });
 
 setInterval(renderHealth, 5000);
+// Touch screens have no keyboard shortcuts: no hints for them.
+if (touch) {
+  $('topic-input').placeholder = 'What are you explaining now?';
+  $('search-input').placeholder = 'Search your notes';
+}
 
 function select(id) {
   const prev = state.selectedId;
@@ -221,6 +302,7 @@ document.addEventListener('keydown', (e) => {
     a: () => q && questionAction(q.id, 'answer'),
     d: () => q && questionAction(q.id, 'dismiss'),
     h: () => q && questionAction(q.id, q.highlighted ? 'unhighlight' : 'highlight'),
+    u: () => lastClosed !== null && questionAction(lastClosed, 'reopen'),
     t: () => $('topic-input').focus(),
     '/': () => $('search-input').focus(),
   };
