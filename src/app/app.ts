@@ -15,6 +15,7 @@ import type { DomainEvents } from './events.js';
 import { createKnowledge } from './knowledge.js';
 import { wireStreamMarkers } from './markers.js';
 import { noteFinder, wireBacklog, type BacklogParts } from './backlog.js';
+import { wireTopicSuggestions, type TopicSuggestion } from './topic-suggestions.js';
 import { createPlatforms } from './platforms.js';
 import { wireQuestions } from './questions.js';
 import { createRuntime, type Runtime } from './runtime.js';
@@ -49,6 +50,7 @@ interface Services {
   readonly twitchTokens: TwitchTokens | undefined;
   readonly flushQuestions: () => void;
   readonly backlog: BacklogParts;
+  readonly suggestions: ReturnType<typeof wireTopicSuggestions>;
 }
 
 /**
@@ -101,6 +103,11 @@ export class App {
 
   get knowledge(): KnowledgeBase {
     return this.s.knowledge;
+  }
+
+  /** The topic proposed on the dashboard now, if any. */
+  get topicSuggestion(): TopicSuggestion | null {
+    return this.s.suggestions.current();
   }
 
   get backlog(): BacklogParts {
@@ -168,6 +175,7 @@ export class App {
     registerCommands(router, config, { topics, knowledge, questions });
     const flushQuestions = wireQuestions(config, this.bus, questions, store, rt.guard);
     wireStreamMarkers(config, this.bus, store, rt);
+    const suggestions = wireTopicSuggestions({ bus: this.bus, topics, rt, noteFor: (text) => noteFinder(knowledge)(text) });
     backlog = wireBacklog(config, {
       bus: this.bus, store, rt, knowledge: () => knowledge, topics,
       stream: () => (sessions.opened ? sessions.current : undefined),
@@ -179,10 +187,11 @@ export class App {
       this.bus.emit('stream-begun', s);
     });
     this.bus.on('platform-live', ({ platform, live }) => sessions.onLive(platform, live));
+    this.bus.on('platform-title', ({ platform, title }) => sessions.titled(platform, title));
     const { connected, twitchTokens } = createPlatforms(config, rt, store, new TokenStore(dataPaths(config).tokens));
     for (const c of connected) bot.attach(c.platform, c.outbox);
     return {
-      store, sessions, topics, questions, knowledge, router, bot, twitchTokens, flushQuestions, backlog,
+      store, sessions, topics, questions, knowledge, router, bot, twitchTokens, flushQuestions, backlog, suggestions,
       platforms: connected.map((c) => c.platform),
       outboxes: new Map(connected.map((c) => [c.platform.id, c.outbox])),
     };
@@ -204,7 +213,7 @@ export class App {
       const server = createDashboard({
         config, token: this.deps.dashboardToken, logger: log, bus: this.bus, health: this.runtime.health, store,
         questions: s.questions, topics: s.topics, knowledge: s.knowledge, statuses: () => this.statuses(), stream: () => s.sessions.current, now: () => this.clock.now(),
-        backlog: s.backlog.backlog, noteFor: noteFinder(s.knowledge), answered: () => s.backlog.followUps.refresh(),
+        backlog: s.backlog.backlog, noteFor: noteFinder(s.knowledge), answered: () => s.backlog.followUps.refresh(), suggestions: s.suggestions,
       });
       this.dashboard = server;
       const url = await server.start();

@@ -7,6 +7,7 @@ import type { QuestionLog } from '../questions/index.js';
 import type { Store, StreamRow } from '../store/index.js';
 import type { TopicTracker } from '../topics/index.js';
 import { topicsReport, type Backlog, type Link } from '../backlog/index.js';
+import type { TopicSuggestion } from './topic-suggestions.js';
 import {
   chatView, DashboardServer, overlayQuestion, problemView, questionView, statusView, topicView,
   type ChatView, type DashboardApi, type QuestionAction,
@@ -38,6 +39,8 @@ export interface DashboardParts {
   readonly noteFor: (text: string) => Link | null;
   /** An answer was given in this process: who waits for a follow-up is read again. */
   readonly answered: () => void;
+  /** The topic proposed on the dashboard, if any. */
+  readonly suggestions: { current(): TopicSuggestion | null; dismiss(): void };
 }
 
 /** A line of the dashboard's chat, with whose it is (kept here, never sent to the page). */
@@ -100,6 +103,7 @@ export function createDashboard(p: DashboardParts): DashboardServer {
         chat: recentChat.map((c) => c.view),
         stream: { id: stream.id, startedAt: stream.startedAt },
         overlayUrl: server.overlayUrl,
+        suggestion: p.suggestions.current(),
       };
     },
     questions: (which, offset, limit) => {
@@ -127,6 +131,10 @@ export function createDashboard(p: DashboardParts): DashboardServer {
       return p.knowledge.search(q, { limit: 8, topic }).map((r) => ({ title: r.title, url: r.url, source: r.source, score: r.score }));
     },
     overlay,
+    dismissSuggestion: () => {
+      p.suggestions.dismiss();
+      return { ok: true };
+    },
     backlog: (o) => {
       const { total, items } = p.backlog.list({ state: o.state, topic: o.topic || undefined, offset: o.offset, limit: o.limit });
       const topics = [...new Set(p.backlog.list({ state: 'all' }).items.flatMap((i) => i.topics))].sort((a, b) => a.localeCompare(b));
@@ -208,6 +216,7 @@ export function createDashboard(p: DashboardParts): DashboardServer {
     server.broadcastOverlay(overlay());
   });
   p.bus.on('backlog', (b) => server.broadcast('backlog', b, b.change));
+  p.bus.on('topic-suggestion', (s) => server.broadcast('topic-suggestion', s, 'one'));
   p.health.onProblem((pr) => server.broadcast('problem', problemView(pr), `${pr.component}:${pr.code}`));
   return server;
 }

@@ -2,6 +2,7 @@ import type { PlatformId } from '../core/index.js';
 import type { BotEvents } from '../bot/index.js';
 import type { QuestionChange } from '../questions/index.js';
 import type { QuestionRow, StreamRow, TopicRow } from '../store/index.js';
+import type { TopicSuggestion } from './topic-suggestions.js';
 
 /**
  * Everything that happens, on one bus: what the bot reads and sends, and what the services change.
@@ -14,6 +15,8 @@ export type DomainEvents = BotEvents & {
   'stream-begun': StreamRow;
   /** The backlog changed: its items (new questions placed, states), or proposals of posts. */
   backlog: { readonly change: 'items' | 'proposals' };
+  /** A topic proposed on the dashboard (the stream's title, or what questions are about), or none. */
+  'topic-suggestion': TopicSuggestion | null;
 };
 
 export type { PlatformId };

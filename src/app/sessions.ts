@@ -78,6 +78,11 @@ export class StreamSessions {
     });
   }
 
+  /** A platform's stream title changed while it is live: the session keeps the latest title. */
+  titled(platform: PlatformId, title: string): void {
+    if (this.stream && !this.endedByPlatforms && this.live.has(platform)) this.opts.store.streamPlatforms.live(this.stream.id, platform, { title });
+  }
+
   private begin(startedAt: number, now: number): void {
     if (this.stream && !this.endedByPlatforms) this.opts.store.streams.end(this.stream.id, now);
     this.stream = this.opts.store.streams.begin(Math.min(startedAt, now), now);

@@ -44,6 +44,7 @@ export class Bot {
     platform.onSignal(this.opts.guard(`${platform.id}.signal`, (s) => {
       if (s.type === 'status') this.opts.emit('platform-status', s.status);
       if (s.type === 'live') this.opts.emit('platform-live', { platform: platform.id, live: s.live });
+      if (s.type === 'title') this.opts.emit('platform-title', { platform: platform.id, title: s.title });
     }));
     outbox.onSent((text, replies) => this.opts.emit('reply-sent', { platform: platform.id, text, replies }));
   }

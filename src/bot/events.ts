@@ -9,6 +9,8 @@ export type BotEvents = {
   'platform-status': PlatformStatus;
   /** A platform went live or offline. */
   'platform-live': { readonly platform: PlatformId; readonly live: LiveInfo };
+  /** The stream's title on a platform, at start and when it changes. */
+  'platform-title': { readonly platform: PlatformId; readonly title: string };
 };
 
 /** Where the bot publishes them (the app's bus). */

@@ -81,7 +81,9 @@ export type PlatformSignal =
   | { readonly type: 'status'; readonly status: PlatformStatus }
   | { readonly type: 'send-rejected'; readonly reason: 'ratelimit' | 'duplicate' | 'slowmode'; readonly code: string }
   | { readonly type: 'send-refused'; readonly scope: 'message' | 'all'; readonly code: string }
-  | { readonly type: 'live'; readonly live: LiveInfo };
+  | { readonly type: 'live'; readonly live: LiveInfo }
+  /** The stream's title as the platform has it now (at start, and when it changes). */
+  | { readonly type: 'title'; readonly title: string };
 
 export interface ChatPlatform {
   readonly id: PlatformId;

@@ -16,6 +16,8 @@ export interface DashboardApi extends BacklogApi {
   questionAction(number: number, action: QuestionAction): QuestionView | undefined;
   exportText(format: string): { text: string; contentType: string; filename: string } | undefined;
   search(q: string): readonly SearchView[];
+  /** The topic proposed on the dashboard is set aside. */
+  dismissSuggestion(): { ok: true };
   overlay(): OverlayView;
 }
 
@@ -72,6 +74,7 @@ export async function protectedRoutes(f: FastifyInstance, deps: RouteDeps): Prom
       return reply.type(e.contentType).header('content-disposition', `attachment; filename="${e.filename}"`).send(e.text);
     },
   );
+  f.post('/api/topic/suggestion/dismiss', async () => api.dismissSuggestion());
   await backlogRoutes(f, api);
   f.post('/api/logout', async (req, reply) => {
     deps.logout(req);

@@ -112,6 +112,8 @@ export interface StateView {
   readonly stream: { readonly id: number; readonly startedAt: number } | null;
   /** The OBS browser-source address (with its read-only key). */
   readonly overlayUrl: string;
+  /** A topic proposed to the streamer (the stream's title, or what questions are about), or null. */
+  readonly suggestion: { readonly title: string; readonly reason: string; readonly url?: string } | null;
 }
 
 /** All the overlay may know: the topic and the question on screen. */

@@ -56,6 +56,12 @@ export class YouTubeWorld {
     if (liveChatId && !this.chats.has(liveChatId)) this.chats.set(liveChatId, { messages: [], offset: 0, ended: false });
   }
 
+  /** The streamer renames the video (its broadcast's title). */
+  setTitle(videoId: string, title: string): void {
+    const v = this.videos.get(videoId);
+    if (v) this.videos.set(videoId, { ...v, title });
+  }
+
   goLive(videoId: string, liveChatId: string): void {
     this.addVideo(videoId, liveChatId);
   }

@@ -288,6 +288,28 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     await dash.close();
   });
 
+  it('a proposed topic shows on the dashboard; Switch sets it, Not now sets it aside', async () => {
+    const { x, base } = await harness();
+    const dash = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    dash.setDefaultTimeout(5_000);
+    await dash.goto(`${base}/?token=${TOKEN}`);
+    await dash.waitForSelector('#link.state-connected');
+    x.app.bus.emit('topic-suggestion', { title: 'Training › Dropout', reason: '3 questions in 5 minutes are about it' });
+    await dash.waitForSelector('#suggestion:not([hidden]) >> text=Training › Dropout');
+    expect(await dash.textContent('#suggestion-reason')).toBe('(3 questions in 5 minutes are about it)');
+    await dash.click('#suggestion-switch');
+    await dash.waitForSelector('#topic >> text=Training › Dropout');
+    expect(x.app.topics.current()).toMatchObject({ title: 'Training › Dropout', source: 'dashboard' });
+    await dash.waitForSelector('#suggestion', { state: 'hidden' });
+    x.app.bus.emit('topic-suggestion', { title: 'Softmax', reason: 'the Twitch stream title' });
+    await dash.waitForSelector('#suggestion:not([hidden]) >> text=Softmax');
+    await dash.click('#suggestion-dismiss');
+    await dash.waitForSelector('#suggestion', { state: 'hidden' });
+    expect(x.app.topicSuggestion).toBeNull();
+    expect(x.app.topics.current()!.title).toBe('Training › Dropout');
+    await dash.close();
+  });
+
   it('phone: touch targets of at least 44 px and no keyboard hints', async () => {
     const { x, base } = await harness();
     x.sim.chat('teacher', viewer('bob'), '!q why is softmax needed in attention?');

@@ -28,6 +28,23 @@ function renderHealth() {
   }), ...state.problems.slice(-3).map((pr) => el('span', { class: 'badge problem', title: pr.message, text: `${pr.component}: ${pr.code} ×${pr.count}` })));
 }
 
+let suggestion = null;
+function renderSuggestion() {
+  $('suggestion').hidden = !suggestion;
+  if (!suggestion) return;
+  $('suggestion-title').textContent = suggestion.title;
+  $('suggestion-reason').textContent = `(${suggestion.reason})`;
+}
+$('suggestion-switch').addEventListener('click', async () => {
+  if (!suggestion) return;
+  try {
+    await api('/api/topic', { title: suggestion.title });
+  } catch (err) {
+    console.warn('topic failed', err);
+  }
+});
+$('suggestion-dismiss').addEventListener('click', () => void api('/api/topic/suggestion/dismiss', {}).catch((err) => console.warn('dismiss failed', err)));
+
 function renderTopic() {
   $('topic').textContent = state.topic ? state.topic.title : 'No topic yet';
   $('timeline').replaceChildren(...state.timeline.map((t) => el('li', { title: `${clockTime(t.startedAt)} · set by ${t.source}`, text: `${intoStream(t.startedAt)} · ${t.title}` })));
@@ -214,6 +231,8 @@ function loadState(s) {
   $('chat').replaceChildren(...s.chat.map(chatLine));
   $('chat').scrollTop = $('chat').scrollHeight;
   $('chat-more').hidden = true;
+  suggestion = s.suggestion;
+  renderSuggestion();
   renderHealth();
   renderTopic();
   renderAllQuestions();
@@ -239,8 +258,16 @@ connect('/ws', (msg) => {
   else if (msg.type === 'question') upsertQuestion(msg.data);
   else if (msg.type === 'stream') void resync();
   else if (msg.type === 'backlog') backlogChanged();
+  else if (msg.type === 'topic-suggestion') {
+    suggestion = msg.data;
+    renderSuggestion();
+  }
   else if (msg.type === 'topic') {
     state.topic = msg.data;
+    if (suggestion && suggestion.title === msg.data.title) {
+      suggestion = null;
+      renderSuggestion();
+    }
     state.timeline.push(msg.data);
     renderTopic();
   } else if (msg.type === 'status') {

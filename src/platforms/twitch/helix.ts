@@ -57,6 +57,12 @@ export class Helix {
     return { id: s.id, title: s.title ?? '', startedAt: Date.parse(s.started_at ?? '') || Date.now() };
   }
 
+  /** The channel's stream title (set before going live too), or undefined for no such channel. */
+  async channelTitle(userId: string): Promise<string | undefined> {
+    const [c] = await this.get<{ title?: string }>(`/channels?broadcaster_id=${encodeURIComponent(userId)}`);
+    return typeof c?.title === 'string' ? c.title : undefined;
+  }
+
   /** The archive video of a broadcast (its `stream_id`), if Twitch has made it yet. */
   async archive(userId: string, streamId: string): Promise<HelixVideo | undefined> {
     const videos = await this.get<{ id?: string; stream_id?: string | null; url?: string; created_at?: string }>(`/videos?user_id=${encodeURIComponent(userId)}&type=archive&first=5`);

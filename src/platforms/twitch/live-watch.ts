@@ -13,6 +13,7 @@ export class TwitchLiveWatch {
   private userId: string | undefined;
   private current: { streamId: string; vod: boolean } | undefined;
   private stopped = false;
+  private title: string | undefined;
 
   constructor(
     private readonly opts: {
@@ -23,6 +24,8 @@ export class TwitchLiveWatch {
       readonly guard: Guard;
       readonly health: Health;
       readonly onLive: (live: LiveInfo) => void;
+      /** The channel's title (Helix `GET /channels`), at the first look and whenever it changes. */
+      readonly onTitle?: (title: string) => void;
       readonly everyMs?: number;
     },
   ) {}
@@ -46,6 +49,11 @@ export class TwitchLiveWatch {
     try {
       this.userId ??= await this.opts.helix.userId(this.opts.channel);
       if (!this.userId) return;
+      const title = await this.opts.helix.channelTitle(this.userId);
+      if (title !== undefined && title !== this.title) {
+        this.title = title;
+        if (title.trim()) this.opts.onTitle?.(title);
+      }
       const s = await this.opts.helix.stream(this.userId);
       if (s && (this.current?.streamId !== s.id || !this.current.vod)) {
         const vod = await this.opts.helix.archive(this.userId, s.id);

@@ -79,7 +79,7 @@ export class TwitchPlatform implements ChatPlatform {
     });
     if (opts.helix) {
       const { clock, guard, health } = opts;
-      this.liveWatch = new TwitchLiveWatch({ helix: opts.helix, channel: opts.channel, clock, guard, health, logger: this.log, onLive: (live) => this.ps.signal({ type: 'live', live }) });
+      this.liveWatch = new TwitchLiveWatch({ helix: opts.helix, channel: opts.channel, clock, guard, health, logger: this.log, onLive: (live) => this.ps.signal({ type: 'live', live }), onTitle: (title) => this.ps.signal({ type: 'title', title }) });
     }
   }
 

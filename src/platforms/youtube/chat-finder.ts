@@ -10,6 +10,9 @@ export interface YouTubeSource {
   readonly channelId?: string;
 }
 
+/** How often the live video's title is looked at again (1 quota unit a look). */
+export const TITLE_CHECK_MS = 10 * 60_000;
+
 /** How many of a channel's newest uploads are looked at for a live stream. */
 const RECENT_UPLOADS = 5;
 
@@ -26,6 +29,29 @@ export class ChatFinder {
   constructor(private readonly source: YouTubeSource, private readonly planner: QuotaPlanner) {
     const c = source.channelId;
     if (c?.startsWith('UC')) this.channel = c;
+  }
+
+  /** The live video being read and its title, to notice when the title changes. */
+  private live: { videoId: string; title: string; checkAt: number } | undefined;
+
+  /** The chat was found in this video (its title is the stream's title now). */
+  found(video: LiveVideo, now: number): void {
+    this.live = video.videoId ? { videoId: video.videoId, title: video.title, checkAt: now + TITLE_CHECK_MS } : undefined;
+  }
+
+  /**
+   * The live video's title when it changed since the last look; looks at most every 10 minutes
+   * (one unit of quota), and only when the quota can pay for it.
+   */
+  async titleChange(api: YouTubeApi, now: number): Promise<string | undefined> {
+    const live = this.live;
+    if (!live || now < live.checkAt) return undefined;
+    live.checkAt = now + TITLE_CHECK_MS;
+    if (!this.spend('videos')) return undefined;
+    const [v] = await api.videos([live.videoId]);
+    if (!v || !v.title || v.title === live.title) return undefined;
+    live.title = v.title;
+    return v.title;
   }
 
   /** What is being read, in words: "video abc", "channel @name". */

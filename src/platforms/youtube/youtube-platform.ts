@@ -143,6 +143,8 @@ export class YouTubePlatform implements ChatPlatform {
     this.log.info({ liveChatId: video.liveChatId, videoId: video.videoId, resumed: this.position.resumed }, 'found the live chat');
     const live = liveSignal(video);
     if (live) this.ps.signal(live);
+    this.finder.found(video, this.opts.clock.now());
+    if (video.title) this.ps.signal({ type: 'title', title: video.title });
   }
 
   private async loop(): Promise<void> {
@@ -174,6 +176,8 @@ export class YouTubePlatform implements ChatPlatform {
         this.errorBackoff.reset();
         this.rateBackoff.reset();
         if (this.ended || this.stopped) break;
+        const title = await this.track(this.finder.titleChange(this.api, this.opts.clock.now()));
+        if (title) this.ps.signal({ type: 'title', title });
         await this.sleep(this.pacing.wait(transport, began, this.ps.connectedAt ?? began, this.ps.messagesIn));
       } catch (err) {
         if (this.stopped) break;

@@ -1,0 +1,85 @@
+import type { EventBus, PlatformId } from '../core/index.js';
+import { normalizeText } from '../questions/index.js';
+import { topicFromTitle, type TopicTracker } from '../topics/index.js';
+import type { Link } from '../backlog/index.js';
+import type { DomainEvents } from './events.js';
+import type { Runtime } from './runtime.js';
+
+/** A topic the dashboard proposes; the streamer switches with one click, Lectern never does by itself. */
+export interface TopicSuggestion {
+  readonly title: string;
+  /** Why, in words: "the Twitch stream title", "3 questions in 5 minutes are about it". */
+  readonly reason: string;
+  readonly url?: string;
+}
+
+/** Questions matching one note section within this window… */
+export const QUESTION_WINDOW_MS = 5 * 60_000;
+/** …this many of them suggest switching to it… */
+export const QUESTIONS_TO_SUGGEST = 3;
+/** …and one section is suggested again at most this often. */
+const SUGGEST_AGAIN_MS = 15 * 60_000;
+
+const PLATFORM_NAME: Record<PlatformId, string> = { twitch: 'Twitch', youtube: 'YouTube' };
+
+/**
+ * The topic from the stream itself. The stream's title (Twitch Helix `GET /channels`, YouTube the
+ * live video's title) becomes the first topic when none is set yet, and a changed title is
+ * proposed on the dashboard. During the stream, when several questions in a few minutes match a
+ * note section other than the current topic's, switching to it is proposed. Nothing switches by
+ * itself.
+ */
+export function wireTopicSuggestions(deps: {
+  readonly bus: EventBus<DomainEvents>;
+  readonly topics: TopicTracker;
+  readonly rt: Runtime;
+  readonly noteFor: (text: string) => Link | null;
+}): { current(): TopicSuggestion | null; dismiss(): void } {
+  const { bus, topics, rt } = deps;
+  let suggestion: TopicSuggestion | null = null;
+  const recent: Array<{ at: number; url: string; title: string }> = [];
+  const suggestedAt = new Map<string, number>();
+  const same = (a: string, b: string) => normalizeText(a) === normalizeText(b);
+  const suggest = (s: TopicSuggestion | null) => {
+    suggestion = s;
+    bus.emit('topic-suggestion', s);
+  };
+
+  const titled = rt.guard('topics.title', (platform: PlatformId, title: string) => {
+    const topic = topicFromTitle(title);
+    if (!topic) return;
+    const current = topics.current();
+    if (!current) {
+      topics.set(topic, 'title', platform);
+      return;
+    }
+    if (!same(current.title, topic)) suggest({ title: topic, reason: `the ${PLATFORM_NAME[platform]} stream title` });
+  });
+  bus.on('platform-title', ({ platform, title }) => titled(platform, title));
+
+  bus.on('question', rt.guard('topics.suggest', ({ question, change }: DomainEvents['question']) => {
+    if (change !== 'created') return;
+    const note = deps.noteFor(question.text);
+    if (!note) return;
+    const now = rt.clock.now();
+    recent.push({ at: now, url: note.url, title: note.title });
+    while (recent.length && recent[0]!.at < now - QUESTION_WINDOW_MS) recent.shift();
+    const about = recent.filter((r) => r.url === note.url).length;
+    if (about < QUESTIONS_TO_SUGGEST) return;
+    const current = topics.current();
+    if (current && (same(current.title, note.title) || deps.noteFor(current.title)?.url === note.url)) return;
+    if (now - (suggestedAt.get(note.url) ?? -Infinity) < SUGGEST_AGAIN_MS) return;
+    suggestedAt.set(note.url, now);
+    suggest({ title: note.title, reason: `${about} questions in ${QUESTION_WINDOW_MS / 60_000} minutes are about it`, url: note.url });
+  }));
+
+  bus.on('topic-changed', (t) => {
+    if (suggestion && same(suggestion.title, t.title)) suggest(null);
+  });
+  bus.on('stream-begun', () => {
+    recent.length = 0;
+    if (suggestion) suggest(null);
+  });
+
+  return { current: () => suggestion, dismiss: () => suggest(null) };
+}

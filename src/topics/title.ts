@@ -1,0 +1,27 @@
+import { cleanChatText } from '../core/index.js';
+import { MAX_TOPIC_LENGTH } from './topic-tracker.js';
+
+/**
+ * A stream title as a topic: what streamers add around the subject is left out: "LIVE", "🔴",
+ * bracketed tags ("[EN]", "(day 3)" stays), chat commands ("!notes"), and trailing parts after
+ * " | " or " - " that hold only such things or a schedule. Empty when nothing is left.
+ *
+ *   "🔴 LIVE: Attention from scratch | !notes !discord"  → "Attention from scratch"
+ *   "[EN] Building a tokenizer (day 3) - Mon/Wed/Fri"     → "Building a tokenizer (day 3)"
+ */
+export function topicFromTitle(title: string): string {
+  let t = cleanChatText(title, 400).text;
+  // Emoji and pictographs, then the usual live markers.
+  t = t.replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, ' ');
+  t = t.replace(/\[[^\]]{0,12}\]/g, ' ');
+  t = t.replace(/^\s*(?:🔴\s*)?(?:live(?:\s*now)?|now live|streaming)\s*[:!\-–|]*\s*/i, '');
+  // Trailing parts that are chat commands, links, days or times.
+  // Parts and the separators between them (kept, to join back what stays as it was).
+  const parts = t.split(/(\s+[|–-]\s+|\s+\|\s*)/);
+  const noise = (p: string) => /^\s*$/.test(p) || /^(?:\s*!\w+)+\s*$/.test(p) || /https?:\/\/|www\./i.test(p)
+    || /^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*[\s/,&]*)+(?:\s*\d.*)?$/i.test(p) || /^\s*\d{1,2}(?::\d{2})?\s*(?:am|pm|utc|cet|est|pst)\b/i.test(p);
+  while (parts.length > 2 && noise(parts[parts.length - 1]!)) parts.splice(-2);
+  t = parts.join('').replace(/(?:\s+!\w+)+\s*$/, '');
+  t = t.replace(/\s+/g, ' ').replace(/^[\s:|–-]+|[\s:|–-]+$/g, '').trim();
+  return [...t].slice(0, MAX_TOPIC_LENGTH).join('').trim();
+}
