@@ -54,9 +54,9 @@ export function generate(dir: string, notes: number, sections: number): void {
   }
 }
 
-function build(folder: NotesFolder): { index: SearchIndex; ms: number; files: string[] } {
+function build(folder: NotesFolder, options: { exhaustive?: boolean } = {}): { index: SearchIndex; ms: number; files: string[] } {
   const t0 = performance.now();
-  const index = new SearchIndex();
+  const index = new SearchIndex(options);
   const files = listNotes(folder);
   for (const rel of files) index.replaceGroup(rel, noteDocuments(folder, rel));
   return { index, ms: performance.now() - t0, files };
@@ -96,10 +96,24 @@ export function benchKnowledge(print: (s: string) => void): void {
       return rank <= WORDS.length ? WORDS[rank - 1]! : synthetic(rank);
     };
     const queries = Array.from({ length: 2000 }, () => `how does ${qword()} ${qword()} ${qword()} work`);
+    // The same index content scored exhaustively (every matching section), as before the pruned
+    // top-k search: the before/after figures come from the same run, corpus and queries.
+    const full = build(folder, { exhaustive: true }).index;
     const ours = (q: string) => r.index.search(q, { limit: 3, topic: 'attention softmax' });
-    for (let round = 0; round < 3; round++) queries.slice(0, 500).forEach(ours);
-    const lat = timeEach(queries, ours);
-    print(`  query latency at ${r.index.size} sections: p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms (target p99 <= 2 ms)`);
+    const exhaustive = (q: string) => full.search(q, { limit: 3, topic: 'attention softmax' });
+    for (let round = 0; round < 3; round++) {
+      queries.slice(0, 500).forEach(ours);
+      queries.slice(0, 500).forEach(exhaustive);
+    }
+    // Interleaved rounds, so that a busy moment of the machine weighs on both alike.
+    const lat: number[] = [];
+    const fullLat: number[] = [];
+    for (let i = 0; i < queries.length; i += 100) {
+      lat.push(...timeEach(queries.slice(i, i + 100), ours));
+      fullLat.push(...timeEach(queries.slice(i, i + 100), exhaustive));
+    }
+    print(`  query latency at ${r.index.size} sections, exhaustive scoring: p50 ${pct(fullLat, 50).toFixed(2)} ms, p99 ${pct(fullLat, 99).toFixed(2)} ms`);
+    print(`  query latency at ${r.index.size} sections, pruned top-k (MaxScore): p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms (target p99 <= 2 ms)`);
     // Reference, same run, corpus, queries and warm-up: MiniSearch 7 with the same fields,
     // boosts, terms and prefix matching, whose scores our index reproduces exactly (without the
     // back-off, compound words, topic boost and note support that our figure includes).

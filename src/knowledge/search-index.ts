@@ -1,6 +1,6 @@
 import { stemmer } from 'stemmer';
 import { normalizeText, STOP_WORDS } from '../core/index.js';
-import { Bm25Index, tokenize, TopK, type Hit, type QueryOptions } from './bm25.js';
+import { Bm25Index, tokenize, type QueryOptions, type TopHits } from './bm25.js';
 import type { KnowledgeDoc, SearchResult } from './documents.js';
 
 /** Field weights: a word in a heading says more than the same word in a paragraph. */
@@ -71,6 +71,12 @@ const EXACT_AND_PREFIX: QueryOptions = {
 };
 const WITH_TYPOS: QueryOptions = { ...EXACT_AND_PREFIX, fuzzy: (term) => (term.length >= 5 ? Math.min(2, Math.round(term.length * 0.25)) : 0) };
 
+/** The topic boost per slot, and its largest value (a bound for the pruned search). */
+interface Related {
+  readonly boosts: Float64Array;
+  readonly max: number;
+}
+
 export interface SearchOptions {
   readonly limit?: number;
   /** The topic being explained: documents that mention it rank higher. */
@@ -92,6 +98,14 @@ export interface SearchOptions {
  */
 export class SearchIndex {
   private readonly index = new Bm25Index(FIELDS.length, processTerm);
+  /** Score every matching document instead of the pruned top-k search (same results; for the
+   * bench and the tests). */
+  private readonly exhaustive: boolean;
+
+  constructor(options: { exhaustive?: boolean } = {}) {
+    this.exhaustive = options.exhaustive ?? false;
+  }
+
   private readonly bySlot: Array<KnowledgeDoc | undefined> = [];
   private readonly groups = new Map<string, number[]>();
   /** Which documents have a word in their title, headings or tags: the topic boost's lookup. */
@@ -99,7 +113,7 @@ export class SearchIndex {
   private readonly headWords = new Map<number, string[]>();
   /** Bumped on every change, so that cached topic boosts are recomputed. */
   private version = 0;
-  private related: { topic: string; version: number; boosts: Float64Array | undefined } | undefined;
+  private related: { topic: string; version: number; boosts: Related | undefined } | undefined;
   /** Each slot's kind as a bit (KIND_BIT), so that filtering by kind is one AND. */
   private readonly kindBits: number[] = [];
 
@@ -163,41 +177,36 @@ export class SearchIndex {
    * Documents whose title, headings or tags share words with the topic, and their boost: up to
    * 1.5 times the score when they share all of them. Kept until the topic or the index changes.
    */
-  private relatedTo(topic: string): Float64Array | undefined {
+  private relatedTo(topic: string): Related | undefined {
     if (this.related?.topic === topic && this.related.version === this.version) return this.related.boosts;
     const topicTerms = distinctTerms(topic);
     let boosts: Float64Array | undefined;
+    let max = 1;
     for (const t of topicTerms) {
       for (const slot of this.headIndex.get(t) ?? []) {
         boosts ??= new Float64Array(this.bySlot.length).fill(1);
         boosts[slot]! += 0.5 / topicTerms.length;
+        if (boosts[slot]! > max) max = boosts[slot]!;
       }
     }
-    this.related = { topic, version: this.version, boosts };
-    return boosts;
+    const related = boosts ? { boosts, max } : undefined;
+    this.related = { topic, version: this.version, boosts: related };
+    return related;
   }
 
   /**
-   * Scores the query and keeps the best GROUP_WINDOW hits of the wanted kinds, and the best of
-   * those that match at least `minMatched` distinct query words; `found` counts every hit.
+   * The best GROUP_WINDOW hits of the wanted kinds, and the best of those that match at least
+   * `minMatched` distinct query words. The pruned search (Bm25Index.top) finds exactly what
+   * scoring every document would; the exhaustive one is kept for comparison (`exhaustive`).
    */
-  private collect(terms: readonly string[], options: QueryOptions, kindMask: number, related: Float64Array | undefined, minMatched: number): { found: number; all: Hit[]; matching: Hit[] } {
-    const raw = this.index.query(terms, options);
-    const all = new TopK(GROUP_WINDOW);
-    const matching = minMatched > 0 ? new TopK(GROUP_WINDOW) : undefined;
-    let found = 0;
-    for (let i = 0; i < raw.count; i++) {
-      const slot = raw.slots[i]!;
-      if (!(this.kindBits[slot]! & kindMask)) continue;
-      found++;
-      const matched = raw.matched[slot]!;
-      // As in MiniSearch: a document matching more of the query's words counts that many times.
-      const score = raw.scores[slot]! * matched * (related ? related[slot]! : 1);
-      if (score > all.floor) all.push(slot, score, matched);
-      if (matching && score > matching.floor && matched >= minMatched) matching.push(slot, score, matched);
-    }
-    const best = all.best();
-    return { found, all: best, matching: matching ? matching.best() : best };
+  private collect(terms: readonly string[], options: QueryOptions, kindMask: number, related: Related | undefined, minMatched: number, exhaustive: boolean): TopHits {
+    const want = {
+      k: GROUP_WINDOW,
+      minMatched,
+      ...(kindMask !== ALL_KINDS ? { filter: { bits: this.kindBits, mask: kindMask } } : {}),
+      ...(related ? { boost: related.boosts, boostMax: related.max } : {}),
+    };
+    return exhaustive ? this.index.topExhaustive(terms, options, want) : this.index.top(terms, options, want);
   }
 
   search(query: string, opts: SearchOptions = {}): SearchResult[] {
@@ -212,8 +221,10 @@ export class SearchIndex {
     const minMatched = opts.minMatch ? opts.minMatch * distinct : 0;
     // Exact words and prefixes first; typo tolerance (the expensive part) only when that finds
     // little, so a typo can help a query but never slow down or outrank a good one.
-    let hits = this.collect(terms, EXACT_AND_PREFIX, kindMask, related, minMatched);
-    if (hits.found < limit) hits = this.collect(terms, WITH_TYPOS, kindMask, related, minMatched);
+    // The pruned search counts what it found exactly only up to GROUP_WINDOW.
+    const exhaustive = this.exhaustive || limit > GROUP_WINDOW;
+    let hits = this.collect(terms, EXACT_AND_PREFIX, kindMask, related, minMatched, exhaustive);
+    if (hits.found < limit) hits = this.collect(terms, WITH_TYPOS, kindMask, related, minMatched, exhaustive);
     // A note where several sections match is more likely the one that answers than a note that
     // mentions the words once: each section gets a share of its note's other matching sections.
     const byGroup = new Map<string, number[]>();

@@ -190,3 +190,30 @@ describe('search ranking', () => {
     expect(index.search('softmax weights', { minMatch: 0.5 })[0]!.doc.id).toBe('a');
   });
 });
+
+describe('search: the pruned top-k search answers exactly as scoring every section', () => {
+  it('same results and scores, with topic, kinds, minMatch and limits, after re-indexing', () => {
+    // A generated corpus: common words in many sections (so that pruning happens), rare ones in few.
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const vocab = ['attention', 'attend', 'softmax', 'gradient', 'gradients', 'learning', 'rate', 'memory', 'kernel', 'batch', 'cache', 'checkpoint', 'checkpointing', 'node', 'network', 'time', 'limit', 'timelimit', ...Array.from({ length: 300 }, (_, i) => `zz${i.toString(36)}word`)];
+    const word = () => vocab[Math.min(vocab.length - 1, Math.floor(Math.exp(rand() * Math.log(vocab.length))) - 1)]!;
+    const note = (g: number) => Array.from({ length: 1 + Math.floor(rand() * 6) }, (_, i) => doc(`n${g}-${i}`, `${word()} ${word()}`, `${word()} ${word()}`, Array.from({ length: 10 + Math.floor(rand() * 50) }, word).join(' '), { group: `n${g}`, kind: rand() < 0.9 ? 'section' : 'article' }));
+    const pruned = new SearchIndex();
+    const exhaustive = new SearchIndex({ exhaustive: true });
+    const notes = Array.from({ length: 300 }, (_, g) => note(g));
+    notes.forEach((docs, g) => [pruned, exhaustive].forEach((ix) => ix.replaceGroup(`n${g}`, docs)));
+    for (let g = 0; g < 300; g += 7) {
+      const docs = note(g);
+      [pruned, exhaustive].forEach((ix) => ix.replaceGroup(`n${g}`, docs));
+    }
+    const queries = Array.from({ length: 150 }, () => Array.from({ length: 1 + Math.floor(rand() * 4) }, word).join(' '));
+    const options = [{}, { limit: 3 }, { limit: 1, minMatch: 0.5, kinds: ['section'] as const }, { limit: 5, topic: 'attention softmax' }, { limit: 3, minMatch: 0.5, topic: 'gradient checkpointing' }, { limit: 80 }];
+    for (const q of queries) {
+      for (const o of options) {
+        const a = pruned.search(q, o).map((r) => [r.doc.id, r.score]);
+        expect(a).toEqual(exhaustive.search(q, o).map((r) => [r.doc.id, r.score]));
+      }
+    }
+  });
+});
