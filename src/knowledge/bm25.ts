@@ -93,6 +93,14 @@ function sortPostings(list: Postings): void {
 /** A term's postings, one list per field. */
 type TermEntry = Array<Postings | undefined>;
 
+/**
+ * A (processed) query term: a word, or a word with a weight (1 by default) and a group. Terms of
+ * one group count as one in `matched` (what a viewer's word stands for: "fsdp" and the words of
+ * "fully sharded data parallel"); a plain word is its own group. A word given twice in a group
+ * adds its weights (MiniSearch counts a repeated query word each time).
+ */
+export type QueryTerm = string | { readonly term: string; readonly weight?: number; readonly group?: string };
+
 export interface QueryOptions {
   /** Weight of each field, in the order the fields were declared. */
   readonly boosts: readonly number[];
@@ -145,6 +153,8 @@ export class Bm25Index {
   constructor(
     readonly fields: number,
     private readonly processTerm: (raw: string) => string | null,
+    /** Told when a term enters the dictionary (`true`) or leaves it (`false`). */
+    private readonly onTerm?: (term: string, present: boolean) => void,
   ) {
     this.totalLength = new Array<number>(fields).fill(0);
   }
@@ -156,6 +166,13 @@ export class Bm25Index {
   /** Whether a (processed) term is in the index. */
   has(term: string): boolean {
     return this.dict.has(term);
+  }
+
+  /** How many documents have a (processed) term, in the field where most do. */
+  frequency(term: string): number {
+    let n = 0;
+    for (const list of this.dict.get(term) ?? []) if (list && list.slots.length > n) n = list.slots.length;
+    return n;
   }
 
   /** Indexes one document, given the text of each field; returns its slot. */
@@ -173,7 +190,10 @@ export class Bm25Index {
         if (term) tf.set(term, (tf.get(term) ?? 0) + 1);
       }
       for (const [term, n] of tf) {
-        const entry = this.dict.fetch(term, () => new Array<Postings | undefined>(this.fields));
+        const entry = this.dict.fetch(term, () => {
+          this.onTerm?.(term, true);
+          return new Array<Postings | undefined>(this.fields);
+        });
         const list = (entry[f] ??= { term, slots: [], tfs: [], maxTf: 0, minLen: Infinity, unsorted: false, loose: false });
         // A reused slot can be lower than the last one: the list is put back in order when a
         // query next reads it (once for all the sections of a re-indexed note).
@@ -230,7 +250,10 @@ export class Bm25Index {
     // A term no document has any more leaves the dictionary (and prefix and typo lookups).
     for (const term of emptied) {
       const entry = this.dict.get(term);
-      if (entry && entry.every((p) => !p || p.slots.length === 0)) this.dict.delete(term);
+      if (entry && entry.every((p) => !p || p.slots.length === 0)) {
+        this.dict.delete(term);
+        this.onTerm?.(term, false);
+      }
     }
   }
 
@@ -241,15 +264,24 @@ export class Bm25Index {
    * document's sum. Then in the order both searches add them up (`ordered`), so that they get the
    * same scores to the last bit.
    */
-  private plan(terms: readonly string[], opts: QueryOptions): Plan {
+  private plan(terms: readonly QueryTerm[], opts: QueryOptions): Plan {
     const F = this.fields;
     const N = this.live;
     const avg = this.totalLength.map((t) => (N ? t / N : 0));
     const plan: Plan = { lists: [], sources: 0 };
-    const repeats = new Map<string, number>();
-    for (const term of terms) repeats.set(term, (repeats.get(term) ?? 0) + 1);
-    for (const [term, times] of repeats) {
-      const source = plan.sources++;
+    // Each distinct (group, term) once, with its weights added up; groups numbered in order.
+    const groups = new Map<string, number>();
+    const weighted = new Map<string, { term: string; source: number; times: number }>();
+    for (const t of terms) {
+      const { term, weight = 1, group = term } = typeof t === 'string' ? { term: t } : t;
+      let source = groups.get(group);
+      if (source === undefined) groups.set(group, (source = plan.sources++));
+      const key = `${source} ${term}`;
+      const w = weighted.get(key);
+      if (w) w.times += weight;
+      else weighted.set(key, { term, source, times: weight });
+    }
+    for (const { term, source, times } of weighted.values()) {
       const expansions: Array<[TermEntry, number]> = [];
       const exact = this.dict.get(term);
       if (exact) expansions.push([exact, times]);
@@ -319,7 +351,7 @@ export class Bm25Index {
    * repeated in the query counts each time it appears, as in MiniSearch; `matched` counts
    * distinct terms. The exhaustive reference for `top`, and what MiniSearch is compared with.
    */
-  query(terms: readonly string[], opts: QueryOptions): RawHits {
+  query(terms: readonly QueryTerm[], opts: QueryOptions): RawHits {
     const epoch = this.begin();
     const plan = this.plan(terms, opts);
     const { scores, matched, lastTerm, stamp, touched } = this;
@@ -359,7 +391,7 @@ export class Bm25Index {
    * The best documents for a query, by exhaustive scoring: every matching document is scored
    * (`query`) and offered to the heaps. The reference that `top` must equal.
    */
-  topExhaustive(terms: readonly string[], opts: QueryOptions, want: TopWanted): TopHits {
+  topExhaustive(terms: readonly QueryTerm[], opts: QueryOptions, want: TopWanted): TopHits {
     const raw = this.query(terms, opts);
     const all = this.heaps[0].reset(want.k);
     const matching = want.minMatched > 0 ? this.heaps[1].reset(want.k) : undefined;
@@ -403,7 +435,7 @@ export class Bm25Index {
    * search never leaves "or" mode; otherwise it is at least `k`. Beyond MASK_TERMS query terms,
    * it scores exhaustively.
    */
-  top(terms: readonly string[], opts: QueryOptions, want: TopWanted): TopHits {
+  top(terms: readonly QueryTerm[], opts: QueryOptions, want: TopWanted): TopHits {
     const plan = this.plan(terms, opts);
     if (plan.sources > MASK_TERMS) return this.topExhaustive(terms, opts, want);
     const { lists } = plan;

@@ -207,6 +207,38 @@ describe('Bm25Index.top (MaxScore) equals exhaustive scoring', () => {
   });
 });
 
+describe('Bm25Index query terms with weights and groups', () => {
+  it('a weight scales a term; terms of one group count once in matched; a repeated word adds up', () => {
+    const index = new Bm25Index(4, processTerm);
+    const a = index.add(['', '', '', 'kernel memory']);
+    index.add(['', '', '', 'kernel only']);
+    const score = (terms: Parameters<Bm25Index['query']>[0]) => {
+      const raw = index.query(terms, EXACT);
+      return { score: raw.scores[a]!, matched: raw.matched[a]! };
+    };
+    const plain = score(['kernel', 'memory']);
+    expect(plain.matched).toBe(2);
+    const grouped = score(['kernel', { term: 'memory', group: 'kernel' }]);
+    expect(grouped.matched).toBe(1);
+    expect(grouped.score).toBeCloseTo(plain.score, 12);
+    const half = score(['kernel', { term: 'memory', weight: 0.5 }]);
+    expect(half.score).toBeCloseTo(score(['kernel']).score + 0.5 * score(['memory']).score, 12);
+    expect(score(['kernel', 'kernel']).score).toBeCloseTo(2 * score(['kernel']).score, 12);
+    expect(score([{ term: 'kernel', weight: 2 }]).score).toBeCloseTo(score(['kernel', 'kernel']).score, 12);
+  });
+
+  it('tells a listener when a term enters and leaves the dictionary', () => {
+    const seen: string[] = [];
+    const index = new Bm25Index(1, processTerm, (term, present) => seen.push(`${present ? '+' : '-'}${term}`));
+    const a = index.add(['alpha beta']);
+    const b = index.add(['beta']);
+    index.remove([a]);
+    index.remove([b]);
+    expect(seen).toEqual(['+alpha', '+beta', '-alpha', '-beta']);
+    expect(index.frequency('beta')).toBe(0);
+  });
+});
+
 describe('TopK', () => {
   it('keeps the k best, best first, equal scores by slot whatever the order they come in', () => {
     fc.assert(
