@@ -1,59 +1,29 @@
-import { stemmer } from 'stemmer';
-import { normalizeText, STOP_WORDS } from '../core/index.js';
-import { Bm25Index, tokenize, type QueryOptions, type TopHits } from './bm25.js';
+import { normalizeText } from '../core/index.js';
+import { Bm25Index, tokenize, type QueryOptions, type QueryTerm, type TopHits } from './bm25.js';
 import type { KnowledgeDoc, SearchResult } from './documents.js';
+import { findAbbreviations, Lexicon } from './lexicon.js';
+import { analyzeQuery, numberedParts, type Vocabulary } from './query.js';
+import { rerank, type Candidate, type RerankDoc } from './rerank.js';
+import { linkTargets, plainWords, processTerm, readableText, safeDecode, textTerms, wordsOnly } from './text.js';
+
+export { processTerm, readableText } from './text.js';
 
 /** Field weights: a word in a heading says more than the same word in a paragraph. */
 export const FIELD_BOOST = { headings: 3, title: 2, tags: 3, body: 1 } as const;
 /** The indexed fields, in the order Bm25Index numbers them. */
 export const FIELDS = ['title', 'headings', 'tags', 'body'] as const;
-export const fieldTexts = (d: KnowledgeDoc): string[] => [d.noteTitle, [...d.parents, d.heading].join(' '), d.tags.join(' '), d.body];
-
-/** Index and query terms: normalised, stop-words dropped, Porter-stemmed ("reproducible" and
- * "reproducibility" meet). */
-export function processTerm(term: string): string | null {
-  const t = normalizeText(term);
-  if (!t || STOP_WORDS.has(t)) return null;
-  return stemmer(t);
-}
-
-/** The processed words of a text, in order, repeats kept. */
-function textTerms(text: string): string[] {
-  return tokenize(text).map(processTerm).filter((t): t is string => Boolean(t));
-}
-
-/**
- * A query's words: its first MAX_QUERY_WORDS distinct ones. A viewer's question has far fewer;
- * the cap bounds the work a 500-character message of made-up words can cause (each of them would
- * go through the typo search).
- */
-const MAX_QUERY_WORDS = 16;
-function queryTerms(query: string): string[] {
-  const all = textTerms(query);
-  const keep = new Set<string>();
-  for (const t of all) if (keep.size < MAX_QUERY_WORDS) keep.add(t);
-  return all.filter((t) => keep.has(t));
-}
-
-/**
- * Two neighbouring words of the query written as one, when the notes write them so: "time limit"
- * also looks for "timelimit", "check point" for "checkpoint", "set up" for "setup".
- */
-function compounds(query: string, known: (term: string) => boolean): string[] {
-  const words = tokenize(query).map(normalizeText).filter(Boolean);
-  const out: string[] = [];
-  for (let i = 0; i + 1 < words.length; i++) {
-    const joined = processTerm(words[i]! + words[i + 1]!);
-    if (joined && joined.length >= 6 && known(joined)) out.push(joined);
-  }
-  return out;
-}
+/** The text of each field, as indexed: the body's links without their targets, symbols as spaces. */
+export const fieldTexts = (d: KnowledgeDoc): string[] => [d.noteTitle, [...d.parents, d.heading].join(' '), d.tags.join(' '), readableText(d.body)].map(wordsOnly);
 
 /** The distinct processed words of a text. */
 const distinctTerms = (text: string): string[] => [...new Set(textTerms(text))];
 
-/** How many hits are looked at for note-level support, and how much that support counts. */
-const GROUP_WINDOW = 60;
+/**
+ * How many hits the full-text ranking hands to the second stage: the candidates the reranking
+ * reorders, and among which a note's other sections give support.
+ */
+const WINDOW = 30;
+/** How much a section's note's other matching sections count (a tenth of the best three). */
 const GROUP_WEIGHT = 0.1;
 const KIND_BIT: Record<KnowledgeDoc['kind'], number> = { section: 1, article: 2, link: 4 };
 const ALL_KINDS = 7;
@@ -90,36 +60,68 @@ export interface SearchOptions {
 }
 
 /**
- * The full-text index over every document (BM25+ in Bm25Index): field boosts, stop-words and
- * stemming, prefix matching for longer words and typo tolerance weighted well below exact
- * matches; a boost for what relates to the current topic; a share of score for sections whose
- * note has other matching sections; documents added and removed by group (a note file, a feed),
- * so a changed note is re-indexed on its own.
+ * The full-text index over every document, and the search in two stages.
+ *
+ * 1. Full text (BM25+ in Bm25Index, exact top-k by MaxScore): field boosts, stop-words and
+ *    stemming, prefix matching for longer words, typo tolerance weighted well below exact
+ *    matches, the query's words with what stands for them (`analyzeQuery`: abbreviations the
+ *    notes define, compounds split and joined, other spellings), a boost for what relates to the
+ *    current topic; the best WINDOW hits.
+ * 2. Among those: a share of score for sections whose note has other matching sections, then the
+ *    reranking (`rerank`: own heading, phrases in it, summary pages below the chapters they link
+ *    to).
+ *
+ * Documents are added and removed by group (a note file, a feed), so a changed note is
+ * re-indexed on its own.
  */
 export class SearchIndex {
-  private readonly index = new Bm25Index(FIELDS.length, processTerm);
+  private readonly index = new Bm25Index(FIELDS.length, processTerm, (term, present) => this.numberedTerm(term, present));
+  /** Indexed terms of letters then digits, by first letter and digits ("b16": bf16, bfloat16). */
+  private readonly numbered = new Map<string, Set<string>>();
   /** Score every matching document instead of the pruned top-k search (same results; for the
    * bench and the tests). */
   private readonly exhaustive: boolean;
-
-  constructor(options: { exhaustive?: boolean } = {}) {
-    this.exhaustive = options.exhaustive ?? false;
-  }
-
   private readonly bySlot: Array<KnowledgeDoc | undefined> = [];
+  /** What the reranking reads of each slot. */
+  private readonly rerankDocs: Array<RerankDoc | undefined> = [];
   private readonly groups = new Map<string, number[]>();
   /** Which documents have a word in their title, headings or tags: the topic boost's lookup. */
   private readonly headIndex = new Map<string, Set<number>>();
   private readonly headWords = new Map<number, string[]>();
+  /** Abbreviations the notes define ("Model FLOPS Utilization (MFU)"). */
+  private readonly lexicon = new Lexicon();
   /** Bumped on every change, so that cached topic boosts are recomputed. */
   private version = 0;
   private related: { topic: string; version: number; boosts: Related | undefined } | undefined;
   /** Each slot's kind as a bit (KIND_BIT), so that filtering by kind is one AND. */
   private readonly kindBits: number[] = [];
 
+  constructor(options: { exhaustive?: boolean } = {}) {
+    this.exhaustive = options.exhaustive ?? false;
+  }
+
   get size(): number {
     return this.index.size;
   }
+
+  private numberedTerm(term: string, present: boolean): void {
+    const parts = numberedParts(term);
+    if (!parts) return;
+    const key = `${parts[0][0]}${parts[1]}`;
+    if (present) (this.numbered.get(key) ?? this.numbered.set(key, new Set()).get(key)!).add(term);
+    else {
+      const set = this.numbered.get(key);
+      set?.delete(term);
+      if (set?.size === 0) this.numbered.delete(key);
+    }
+  }
+
+  /** What the query analysis reads of the index. */
+  private readonly vocabulary: Vocabulary = {
+    has: (term) => this.index.has(term),
+    frequency: (term) => this.index.frequency(term),
+    numbered: (first, digits) => this.numbered.get(`${first}${digits}`) ?? [],
+  };
 
   private *docs(): Iterable<KnowledgeDoc> {
     for (const d of this.bySlot) if (d) yield d;
@@ -140,12 +142,23 @@ export class SearchIndex {
       const slot = this.index.add(fieldTexts(d));
       this.bySlot[slot] = d;
       this.kindBits[slot] = KIND_BIT[d.kind];
+      const heading = d.heading || d.noteTitle;
+      const url = safeDecode(d.url);
+      const note = url.replace(/#.*$/, '');
+      // Links to other notes of the same site (the only ones that can meet another candidate).
+      const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(url)?.[0];
+      const links = origin ? [...new Set(linkTargets(d.body, d.url))].filter((l) => l.startsWith(origin) && !l.startsWith(`${note}#`) && l !== note) : [];
+      this.rerankDocs[slot] = { heading: textTerms(heading), headingWords: plainWords(heading), links, url, note, group: d.group };
       slots.push(slot);
       const words = distinctTerms(`${d.noteTitle} ${d.parents.join(' ')} ${d.heading} ${d.tags.join(' ')}`);
       this.headWords.set(slot, words);
       for (const w of words) (this.headIndex.get(w) ?? this.headIndex.set(w, new Set()).get(w)!).add(slot);
     }
     this.groups.set(group, slots);
+    this.lexicon.set(
+      group,
+      docs.flatMap((d) => findAbbreviations(`${d.heading}\n${d.body}`, processTerm, tokenize, normalizeText)),
+    );
   }
 
   removeGroup(group: string): void {
@@ -155,6 +168,7 @@ export class SearchIndex {
     this.index.remove(slots);
     for (const slot of slots) {
       this.bySlot[slot] = undefined;
+      this.rerankDocs[slot] = undefined;
       this.kindBits[slot] = 0;
       for (const w of this.headWords.get(slot) ?? []) {
         const set = this.headIndex.get(w);
@@ -164,6 +178,7 @@ export class SearchIndex {
       this.headWords.delete(slot);
     }
     this.groups.delete(group);
+    this.lexicon.remove(group);
   }
 
   /** The most recent document of a kind (articles by publication date). */
@@ -195,13 +210,13 @@ export class SearchIndex {
   }
 
   /**
-   * The best GROUP_WINDOW hits of the wanted kinds, and the best of those that match at least
+   * The best WINDOW hits of the wanted kinds, and the best of those that match at least
    * `minMatched` distinct query words. The pruned search (Bm25Index.top) finds exactly what
    * scoring every document would; the exhaustive one is kept for comparison (`exhaustive`).
    */
-  private collect(terms: readonly string[], options: QueryOptions, kindMask: number, related: Related | undefined, minMatched: number, exhaustive: boolean): TopHits {
+  private collect(terms: readonly QueryTerm[], options: QueryOptions, kindMask: number, related: Related | undefined, minMatched: number, exhaustive: boolean): TopHits {
     const want = {
-      k: GROUP_WINDOW,
+      k: WINDOW,
       minMatched,
       ...(kindMask !== ALL_KINDS ? { filter: { bits: this.kindBits, mask: kindMask } } : {}),
       ...(related ? { boost: related.boosts, boostMax: related.max } : {}),
@@ -211,18 +226,18 @@ export class SearchIndex {
 
   search(query: string, opts: SearchOptions = {}): SearchResult[] {
     const limit = opts.limit ?? 10;
-    const words = queryTerms(query);
+    const analyzed = analyzeQuery(query, this.vocabulary, this.lexicon);
+    const { words, terms } = analyzed;
     if (!words.length) return [];
     // minMatch is a share of the viewer's own words; a compound is one more way to match them.
     const distinct = new Set(words).size;
-    const terms = [...words, ...compounds(query, (t) => this.index.has(t)).filter((c) => !words.includes(c))];
     const related = opts.topic ? this.relatedTo(opts.topic) : undefined;
     const kindMask = opts.kinds ? opts.kinds.reduce((m, k) => m | KIND_BIT[k], 0) : ALL_KINDS;
     const minMatched = opts.minMatch ? opts.minMatch * distinct : 0;
+    // The pruned search counts what it found exactly only up to WINDOW.
+    const exhaustive = this.exhaustive || limit > WINDOW;
     // Exact words and prefixes first; typo tolerance (the expensive part) only when that finds
     // little, so a typo can help a query but never slow down or outrank a good one.
-    // The pruned search counts what it found exactly only up to GROUP_WINDOW.
-    const exhaustive = this.exhaustive || limit > GROUP_WINDOW;
     let hits = this.collect(terms, EXACT_AND_PREFIX, kindMask, related, minMatched, exhaustive);
     if (hits.found < limit) hits = this.collect(terms, WITH_TYPOS, kindMask, related, minMatched, exhaustive);
     // A note where several sections match is more likely the one that answers than a note that
@@ -232,7 +247,7 @@ export class SearchIndex {
       const g = this.bySlot[h.slot]!.group;
       (byGroup.get(g) ?? byGroup.set(g, []).get(g)!).push(h.score);
     }
-    const ranked = hits.matching.map((h) => {
+    const candidates: Array<Candidate<KnowledgeDoc>> = hits.matching.map((h) => {
       const doc = this.bySlot[h.slot]!;
       // The group's scores are in rank order already: the best three others.
       let support = 0;
@@ -242,9 +257,15 @@ export class SearchIndex {
         support += x;
         if (++taken === 3) break;
       }
-      return { doc, score: h.score + GROUP_WEIGHT * support };
+      return { item: doc, doc: this.rerankDocs[h.slot]!, score: h.score + GROUP_WEIGHT * support };
     });
-    ranked.sort((a, b) => b.score - a.score);
-    return ranked.slice(0, limit).map(({ doc, score }) => ({ title: doc.title, url: doc.url, source: doc.source, kind: doc.kind, score: Math.round(score * 1000) / 1000, doc }));
+    candidates.sort((a, b) => b.score - a.score);
+    const N = this.index.size;
+    const sources = analyzed.groups.map((group) => {
+      const df = Math.max(1, this.index.frequency(group[0]!));
+      return { terms: group, idf: Math.log(1 + (N - df + 0.5) / (df + 0.5)) };
+    });
+    const ranked = rerank(candidates, { sources, words: analyzed.plain });
+    return ranked.slice(0, limit).map(({ item: doc, score }) => ({ title: doc.title, url: doc.url, source: doc.source, kind: doc.kind, score: Math.round(score * 1000) / 1000, doc }));
   }
 }
