@@ -147,8 +147,14 @@ export class Bm25Index {
   private touched = new Int32Array(0);
   private cands = new Int32Array(0);
   private epoch = 0;
+  /**
+   * Postings read by the queries so far (a lookup of a document counts as one): what the pruned
+   * search saves, in a unit no machine's load changes.
+   */
+  postingsRead = 0;
   /** Heaps reused from query to query: the two a search returns from, the two for lower bounds. */
-  private readonly heaps = [new TopK(0), new TopK(0), new TopK(0), new TopK(0)] as const;
+  private readonly heaps = [new TopK(0), new TopK(0)] as const;
+  private readonly kth = [new KthBest(), new KthBest()] as const;
 
   constructor(
     readonly fields: number,
@@ -361,6 +367,7 @@ export class Bm25Index {
     const masks = plan.sources <= MASK_TERMS;
     for (const { slots, tfs, source, bit, w, norm, base } of plan.lists) {
       const df = slots.length;
+      this.postingsRead += df;
       const src = masks ? bit : source + 1;
       for (let i = 0; i < df; i++) {
         const slot = slots[i]!;
@@ -457,8 +464,11 @@ export class Bm25Index {
     // "Or" mode: every document read is kept.
     let j = 0;
     let floors: [number, number] | undefined;
+    // The first look happens anyway; later ones when they may succeed.
+    let lastFloor = Infinity;
     for (; j < m; j++) {
       const { slots, tfs, bit, w, norm, base } = lists[j]!;
+      this.postingsRead += slots.length;
       for (let i = 0; i < slots.length; i++) {
         const slot = slots[i]!;
         const packed = tfs[i]!;
@@ -474,15 +484,19 @@ export class Bm25Index {
           lastTerm[slot]! |= bit;
         }
       }
-      // Worth a look (it costs a pass over the documents read) when much is left to read.
-      if (j + 1 < m && restPostings[j + 1]! > count) {
-        const f = this.lowerFloors(count, want);
+      // Worth a look (it costs a pass over the documents read) when much is left to read, at
+      // least k documents are read, and the lists left are not far above the last look's floor.
+      if (j + 1 < m && count >= k && restPostings[j + 1]! > count) {
         const terms = popcount(restMask[j + 1]!);
         const bound = restBound[j + 1]! * terms * boostMax * SLACK;
-        if (bound < f[0] && (terms < minMatched || bound < f[1])) {
-          floors = f;
-          j++;
-          break;
+        if (bound < 2 * lastFloor) {
+          const f = this.lowerFloors(count, want);
+          lastFloor = f[0];
+          if (bound < f[0] && (terms < minMatched || bound < f[1])) {
+            floors = f;
+            j++;
+            break;
+          }
         }
       }
     }
@@ -514,13 +528,18 @@ export class Bm25Index {
         cands[n++] = slot;
       }
       n = this.prune(n, restBound[j]!, restMask[j]!, floors, want);
-      cands.subarray(0, n).sort();
+      let sorted = false;
       for (; j < m && n > 0; j++) {
         const { slots, tfs, bit, w, norm, base } = lists[j]!;
         const df = slots.length;
         if (n * 8 < df) {
-          // Few documents left: look each one up.
+          // Few documents left: look each one up (in slot order; dropping keeps the order).
+          if (!sorted) {
+            sortSlots(cands, n);
+            sorted = true;
+          }
           let p = 0;
+          this.postingsRead += n;
           for (let c = 0; c < n && p < df; c++) {
             const slot = cands[c]!;
             p = lowerBound(slots, slot, p);
@@ -531,6 +550,7 @@ export class Bm25Index {
             lastTerm[slot]! |= bit;
           }
         } else {
+          this.postingsRead += df;
           for (let i = 0; i < df; i++) {
             const slot = slots[i]!;
             if (stamp[slot] !== epoch) continue;
@@ -563,18 +583,19 @@ export class Bm25Index {
   private lowerFloors(n: number, want: TopWanted, from: Int32Array = this.touched): [number, number] {
     const { filter, boost, minMatched, k } = want;
     const { scores, lastTerm, stamp, epoch } = this;
-    const all = this.heaps[2].reset(k);
-    const matching = minMatched > 0 ? this.heaps[3].reset(k) : undefined;
+    // Only the k-th best value matters (not which document has it): heaps of values.
+    const all = this.kth[0].reset(k);
+    const matching = minMatched > 0 ? this.kth[1].reset(k) : undefined;
     for (let i = 0; i < n; i++) {
       const slot = from[i]!;
       if (stamp[slot] !== epoch || (filter && !(filter.bits[slot]! & filter.mask))) continue;
       const matched = popcount(lastTerm[slot]!);
       const low = scores[slot]! * matched * (boost ? boost[slot]! : 1);
-      if (low > all.floor) all.push(slot, low, matched);
-      if (matching && matched >= minMatched && low > matching.floor) matching.push(slot, low, matched);
+      if (low > all.floor) all.push(low);
+      if (matching && matched >= minMatched && low > matching.floor) matching.push(low);
     }
     // Without a second heap, only the first floor counts.
-    return [all.full ? all.floor : -Infinity, !matching ? Infinity : matching.full ? matching.floor : -Infinity];
+    return [all.floor, !matching ? Infinity : matching.floor];
   }
 
   /**
@@ -608,6 +629,71 @@ export class Bm25Index {
     this.cands = new Int32Array(size);
     this.epoch = 0;
   }
+}
+
+/**
+ * The k-th best of a stream of values (a min-heap of k numbers): -Infinity until k are seen.
+ * What the pruned search's lower bounds need, without the slots and ties TopK keeps.
+ */
+class KthBest {
+  private heap = new Float64Array(0);
+  private size = 0;
+  private k = 0;
+  floor = -Infinity;
+
+  reset(k: number): this {
+    if (this.heap.length < k) this.heap = new Float64Array(k);
+    this.k = k;
+    this.size = 0;
+    this.floor = -Infinity;
+    return this;
+  }
+
+  /** Offers a value; callers check `value > floor` first. */
+  push(value: number): void {
+    const h = this.heap;
+    if (this.size < this.k) {
+      let i = this.size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (h[parent]! <= value) break;
+        h[i] = h[parent]!;
+        i = parent;
+      }
+      h[i] = value;
+      if (this.size === this.k) this.floor = h[0]!;
+      return;
+    }
+    if (!this.k || value <= h[0]!) return;
+    // Replace the root and sift down.
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.size) break;
+      const r = l + 1;
+      const c = r < this.size && h[r]! < h[l]! ? r : l;
+      if (h[c]! >= value) break;
+      h[i] = h[c]!;
+      i = c;
+    }
+    h[i] = value;
+    this.floor = h[0]!;
+  }
+}
+
+/** Sorts the first n slots in place (ascending). */
+function sortSlots(slots: Int32Array, n: number): void {
+  if (n < 32) {
+    for (let i = 1; i < n; i++) {
+      const x = slots[i]!;
+      let j = i - 1;
+      while (j >= 0 && slots[j]! > x) {
+        slots[j + 1] = slots[j]!;
+        j--;
+      }
+      slots[j + 1] = x;
+    }
+  } else slots.subarray(0, n).sort();
 }
 
 /** Term frequency and field length in one number: tf * PACK + length (exact below 2^53). */

@@ -1,4 +1,6 @@
+import SearchableMap from 'minisearch/SearchableMap';
 import { STOP_WORDS } from '../core/index.js';
+import { plainWords, textTerms } from './text.js';
 
 /**
  * The second stage of a search: the best candidates of the full-text ranking (BM25+), reordered
@@ -21,23 +23,84 @@ export const HEADING_COVERAGE = 0.5;
 export const HEADING_PHRASE = 1;
 export const LINK_RATIO = 0.7;
 
+/**
+ * Heading terms and words as small integers, so that comparing a query with thirty headings reads
+ * a few integer arrays rather than dozens of strings scattered in memory. It only grows (by the
+ * words headings use).
+ */
+export class HeadingVocabulary {
+  /** Processed terms (as the index has them), in a radix tree for prefixes. */
+  private readonly terms = new SearchableMap<number>();
+  /** Plain words (stop-words kept, lightly stemmed). */
+  private readonly words = new Map<string, number>();
+  private nextTerm = 0;
+
+  /** A heading's terms and words as ids (assigned on first sight). */
+  heading(text: string): { terms: Int32Array; words: Int32Array } {
+    return {
+      terms: Int32Array.from(textTerms(text), (t) => this.terms.fetch(t, () => this.nextTerm++)),
+      words: Int32Array.from(plainWords(text), (w) => this.words.get(w) ?? this.words.set(w, this.words.size).get(w)!),
+    };
+  }
+
+  /**
+   * The heading terms a query term meets, as ids: itself, the longer ones it is a prefix of and
+   * the shorter ones that are a prefix of it, from five letters ("checkpoint", "checkpointing").
+   */
+  meets(term: string): number[] {
+    const out: number[] = [];
+    const exact = this.terms.get(term);
+    if (exact !== undefined) out.push(exact);
+    if (term.length >= 5) {
+      for (const [word, id] of this.terms.atPrefix(term)) if (word !== term) out.push(id);
+      for (let k = 5; k < term.length; k++) {
+        const id = this.terms.get(term.slice(0, k));
+        if (id !== undefined) out.push(id);
+      }
+    }
+    return out;
+  }
+
+  wordId(word: string): number {
+    return this.words.get(word) ?? -1;
+  }
+}
+
 /** What the reranking knows of a query. */
 export interface RerankQuery {
-  /**
-   * The query's words, each as the terms that stand for it (processed as the index does: the
-   * word, an abbreviation's long form, its parts...), with its weight (inverse document frequency).
-   */
-  readonly sources: ReadonlyArray<{ readonly terms: readonly string[]; readonly idf: number }>;
-  /** The query's words in order, stop-words kept, normalised as `headingWords` are. */
-  readonly words: readonly string[];
+  /** For a heading term id, the query words it stands for (a bit per word, by index in `idf`). */
+  readonly match: ReadonlyMap<number, number>;
+  /** Each query word's weight (inverse document frequency). */
+  readonly idf: readonly number[];
+  /** The query's neighbouring word pairs that count, as word ids: [a0, b0, a1, b1, ...]. */
+  readonly pairs: Int32Array;
+}
+
+/**
+ * A query for the reranking: its words, each as the (processed) terms that stand for it with a
+ * weight (the first 31 count), and its plain words in order (see `plainWords`).
+ */
+export function rerankQuery(sources: ReadonlyArray<{ readonly terms: readonly string[]; readonly idf: number }>, words: readonly string[], vocabulary: HeadingVocabulary): RerankQuery {
+  const match = new Map<number, number>();
+  const idf: number[] = [];
+  for (const [i, s] of sources.slice(0, 31).entries()) {
+    idf.push(s.idf);
+    for (const t of s.terms) for (const id of vocabulary.meets(t)) match.set(id, (match.get(id) ?? 0) | (1 << i));
+  }
+  const pairs: number[] = [];
+  for (let i = 0; i + 1 < words.length; i++) {
+    // Two stop-words together ("how to", "do i") say nothing.
+    if (STOP_WORDS.has(words[i]!) && STOP_WORDS.has(words[i + 1]!)) continue;
+    pairs.push(vocabulary.wordId(words[i]!), vocabulary.wordId(words[i + 1]!));
+  }
+  return { match, idf, pairs: Int32Array.from(pairs) };
 }
 
 /** What the reranking knows of a candidate section. */
 export interface RerankDoc {
-  /** Its own heading (not its parents'), as processed terms. */
-  readonly heading: readonly string[];
-  /** Its own heading as words, stop-words kept, in order. */
-  readonly headingWords: readonly string[];
+  /** Its own heading (not its parents'): term ids and word ids (`HeadingVocabulary`). */
+  readonly heading: Int32Array;
+  readonly headingWords: Int32Array;
   /** Where its links go, resolved: a note's address, with `#anchor` for a section. */
   readonly links: readonly string[];
   readonly url: string;
@@ -53,42 +116,30 @@ export interface Candidate<T> {
   score: number;
 }
 
-/** Whether a query term and a heading term are the same word (a prefix counts from five letters). */
-function meets(q: string, h: string): boolean {
-  return q === h || (q.length >= 5 && h.startsWith(q)) || (h.length >= 5 && q.startsWith(h));
-}
-
 /** The heading factor of a candidate (at least 1). */
 export function headingFactor(query: RerankQuery, doc: RerankDoc): number {
   let covered = 0;
+  for (const id of doc.heading) covered |= query.match.get(id) ?? 0;
+  let sum = 0;
   let total = 0;
-  for (const { terms, idf } of query.sources) {
-    total += idf;
-    search: for (const h of doc.heading) {
-      for (const q of terms) {
-        if (meets(q, h)) {
-          covered += idf;
-          break search;
-        }
-      }
-    }
+  for (let i = 0; i < query.idf.length; i++) {
+    total += query.idf[i]!;
+    if (covered & (1 << i)) sum += query.idf[i]!;
   }
-  const { words } = query;
-  let pairs = 0;
+  // Each pair of the query found in the heading counts once.
+  const { pairs } = query;
+  const w = doc.headingWords;
   let found = 0;
-  for (let i = 0; i + 1 < words.length; i++) {
-    // Two stop-words together ("how to", "do i") say nothing.
-    if (STOP_WORDS.has(words[i]!) && STOP_WORDS.has(words[i + 1]!)) continue;
-    pairs++;
-    const h = doc.headingWords;
-    for (let j = 0; j + 1 < h.length; j++) {
-      if (h[j] === words[i] && h[j + 1] === words[i + 1]) {
+  for (let i = 0; i < pairs.length; i += 2) {
+    for (let j = 0; j + 1 < w.length; j++) {
+      if (w[j] === pairs[i] && w[j + 1] === pairs[i + 1]) {
         found++;
         break;
       }
     }
   }
-  return 1 + HEADING_COVERAGE * (total ? covered / total : 0) + HEADING_PHRASE * (pairs ? found / pairs : 0);
+  const nPairs = pairs.length / 2;
+  return 1 + HEADING_COVERAGE * (total ? sum / total : 0) + HEADING_PHRASE * (nPairs ? found / nPairs : 0);
 }
 
 /**
@@ -96,8 +147,13 @@ export function headingFactor(query: RerankQuery, doc: RerankDoc): number {
  * them sorted, best first. Scores are changed in place.
  */
 export function rerank<T>(candidates: Array<Candidate<T>>, query: RerankQuery): Array<Candidate<T>> {
-  for (const c of candidates) c.score *= headingFactor(query, c.doc);
+  let links = false;
+  for (const c of candidates) {
+    c.score *= headingFactor(query, c.doc);
+    if (c.doc.links.length) links = true;
+  }
   candidates.sort((a, b) => b.score - a.score);
+  if (!links) return candidates;
   // The best candidate of each section and of each note (the first met, in rank order).
   const bySection = new Map<string, Candidate<T>>();
   const byNote = new Map<string, Candidate<T>>();

@@ -3,8 +3,8 @@ import { Bm25Index, tokenize, type QueryOptions, type QueryTerm, type TopHits } 
 import type { KnowledgeDoc, SearchResult } from './documents.js';
 import { findAbbreviations, Lexicon } from './lexicon.js';
 import { analyzeQuery, numberedParts, type Vocabulary } from './query.js';
-import { rerank, type Candidate, type RerankDoc } from './rerank.js';
-import { linkTargets, plainWords, processTerm, readableText, safeDecode, textTerms, wordsOnly } from './text.js';
+import { HeadingVocabulary, rerank, rerankQuery, type Candidate, type RerankDoc } from './rerank.js';
+import { linkTargets, processTerm, readableText, safeDecode, textTerms, wordsOnly } from './text.js';
 
 export { processTerm, readableText } from './text.js';
 
@@ -25,6 +25,7 @@ const distinctTerms = (text: string): string[] => [...new Set(textTerms(text))];
 const WINDOW = 30;
 /** How much a section's note's other matching sections count (a tenth of the best three). */
 const GROUP_WEIGHT = 0.1;
+const NO_LINKS: readonly string[] = [];
 const KIND_BIT: Record<KnowledgeDoc['kind'], number> = { section: 1, article: 2, link: 4 };
 const ALL_KINDS = 7;
 
@@ -82,8 +83,9 @@ export class SearchIndex {
    * bench and the tests). */
   private readonly exhaustive: boolean;
   private readonly bySlot: Array<KnowledgeDoc | undefined> = [];
-  /** What the reranking reads of each slot. */
+  /** What the reranking reads of each slot, and the ids of heading words. */
   private readonly rerankDocs: Array<RerankDoc | undefined> = [];
+  private readonly headingVocabulary = new HeadingVocabulary();
   private readonly groups = new Map<string, number[]>();
   /** Which documents have a word in their title, headings or tags: the topic boost's lookup. */
   private readonly headIndex = new Map<string, Set<number>>();
@@ -95,6 +97,9 @@ export class SearchIndex {
   private related: { topic: string; version: number; boosts: Related | undefined } | undefined;
   /** Each slot's kind as a bit (KIND_BIT), so that filtering by kind is one AND. */
   private readonly kindBits: number[] = [];
+  /** Each slot's group as a number (groups numbered on first sight). */
+  private readonly groupOf: number[] = [];
+  private readonly groupIds = new Map<string, number>();
 
   constructor(options: { exhaustive?: boolean } = {}) {
     this.exhaustive = options.exhaustive ?? false;
@@ -102,6 +107,11 @@ export class SearchIndex {
 
   get size(): number {
     return this.index.size;
+  }
+
+  /** Postings read by the searches so far (see Bm25Index.postingsRead). */
+  get postingsRead(): number {
+    return this.index.postingsRead;
   }
 
   private numberedTerm(term: string, present: boolean): void {
@@ -142,13 +152,15 @@ export class SearchIndex {
       const slot = this.index.add(fieldTexts(d));
       this.bySlot[slot] = d;
       this.kindBits[slot] = KIND_BIT[d.kind];
+      this.groupOf[slot] = this.groupIds.get(d.group) ?? this.groupIds.set(d.group, this.groupIds.size).get(d.group)!;
       const heading = d.heading || d.noteTitle;
       const url = safeDecode(d.url);
       const note = url.replace(/#.*$/, '');
       // Links to other notes of the same site (the only ones that can meet another candidate).
       const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(url)?.[0];
       const links = origin ? [...new Set(linkTargets(d.body, d.url))].filter((l) => l.startsWith(origin) && !l.startsWith(`${note}#`) && l !== note) : [];
-      this.rerankDocs[slot] = { heading: textTerms(heading), headingWords: plainWords(heading), links, url, note, group: d.group };
+      const ids = this.headingVocabulary.heading(heading);
+      this.rerankDocs[slot] = { heading: ids.terms, headingWords: ids.words, links: links.length ? links : NO_LINKS, url, note, group: d.group };
       slots.push(slot);
       const words = distinctTerms(`${d.noteTitle} ${d.parents.join(' ')} ${d.heading} ${d.tags.join(' ')}`);
       this.headWords.set(slot, words);
@@ -241,31 +253,27 @@ export class SearchIndex {
     let hits = this.collect(terms, EXACT_AND_PREFIX, kindMask, related, minMatched, exhaustive);
     if (hits.found < limit) hits = this.collect(terms, WITH_TYPOS, kindMask, related, minMatched, exhaustive);
     // A note where several sections match is more likely the one that answers than a note that
-    // mentions the words once: each section gets a share of its note's other matching sections.
-    const byGroup = new Map<string, number[]>();
-    for (const h of hits.all) {
-      const g = this.bySlot[h.slot]!.group;
-      (byGroup.get(g) ?? byGroup.set(g, []).get(g)!).push(h.score);
-    }
+    // mentions the words once: each section gets a share of its note's other matching sections
+    // (the best three others among all the hits, which are in rank order).
+    const { all } = hits;
     const candidates: Array<Candidate<KnowledgeDoc>> = hits.matching.map((h) => {
-      const doc = this.bySlot[h.slot]!;
-      // The group's scores are in rank order already: the best three others.
+      const group = this.groupOf[h.slot];
       let support = 0;
       let taken = 0;
-      for (const x of byGroup.get(doc.group) ?? []) {
-        if (x === h.score) continue;
-        support += x;
-        if (++taken === 3) break;
+      for (let i = 0; i < all.length && taken < 3; i++) {
+        const x = all[i]!;
+        if (x.slot === h.slot || this.groupOf[x.slot] !== group) continue;
+        support += x.score;
+        taken++;
       }
-      return { item: doc, doc: this.rerankDocs[h.slot]!, score: h.score + GROUP_WEIGHT * support };
+      return { item: this.bySlot[h.slot]!, doc: this.rerankDocs[h.slot]!, score: h.score + GROUP_WEIGHT * support };
     });
-    candidates.sort((a, b) => b.score - a.score);
     const N = this.index.size;
     const sources = analyzed.groups.map((group) => {
       const df = Math.max(1, this.index.frequency(group[0]!));
       return { terms: group, idf: Math.log(1 + (N - df + 0.5) / (df + 0.5)) };
     });
-    const ranked = rerank(candidates, { sources, words: analyzed.plain });
+    const ranked = rerank(candidates, rerankQuery(sources, analyzed.plain, this.headingVocabulary));
     return ranked.slice(0, limit).map(({ item: doc, score }) => ({ title: doc.title, url: doc.url, source: doc.source, kind: doc.kind, score: Math.round(score * 1000) / 1000, doc }));
   }
 }

@@ -1,42 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { HEADING_COVERAGE, HEADING_PHRASE, headingFactor, LINK_RATIO, rerank, type Candidate, type RerankDoc, type RerankQuery } from '../../src/knowledge/rerank.js';
+import { HEADING_COVERAGE, HEADING_PHRASE, HeadingVocabulary, headingFactor, LINK_RATIO, rerank, rerankQuery, type Candidate, type RerankDoc, type RerankQuery } from '../../src/knowledge/rerank.js';
 import { plainWords, textTerms } from '../../src/knowledge/text.js';
 
-const doc = (url: string, heading: string, links: string[] = []): RerankDoc => ({
-  heading: textTerms(heading),
-  headingWords: plainWords(heading),
-  links,
-  url,
-  note: url.replace(/#.*$/, ''),
-  group: url.replace(/#.*$/, ''),
-});
-const query = (q: string, idf: Record<string, number> = {}): RerankQuery => ({
-  sources: textTerms(q).map((t) => ({ terms: [t], idf: idf[t] ?? 1 })),
-  words: plainWords(q),
-});
+const vocabulary = new HeadingVocabulary();
+const doc = (url: string, heading: string, links: string[] = []): RerankDoc => {
+  const ids = vocabulary.heading(heading);
+  return { heading: ids.terms, headingWords: ids.words, links, url, note: url.replace(/#.*$/, ''), group: url.replace(/#.*$/, '') };
+};
+// The query is made after the documents, as in a search (heading words get their ids first).
+const query = (q: string, idf: Record<string, number> = {}): RerankQuery => rerankQuery(textTerms(q).map((t) => ({ terms: [t], idf: idf[t] ?? 1 })), plainWords(q), vocabulary);
 const ranked = <T>(list: Array<Candidate<T>>) => list.map((c) => c.item);
 
 describe('reranking: the heading factor', () => {
   it('is 1 for a heading with none of the words, and grows with the rare words it has', () => {
+    const docs = ['Diagnostics', 'InfiniBand', 'InfiniBand adaptive routing'].map((h) => doc('https://n/a.md#x', h));
     const q = query('infiniband adaptive routing', { infiniband: 3, adapt: 2, rout: 1 });
-    expect(headingFactor(q, doc('https://n/a.md#x', 'Diagnostics'))).toBe(1);
-    expect(headingFactor(q, doc('https://n/a.md#x', 'InfiniBand'))).toBeCloseTo(1 + HEADING_COVERAGE * (3 / 6));
+    expect(headingFactor(q, docs[0]!)).toBe(1);
+    expect(headingFactor(q, docs[1]!)).toBeCloseTo(1 + HEADING_COVERAGE * (3 / 6));
     // "infiniband adaptive" and "adaptive routing" are both phrases of the heading.
-    expect(headingFactor(q, doc('https://n/a.md#x', 'InfiniBand adaptive routing'))).toBeCloseTo(1 + HEADING_COVERAGE + HEADING_PHRASE);
+    expect(headingFactor(q, docs[2]!)).toBeCloseTo(1 + HEADING_COVERAGE + HEADING_PHRASE);
   });
 
   it('counts phrases with their stop-words ("how many GPUs"), never pairs of stop-words alone', () => {
     // The pairs that count are "many gpus" and "gpus do" (how-many, do-i, i-need are stop-words
     // only); the heading has both, and the one content word.
+    const tell = doc('https://n/a.md#x', 'Tell how many GPUs do you need in 5 secs');
+    const short = doc('https://n/a.md#x', 'GPUs: how many');
+    const howTo = doc('https://n/a.md#x', 'How to do it');
     const q = query('how many gpus do i need');
-    expect(headingFactor(q, doc('https://n/a.md#x', 'Tell how many GPUs do you need in 5 secs'))).toBeCloseTo(1 + HEADING_COVERAGE + HEADING_PHRASE);
-    expect(headingFactor(q, doc('https://n/a.md#x', 'GPUs: how many'))).toBeCloseTo(1 + HEADING_COVERAGE);
+    expect(headingFactor(q, tell)).toBeCloseTo(1 + HEADING_COVERAGE + HEADING_PHRASE);
+    expect(headingFactor(q, short)).toBeCloseTo(1 + HEADING_COVERAGE);
     expect(HEADING_PHRASE).toBeGreaterThan(0);
-    expect(headingFactor(query('how to do it'), doc('https://n/a.md#x', 'How to do it'))).toBe(1);
+    expect(headingFactor(query('how to do it'), howTo)).toBe(1);
   });
 
   it('meets longer forms from five letters ("checkpoint" and "checkpointing")', () => {
-    expect(headingFactor(query('checkpoint'), doc('https://n/a.md#x', 'Checkpointing'))).toBeCloseTo(1 + HEADING_COVERAGE);
+    const d = doc('https://n/a.md#x', 'Checkpointing');
+    expect(headingFactor(query('checkpoint'), d)).toBeCloseTo(1 + HEADING_COVERAGE);
+    const e = doc('https://n/a.md#x', 'Checkpoints');
+    expect(headingFactor(query('checkpointing'), e)).toBeCloseTo(1 + HEADING_COVERAGE);
+    // Below five letters, only the word itself.
+    const f = doc('https://n/a.md#x', 'Gradients');
+    expect(headingFactor(query('grad'), f)).toBe(1);
   });
 });
 
