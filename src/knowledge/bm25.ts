@@ -119,7 +119,8 @@ const MIN_BACKOFF = 5;
 
 /**
  * The result of one query, valid until the next query: the documents touched, in the order they
- * were first reached, with their summed score and the number of distinct query terms they match.
+ * were first reached, with their summed score and the number of distinct query terms (groups)
+ * they match.
  */
 export interface RawHits {
   readonly count: number;
@@ -264,11 +265,12 @@ export class Bm25Index {
   }
 
   /**
-   * The postings lists a query reads: for each distinct term (weighted by how often the query
-   * repeats it), its exact word, the shorter words of the back-off, the longer words it is a
-   * prefix of, the words a typo away; for each, field by field; each with the most it can add to a
-   * document's sum. Then in the order both searches add them up (`ordered`), so that they get the
-   * same scores to the last bit.
+   * The postings lists a query reads: for each distinct term of a group (weighted by how often
+   * the query repeats it, times its weight), its exact word, the shorter words of the back-off,
+   * the longer words it is a prefix of, the words a typo away; for each, field by field; each
+   * with the most it can add to a document's sum. Up to MASK_TERMS groups, sorted by that bound,
+   * largest first: the order both searches add them up in, so that they get the same scores to
+   * the last bit (beyond, term by term, and `top` scores exhaustively).
    */
   private plan(terms: readonly QueryTerm[], opts: QueryOptions): Plan {
     const F = this.fields;
@@ -341,7 +343,6 @@ export class Bm25Index {
     return plan;
   }
 
-
   /** A fresh query's scratch arrays (indexed by slot) and its stamp. */
   private begin(): number {
     this.ensureScratch();
@@ -355,7 +356,8 @@ export class Bm25Index {
   /**
    * Scores every document that matches any of the (already processed) query terms. A term
    * repeated in the query counts each time it appears, as in MiniSearch; `matched` counts
-   * distinct terms. The exhaustive reference for `top`, and what MiniSearch is compared with.
+   * distinct groups (a plain term is its own). The exhaustive reference for `top`, and what
+   * MiniSearch is compared with.
    */
   query(terms: readonly QueryTerm[], opts: QueryOptions): RawHits {
     const epoch = this.begin();
