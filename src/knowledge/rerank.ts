@@ -1,6 +1,6 @@
 import SearchableMap from 'minisearch/SearchableMap';
 import { STOP_WORDS } from '../core/index.js';
-import { plainWords, textTerms } from './text.js';
+import { plainWords, safeDecode, textTerms } from './text.js';
 
 /**
  * The second stage of a search: the best candidates of the full-text ranking (BM25+), reordered
@@ -36,10 +36,10 @@ export class HeadingVocabulary {
   private nextTerm = 0;
 
   /** A heading's terms and words as ids (assigned on first sight). */
-  heading(text: string): { terms: Int32Array; words: Int32Array } {
+  heading(text: string): { terms: number[]; words: number[] } {
     return {
-      terms: Int32Array.from(textTerms(text), (t) => this.terms.fetch(t, () => this.nextTerm++)),
-      words: Int32Array.from(plainWords(text), (w) => this.words.get(w) ?? this.words.set(w, this.words.size).get(w)!),
+      terms: textTerms(text).map((t) => this.terms.fetch(t, () => this.nextTerm++)),
+      words: plainWords(text).map((w) => this.words.get(w) ?? this.words.set(w, this.words.size).get(w)!),
     };
   }
 
@@ -99,13 +99,13 @@ export function rerankQuery(sources: ReadonlyArray<{ readonly terms: readonly st
 /** What the reranking knows of a candidate section. */
 export interface RerankDoc {
   /** Its own heading (not its parents'): term ids and word ids (`HeadingVocabulary`). */
-  readonly heading: Int32Array;
-  readonly headingWords: Int32Array;
-  /** Where its links go, resolved: a note's address, with `#anchor` for a section. */
+  readonly heading: readonly number[];
+  readonly headingWords: readonly number[];
+  /** Where its links go, resolved and percent-decoded: a note's address, with `#anchor` for a
+   * section. */
   readonly links: readonly string[];
+  /** Its address (as the index has it; decoded when compared with links). */
   readonly url: string;
-  /** Its note's address (`url` without the anchor). */
-  readonly note: string;
   /** The note (or feed) it belongs to. */
   readonly group: string;
 }
@@ -158,8 +158,11 @@ export function rerank<T>(candidates: Array<Candidate<T>>, query: RerankQuery): 
   const bySection = new Map<string, Candidate<T>>();
   const byNote = new Map<string, Candidate<T>>();
   for (const c of candidates) {
-    if (!bySection.has(c.doc.url)) bySection.set(c.doc.url, c);
-    if (!byNote.has(c.doc.note)) byNote.set(c.doc.note, c);
+    const url = safeDecode(c.doc.url);
+    const hash = url.indexOf('#');
+    const note = hash < 0 ? url : url.slice(0, hash);
+    if (!bySection.has(url)) bySection.set(url, c);
+    if (!byNote.has(note)) byNote.set(note, c);
   }
   let moved = false;
   for (const a of candidates) {

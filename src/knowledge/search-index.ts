@@ -154,13 +154,13 @@ export class SearchIndex {
       this.kindBits[slot] = KIND_BIT[d.kind];
       this.groupOf[slot] = this.groupIds.get(d.group) ?? this.groupIds.set(d.group, this.groupIds.size).get(d.group)!;
       const heading = d.heading || d.noteTitle;
+      // Links to other notes of the same site (the only ones that can meet another candidate).
       const url = safeDecode(d.url);
       const note = url.replace(/#.*$/, '');
-      // Links to other notes of the same site (the only ones that can meet another candidate).
       const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(url)?.[0];
       const links = origin ? [...new Set(linkTargets(d.body, d.url))].filter((l) => l.startsWith(origin) && !l.startsWith(`${note}#`) && l !== note) : [];
       const ids = this.headingVocabulary.heading(heading);
-      this.rerankDocs[slot] = { heading: ids.terms, headingWords: ids.words, links: links.length ? links : NO_LINKS, url, note, group: d.group };
+      this.rerankDocs[slot] = { heading: ids.terms, headingWords: ids.words, links: links.length ? links : NO_LINKS, url: d.url, group: d.group };
       slots.push(slot);
       const words = distinctTerms(`${d.noteTitle} ${d.parents.join(' ')} ${d.heading} ${d.tags.join(' ')}`);
       this.headWords.set(slot, words);

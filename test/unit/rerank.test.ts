@@ -5,7 +5,7 @@ import { plainWords, textTerms } from '../../src/knowledge/text.js';
 const vocabulary = new HeadingVocabulary();
 const doc = (url: string, heading: string, links: string[] = []): RerankDoc => {
   const ids = vocabulary.heading(heading);
-  return { heading: ids.terms, headingWords: ids.words, links, url, note: url.replace(/#.*$/, ''), group: url.replace(/#.*$/, '') };
+  return { heading: ids.terms, headingWords: ids.words, links, url, group: url.replace(/#.*$/, '') };
 };
 // The query is made after the documents, as in a search (heading words get their ids first).
 const query = (q: string, idf: Record<string, number> = {}): RerankQuery => rerankQuery(textTerms(q).map((t) => ({ terms: [t], idf: idf[t] ?? 1 })), plainWords(q), vocabulary);
