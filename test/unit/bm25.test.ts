@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
-import { Bm25Index, TopK, type QueryOptions } from '../../src/knowledge/bm25.js';
+import { Bm25Index, TopK, type QueryOptions, type TopHits, type TopWanted } from '../../src/knowledge/bm25.js';
 import { listNotes, noteDocuments } from '../../src/knowledge/index.js';
 
 /**
@@ -128,13 +128,125 @@ describe('Bm25Index scores as MiniSearch does', () => {
   });
 });
 
-describe('TopK', () => {
-  it('keeps the k best, best first, equal scores in arrival order', () => {
+/**
+ * The pruned search (MaxScore) must find exactly what scoring every document finds: the same
+ * documents, the same scores to the last bit, the same order, for any index (after additions and
+ * removals, so with reused slots), query, k, kind filter, boost and minimum of terms matched.
+ */
+describe('Bm25Index.top (MaxScore) equals exhaustive scoring', () => {
+  const wanted = fc.record({
+    k: fc.integer({ min: 1, max: 12 }),
+    minMatched: fc.constantFrom(0, 0, 1, 1.5, 2),
+    kinds: fc.option(fc.integer({ min: 1, max: 7 }), { nil: undefined }),
+    boosted: fc.boolean(),
+  });
+  const expectSame = (pruned: TopHits, exhaustive: TopHits, k: number) => {
+    expect(pruned.all).toEqual(exhaustive.all);
+    expect(pruned.matching).toEqual(exhaustive.matching);
+    // `found` is exact below k; otherwise both are at least k.
+    if (exhaustive.found < k) expect(pruned.found).toBe(exhaustive.found);
+    else expect(pruned.found).toBeGreaterThanOrEqual(k);
+  };
+
+  it('on random documents, after additions and removals, for random queries and options', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 300 }), fc.integer({ min: 0, max: 70 }), (scores, k) => {
-        const top = new TopK(k);
-        scores.forEach((s, slot) => top.push(slot, s, 1));
-        const expected = scores.map((score, slot) => ({ slot, score })).sort((a, b) => b.score - a.score || a.slot - b.slot).slice(0, k);
+      fc.property(
+        fc.array(fc.oneof(fc.record({ add: docTexts }), fc.record({ add: docTexts }), fc.record({ remove: fc.nat(60) })), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.tuple(query, wanted), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 0, max: 1_000 }),
+        (ops, queries, seed) => {
+          const index = new Bm25Index(4, processTerm);
+          const live: number[] = [];
+          for (const op of ops) {
+            if ('add' in op) live.push(index.add(op.add));
+            else if (live.length) index.remove(live.splice(op.remove % live.length, 1));
+          }
+          // A kind per slot (three bits) and a boost per slot in [1, 1.5], from the seed.
+          const bits = Array.from({ length: 200 }, (_, i) => 1 << ((i * 7 + seed) % 3));
+          const boost = Float64Array.from({ length: 200 }, (_, i) => 1 + (((i * 13 + seed) % 11) / 10) * 0.5);
+          for (const [q, w] of queries) {
+            const terms = q.map(processTerm).filter((t): t is string => Boolean(t));
+            const want: TopWanted = {
+              k: w.k,
+              minMatched: w.minMatched,
+              ...(w.kinds ? { filter: { bits, mask: w.kinds } } : {}),
+              ...(w.boosted ? { boost, boostMax: 1.5 } : {}),
+            };
+            for (const opts of [EXACT, TYPOS]) expectSame(index.top(terms, opts, want), index.topExhaustive(terms, opts, want), w.k);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('on many documents with common and rare words, where most postings are skipped', () => {
+    // Zipf-like words: common ones in most documents, so that k is reached early and pruning
+    // starts; a fixed seed keeps it reproducible.
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const words = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}ord`);
+    const word = () => words[Math.min(words.length - 1, Math.floor(Math.exp(rand() * Math.log(words.length))) - 1)]!;
+    const index = new Bm25Index(4, processTerm);
+    const slots: number[] = [];
+    const make = () => [`${word()} ${word()}`, `${word()} ${word()} ${word()}`, rand() < 0.2 ? word() : '', Array.from({ length: 5 + Math.floor(rand() * 60) }, word).join(' ')];
+    for (let i = 0; i < 3_000; i++) slots.push(index.add(make()));
+    // Remove and add again, so that slots are reused and inserted into sorted lists.
+    for (let i = 0; i < 300; i++) index.remove(slots.splice(Math.floor(rand() * slots.length), 1));
+    for (let i = 0; i < 300; i++) slots.push(index.add(make()));
+    const bits = Array.from({ length: 4_000 }, () => (rand() < 0.8 ? 1 : 2));
+    const boost = Float64Array.from({ length: 4_000 }, () => (rand() < 0.1 ? 1.5 : 1));
+    for (let q = 0; q < 300; q++) {
+      const terms = Array.from({ length: 1 + Math.floor(rand() * 4) }, word);
+      for (const k of [1, 3, 10, 60]) {
+        for (const want of [{ k, minMatched: 0 }, { k, minMatched: terms.length / 2, filter: { bits, mask: 1 } }, { k, minMatched: 1, boost, boostMax: 1.5 }] as TopWanted[]) {
+          expectSame(index.top(terms, EXACT, want), index.topExhaustive(terms, EXACT, want), k);
+        }
+      }
+    }
+  });
+});
+
+describe('Bm25Index query terms with weights and groups', () => {
+  it('a weight scales a term; terms of one group count once in matched; a repeated word adds up', () => {
+    const index = new Bm25Index(4, processTerm);
+    const a = index.add(['', '', '', 'kernel memory']);
+    index.add(['', '', '', 'kernel only']);
+    const score = (terms: Parameters<Bm25Index['query']>[0]) => {
+      const raw = index.query(terms, EXACT);
+      return { score: raw.scores[a]!, matched: raw.matched[a]! };
+    };
+    const plain = score(['kernel', 'memory']);
+    expect(plain.matched).toBe(2);
+    const grouped = score(['kernel', { term: 'memory', group: 'kernel' }]);
+    expect(grouped.matched).toBe(1);
+    expect(grouped.score).toBeCloseTo(plain.score, 12);
+    const half = score(['kernel', { term: 'memory', weight: 0.5 }]);
+    expect(half.score).toBeCloseTo(score(['kernel']).score + 0.5 * score(['memory']).score, 12);
+    expect(score(['kernel', 'kernel']).score).toBeCloseTo(2 * score(['kernel']).score, 12);
+    expect(score([{ term: 'kernel', weight: 2 }]).score).toBeCloseTo(score(['kernel', 'kernel']).score, 12);
+  });
+
+  it('tells a listener when a term enters and leaves the dictionary', () => {
+    const seen: string[] = [];
+    const index = new Bm25Index(1, processTerm, (term, present) => seen.push(`${present ? '+' : '-'}${term}`));
+    const a = index.add(['alpha beta']);
+    const b = index.add(['beta']);
+    index.remove([a]);
+    index.remove([b]);
+    expect(seen).toEqual(['+alpha', '+beta', '-alpha', '-beta']);
+    expect(index.frequency('beta')).toBe(0);
+  });
+});
+
+describe('TopK', () => {
+  it('keeps the k best, best first, equal scores by slot whatever the order they come in', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 300 }), fc.integer({ min: 0, max: 70 }), fc.boolean(), (scores, k, reversed) => {
+        const top = new TopK(5).reset(k);
+        const hits = scores.map((score, slot) => ({ slot, score }));
+        for (const { slot, score } of reversed ? [...hits].reverse() : hits) top.push(slot, score, 1);
+        const expected = [...hits].sort((a, b) => b.score - a.score || a.slot - b.slot).slice(0, k);
         expect(top.best().map(({ slot, score }) => ({ slot, score }))).toEqual(expected);
       }),
       { numRuns: 500 },

@@ -190,3 +190,103 @@ describe('search ranking', () => {
     expect(index.search('softmax weights', { minMatch: 0.5 })[0]!.doc.id).toBe('a');
   });
 });
+
+describe('search: the pruned top-k search answers exactly as scoring every section', () => {
+  it('same results and scores, with topic, kinds, minMatch and limits, after re-indexing', () => {
+    // A generated corpus: common words in many sections (so that pruning happens), rare ones in few.
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const vocab = ['attention', 'attend', 'softmax', 'gradient', 'gradients', 'learning', 'rate', 'memory', 'kernel', 'batch', 'cache', 'checkpoint', 'checkpointing', 'node', 'network', 'time', 'limit', 'timelimit', ...Array.from({ length: 300 }, (_, i) => `zz${i.toString(36)}word`)];
+    const word = () => vocab[Math.min(vocab.length - 1, Math.floor(Math.exp(rand() * Math.log(vocab.length))) - 1)]!;
+    const note = (g: number) => Array.from({ length: 1 + Math.floor(rand() * 6) }, (_, i) => doc(`n${g}-${i}`, `${word()} ${word()}`, `${word()} ${word()}`, Array.from({ length: 10 + Math.floor(rand() * 50) }, word).join(' '), { group: `n${g}`, kind: rand() < 0.9 ? 'section' : 'article' }));
+    const pruned = new SearchIndex();
+    const exhaustive = new SearchIndex({ exhaustive: true });
+    const notes = Array.from({ length: 300 }, (_, g) => note(g));
+    notes.forEach((docs, g) => [pruned, exhaustive].forEach((ix) => ix.replaceGroup(`n${g}`, docs)));
+    for (let g = 0; g < 300; g += 7) {
+      const docs = note(g);
+      [pruned, exhaustive].forEach((ix) => ix.replaceGroup(`n${g}`, docs));
+    }
+    const queries = Array.from({ length: 150 }, () => Array.from({ length: 1 + Math.floor(rand() * 4) }, word).join(' '));
+    const options = [{}, { limit: 3 }, { limit: 1, minMatch: 0.5, kinds: ['section'] as const }, { limit: 5, topic: 'attention softmax' }, { limit: 3, minMatch: 0.5, topic: 'gradient checkpointing' }, { limit: 80 }];
+    for (const q of queries) {
+      for (const o of options) {
+        const a = pruned.search(q, o).map((r) => [r.doc.id, r.score]);
+        expect(a).toEqual(exhaustive.search(q, o).map((r) => [r.doc.id, r.score]));
+      }
+    }
+  });
+});
+
+describe('search: chat phrasing (abbreviations, compounds, spellings) and the reranking', () => {
+  const kb = new SearchIndex();
+  const sections: Array<[string, string, string, string]> = [
+    ['perf', 'Performance', 'MFU vs HFU', 'The Model FLOPS Utilization (MFU) compares achieved throughput with the peak of the hardware.'],
+    ['perf2', 'Performance', 'Batch sizes', 'A larger batch improves throughput until memory runs out.'],
+    ['dist', 'Distributed training', 'Multi-node training', 'Launch one process per GPU on each multi-node host; the network matters.'],
+    ['dist2', 'Distributed training', 'ZeRO', 'ZeRO-3 shards parameters, gradients and optimizer states across ranks.'],
+    ['dtype', 'Data types', 'Half precision', 'bf16 has the range of fp32 with fewer mantissa bits.'],
+    ['other', 'Other', 'Node care', 'Keep every node patched; a node that fails is drained.'],
+    ['par', 'Parallelism', 'Splitting tensors', 'With TP (Tensor Parallelism) each layer is split across GPUs.'],
+    ['nccl', 'Network debug', 'NCCL_DEBUG', 'Set NCCL_DEBUG=INFO to see what NCCL does.'],
+    ['nccl2', 'Network benchmarks', 'NCCL_ALGO', 'NCCL_ALGO picks the algorithm; debug info shows which one NCCL chose, info info info debug.'],
+  ];
+  for (const [id, title, heading, body] of sections) kb.replaceGroup(id, [doc(id, title, heading, body)]);
+  const top = (q: string) => kb.search(q, { limit: 3 })[0]?.doc.id;
+
+  it('an abbreviation the notes define also finds its long form, and the long form its abbreviation', () => {
+    // The MFU section defines "MFU"; another section only writes "model flops utilization".
+    expect(top('mfu')).toBe('perf');
+    kb.replaceGroup('perf3', [doc('perf3', 'Hardware', 'Efficiency', 'The model flops utilization of the whole cluster.')]);
+    // It does not say "MFU": only the long form finds it.
+    expect(kb.search('mfu', { limit: 5 }).map((r) => r.doc.id)).toEqual(['perf', 'perf3']);
+    kb.removeGroup('perf3');
+    // A section that only says "TP": "tensor parallelism" finds it through the definition.
+    kb.replaceGroup('par2', [doc('par2', 'Parallelism', 'More', 'TP needs fast links.')]);
+    expect(kb.search('tensor parallelism', { limit: 5 }).map((r) => r.doc.id)).toContain('par2');
+    kb.removeGroup('par2');
+  });
+
+  it('a word the notes write in two ("multinode", "zero3") finds its parts', () => {
+    expect(top('multinode')).toBe('dist');
+    expect(top('zero3')).toBe('dist2');
+    // Not a letter on its own: "p99" is not "p" and "99".
+    expect(kb.search('p99')).toEqual([]);
+  });
+
+  it('a numbered name spelt out ("bfloat16") finds the short spelling the notes use ("bf16")', () => {
+    expect(top('bfloat16')).toBe('dtype');
+  });
+
+  it('symbols separate words: NCCL_DEBUG=INFO is nccl, debug, info, and the heading that names it wins', () => {
+    expect(top('NCCL_DEBUG=INFO output')).toBe('nccl');
+    kb.replaceGroup('sym', [doc('sym', 'Environment', 'Settings', 'Set LOGLEVEL=verbose before the launch.')]);
+    expect(top('verbose')).toBe('sym');
+    kb.removeGroup('sym');
+  });
+
+  it('a section whose own heading names the words ranks above one that only uses them', () => {
+    kb.replaceGroup('ib', [doc('ib-diag', 'Things to add', 'Diagnostics', 'infiniband infiniband tools', { group: 'ib', parents: ['InfiniBand'] }), doc('ib-net', 'Networking', 'InfiniBand', 'A fabric for clusters.', { group: 'ib' })]);
+    expect(top('what is infiniband')).toBe('ib-net');
+    kb.removeGroup('ib');
+  });
+
+  it('a summary that links to a chapter does not outrank it (by its links, whatever the file is called)', () => {
+    const index = new SearchIndex();
+    const chapter = doc('chapter', 'Performance', 'Asynchronous DataLoader', 'Use several workers in the DataLoader so that the GPUs are never starved.', { url: 'https://n/training/perf.md#asynchronous-dataloader', group: 'training/perf.md' });
+    const course = doc('course', 'Lessons learned', 'DataLoaders', 'The DataLoader starved the GPUs: the data loader needed more workers, and the workers needed memory. See [Asynchronous DataLoader](../training/perf.md#asynchronous-dataloader)', { url: 'https://n/courses/lessons.md#dataloaders', group: 'courses/lessons.md' });
+    index.replaceGroup('training/perf.md', [chapter]);
+    index.replaceGroup('courses/lessons.md', [course]);
+    expect(index.search('dataloader workers gpus').map((r) => r.doc.id)).toEqual(['chapter', 'course']);
+    // Without the link, the course's section (shorter, the words more often) comes first.
+    index.replaceGroup('courses/lessons.md', [{ ...course, body: course.body.replace(/\(.*\)/, '') }]);
+    expect(index.search('dataloader workers gpus').map((r) => r.doc.id)).toEqual(['course', 'chapter']);
+  });
+
+  it('a link target is not indexed: a page is not found by the path of a page it links to', () => {
+    const index = new SearchIndex();
+    index.replaceGroup('toc', [doc('toc', 'Contents', 'Chapters', '- [Chapter one](zebra/giraffe.md)')]);
+    expect(index.search('giraffe')).toEqual([]);
+    expect(index.search('chapter one')[0]!.doc.id).toBe('toc');
+  });
+});
