@@ -47,22 +47,24 @@ export async function benchDashboard(print: (s: string) => void, clients = 50, r
   const lags = new Histogram();
   let received = 0;
   const sockets = await Promise.all(
-    Array.from({ length: clients }, () =>
-      new Promise<WebSocket>((resolve, reject) => {
-        const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { origin: base, authorization: `Bearer ${token}` } });
-        ws.on('message', (raw) => {
-          const msg = JSON.parse(String(raw)) as { type: string; data: { time?: number }; events?: Array<{ type: string; data: { time?: number } }> };
-          if (msg.type === 'state') return resolve(ws);
-          // Events come in frames gathered for 50 ms: the lag includes that wait.
-          for (const e of msg.events ?? []) {
-            if (e.type === 'chat' && e.data.time) {
-              received++;
-              lags.add(Date.now() - e.data.time);
+    Array.from(
+      { length: clients },
+      () =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { origin: base, authorization: `Bearer ${token}` } });
+          ws.on('message', (raw) => {
+            const msg = JSON.parse(String(raw)) as { type: string; data: { time?: number }; events?: Array<{ type: string; data: { time?: number } }> };
+            if (msg.type === 'state') return resolve(ws);
+            // Events come in frames gathered for 50 ms: the lag includes that wait.
+            for (const e of msg.events ?? []) {
+              if (e.type === 'chat' && e.data.time) {
+                received++;
+                lags.add(Date.now() - e.data.time);
+              }
             }
-          }
-        });
-        ws.on('error', reject);
-      }),
+          });
+          ws.on('error', reject);
+        }),
     ),
   );
   const rss: number[] = [];
@@ -71,7 +73,8 @@ export async function benchDashboard(print: (s: string) => void, clients = 50, r
   const started = Date.now();
   const perTick = Math.max(1, Math.round(rate / 100));
   const ticker = setInterval(() => {
-    for (let i = 0; i < perTick; i++, sent++) sim.chat('bench', { login: `viewer${sent % 500}` }, `${words[sent % 8]} ${words[(sent * 3) % 8]} message ${sent}`);
+    for (let i = 0; i < perTick; i++, sent++)
+      sim.chat('bench', { login: `viewer${sent % 500}` }, `${words[sent % 8]} ${words[(sent * 3) % 8]} message ${sent}`);
   }, 10);
   const sampler = setInterval(() => rss.push(process.memoryUsage().rss / 1e6), 1000);
   await new Promise((r) => setTimeout(r, seconds * 1000));
@@ -89,9 +92,13 @@ export async function benchDashboard(print: (s: string) => void, clients = 50, r
   const third = Math.max(1, Math.floor(rss.length / 3));
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   print(`dashboard: ${clients} WebSocket clients, chat at ${rate} messages/s for ${seconds} s (${sent} messages, ${(sent / elapsed).toFixed(0)}/s achieved)`);
-  print(`  delivered ${received} of ${expected} chat events to the clients (in ${app.dashboard ? 'frames every 50 ms' : ''}); slow clients dropped: ${dropped}`);
+  print(
+    `  delivered ${received} of ${expected} chat events to the clients (in ${app.dashboard ? 'frames every 50 ms' : ''}); slow clients dropped: ${dropped}`,
+  );
   print(`  lag from chat message to client: p50 ${lags.pct(50)} ms, p99 ${lags.pct(99)} ms, max ${lags.max.toFixed(0)} ms (target p99 <= 100 ms)`);
-  print(`  RSS: first third ${avg(rss.slice(0, third)).toFixed(0)} MB, last third ${avg(rss.slice(-third)).toFixed(0)} MB, peak ${Math.max(...rss).toFixed(0)} MB (curve, 1/s: ${rss.map((r) => r.toFixed(0)).join(' ')})`);
+  print(
+    `  RSS: first third ${avg(rss.slice(0, third)).toFixed(0)} MB, last third ${avg(rss.slice(-third)).toFixed(0)} MB, peak ${Math.max(...rss).toFixed(0)} MB (curve, 1/s: ${rss.map((r) => r.toFixed(0)).join(' ')})`,
+  );
 }
 
 /**
@@ -135,14 +142,23 @@ export async function benchFlood(print: (s: string) => void, lines = 100_000, cl
   await new Promise((r) => setTimeout(r, 300));
   polling = false;
   await poller;
-  const state = (await (await fetch(`${base}/api/state`, { headers: { authorization: `Bearer ${token}` } })).json()) as { questions: unknown[]; openQuestions: number };
+  const state = (await (await fetch(`${base}/api/state`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    questions: unknown[];
+    openQuestions: number;
+  };
   const stopped = new Promise<number>((r) => worker.on('message', (m: { stopped?: boolean; frames?: number }) => m.stopped && r(m.frames ?? 0)));
   worker.postMessage('stop');
   const frames = await stopped;
   await app.stop();
   await worker.terminate();
   rmSync(dir, { recursive: true, force: true });
-  print(`flood: ${lines.toLocaleString('en-US')} chat lines (1 in 5 a question, 5,000 viewers, default per-viewer cap) read in ${seconds.toFixed(1)} s, ${clients} dashboards connected`);
-  print(`  /healthz every 5 ms meanwhile (${latencies.count} answers): p50 ${latencies.pct(50)} ms, p99 ${latencies.pct(99)} ms, max ${latencies.max.toFixed(0)} ms (targets p99 <= 100 ms, max <= 500 ms)`);
-  print(`  frames sent to each dashboard: ${Math.round(frames / clients)}; /api/state afterwards holds ${state.questions.length} of ${state.openQuestions} open questions`);
+  print(
+    `flood: ${lines.toLocaleString('en-US')} chat lines (1 in 5 a question, 5,000 viewers, default per-viewer cap) read in ${seconds.toFixed(1)} s, ${clients} dashboards connected`,
+  );
+  print(
+    `  /healthz every 5 ms meanwhile (${latencies.count} answers): p50 ${latencies.pct(50)} ms, p99 ${latencies.pct(99)} ms, max ${latencies.max.toFixed(0)} ms (targets p99 <= 100 ms, max <= 500 ms)`,
+  );
+  print(
+    `  frames sent to each dashboard: ${Math.round(frames / clients)}; /api/state afterwards holds ${state.questions.length} of ${state.openQuestions} open questions`,
+  );
 }

@@ -29,7 +29,12 @@ const cut = (s: string) => (s.length > 80 ? `${s.slice(0, 79)}…` : s);
 
 function event(text: string, channel: string): ChatEvent {
   return {
-    platform: 'twitch', channel, id: 'm', kind: 'message', text, time: 0,
+    platform: 'twitch',
+    channel,
+    id: 'm',
+    kind: 'message',
+    text,
+    time: 0,
     author: { id: 'u', login: 'viewer', displayName: 'viewer', roles: [] },
   };
 }
@@ -55,8 +60,8 @@ function evalSet(path: string): void {
     const said = looksLikeQuestion(event(row.text, STREAMER), opts);
     const truth = row.label === 'question';
     if (said && truth) tp++;
-    else if (said) fp++, fps.push(`    [${row.kind ?? ''}] ${cut(row.text)}`);
-    else if (truth) fn++, fns.push(`    [${row.kind ?? ''}] ${cut(row.text)}`);
+    else if (said) (fp++, fps.push(`    [${row.kind ?? ''}] ${cut(row.text)}`));
+    else if (truth) (fn++, fns.push(`    [${row.kind ?? ''}] ${cut(row.text)}`));
   }
   const precision = tp + fp ? tp / (tp + fp) : 1;
   const recall = tp + fn ? tp / (tp + fn) : 1;
@@ -74,7 +79,12 @@ function realLogs(): Array<{ name: string; channel: string; texts: string[] }> {
   const out: Array<{ name: string; channel: string; texts: string[] }> = [];
   const tsv = resolve(LOGS, 'twitch-xqcow-2019-go-twitch-irc/channel.tsv');
   if (existsSync(tsv)) {
-    const texts = readFileSync(tsv, 'utf8').split('\n').slice(1).map((l) => l.split('\t')).filter((c) => c[1] === 'PRIVMSG').map((c) => c[5] ?? '');
+    const texts = readFileSync(tsv, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t'))
+      .filter((c) => c[1] === 'PRIVMSG')
+      .map((c) => c[5] ?? '');
     out.push({ name: 'twitch #xqcow 2019', channel: 'xqcow', texts });
   }
   const nymn = resolve(LOGS, 'twitch-nymn-2024-chatterino/recentmessages-nymn.json');
@@ -102,7 +112,9 @@ function main(): void {
   for (const log of realLogs()) {
     const opts = options(log.channel ? [log.channel] : []);
     const detected = log.texts.filter((t) => looksLikeQuestion(event(t, log.channel), opts));
-    console.log(`  ${log.name}: ${log.texts.length} lines, ${detected.length} detected as questions (${((100 * detected.length) / log.texts.length).toFixed(2)}%)`);
+    console.log(
+      `  ${log.name}: ${log.texts.length} lines, ${detected.length} detected as questions (${((100 * detected.length) / log.texts.length).toFixed(2)}%)`,
+    );
     if (process.argv.includes('--lines')) for (const t of detected) console.log(`    ${cut(t)}`);
   }
 }

@@ -22,16 +22,18 @@ parentPort!.on('message', async (msg: { lines: number } | { dashboards: number; 
   if ('dashboards' in msg) {
     // The dashboards are browsers elsewhere: they read their frames in this thread, not the service's.
     await Promise.all(
-      Array.from({ length: msg.dashboards }, () =>
-        new Promise<void>((resolve, reject) => {
-          const ws = new WebSocket(`${msg.base.replace('http', 'ws')}/ws`, { headers: { origin: msg.base, authorization: `Bearer ${msg.token}` } });
-          sockets.push(ws);
-          ws.on('message', (raw: Buffer) => {
-            if (raw.subarray(0, 16).toString() === '{"type":"state",') resolve();
-            else frames++;
-          });
-          ws.on('error', reject);
-        }),
+      Array.from(
+        { length: msg.dashboards },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const ws = new WebSocket(`${msg.base.replace('http', 'ws')}/ws`, { headers: { origin: msg.base, authorization: `Bearer ${msg.token}` } });
+            sockets.push(ws);
+            ws.on('message', (raw: Buffer) => {
+              if (raw.subarray(0, 16).toString() === '{"type":"state",') resolve();
+              else frames++;
+            });
+            ws.on('error', reject);
+          }),
       ),
     );
     parentPort!.postMessage('connected');

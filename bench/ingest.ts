@@ -26,7 +26,10 @@ function makeLines(sim: TwitchSim, n: number, runId: string): string[] {
  * Words no two generated questions are likely to share much of: 60 syllables make 216,000
  * three-syllable words, so questions drawn from them never merge.
  */
-const SYLLABLES = 'ka ri to mu se na lo pe vi da gu ze ho fi ba ne so ru te mi go la ku de po wa yu ji ch sh tr bl gr pl st fl cr dr ki ma no ta re su bo fe li ga hu zo ve ni py ly cy dy my xy qu br'.split(' ');
+const SYLLABLES =
+  'ka ri to mu se na lo pe vi da gu ze ho fi ba ne so ru te mi go la ku de po wa yu ji ch sh tr bl gr pl st fl cr dr ki ma no ta re su bo fe li ga hu zo ve ni py ly cy dy my xy qu br'.split(
+    ' ',
+  );
 function rareWord(i: number): string {
   const n = SYLLABLES.length;
   return SYLLABLES[i % n]! + SYLLABLES[Math.floor(i / n) % n]! + SYLLABLES[Math.floor(i / (n * n)) % n]!;
@@ -157,10 +160,14 @@ export async function benchIngest(print: (s: string) => void, n = 40_000, rounds
   const qRatio = median(qPipe.map((p) => p.linesPerSecond)) / median(qBare);
   print(`ingest, every line a different question: ${qn.toLocaleString('en-US')} lines from 1,500 viewers per run, 3 alternating runs, median`);
   print(`  bare tmi.js client        ${fmt(median(qBare))} lines/s   (runs: ${qBare.map((x) => Math.round(x)).join(', ')})`);
-  print(`  lectern whole pipeline    ${fmt(median(qPipe.map((p) => p.linesPerSecond)))} lines/s   (runs: ${qPipe.map((p) => Math.round(p.linesPerSecond)).join(', ')})`);
+  print(
+    `  lectern whole pipeline    ${fmt(median(qPipe.map((p) => p.linesPerSecond)))} lines/s   (runs: ${qPipe.map((p) => Math.round(p.linesPerSecond)).join(', ')})`,
+  );
   print(`  questions stored per run  ${qPipe.map((p) => p.questions.toLocaleString('en-US')).join(', ')} (no two merge)`);
   print(`  RSS after each run        ${qPipe.map((p) => `${Math.round(p.rssMb)} MB`).join(', ')}`);
   print(`  ingest ratio              ${qRatio.toFixed(2).padStart(9)}          (target >= 0.50)`);
-  print(`  same flood, default cap   ${fmt(capped.linesPerSecond)} lines/s   ratio ${(capped.linesPerSecond / median(qBare)).toFixed(2)}, ${capped.questions.toLocaleString('en-US')} questions stored (5 per viewer)`);
+  print(
+    `  same flood, default cap   ${fmt(capped.linesPerSecond)} lines/s   ratio ${(capped.linesPerSecond / median(qBare)).toFixed(2)}, ${capped.questions.toLocaleString('en-US')} questions stored (5 per viewer)`,
+  );
   return { ratio };
 }

@@ -9,7 +9,12 @@ const word = (i: number) => `w${(i * 2_654_435_761) % 1_000_003}x`;
 const question = (i: number) => `how does ${word(5 * i)} ${word(5 * i + 1)} relate to ${word(5 * i + 2)} and ${word(5 * i + 3)} in ${word(5 * i + 4)}?`;
 
 const event = (i: number): ChatEvent => ({
-  platform: 'twitch', channel: 'bench', id: `m${i}`, kind: 'message', text: '', time: 0,
+  platform: 'twitch',
+  channel: 'bench',
+  id: `m${i}`,
+  kind: 'message',
+  text: '',
+  time: 0,
   author: { id: `u${i % 1500}`, login: `u${i % 1500}`, displayName: `u${i % 1500}`, roles: [] },
 });
 
@@ -22,7 +27,18 @@ function askTimes(open: number, asks: number): { p50: number; p99: number } {
     const stream = store.streams.beginOrResume(clock.now(), 0).stream;
     store.transaction(() => {
       for (let i = 0; i < open; i++) {
-        store.questions.create({ streamId: stream.id, platform: 'twitch', authorId: `u${i % 1500}`, authorName: 'u', text: question(i), createdAt: clock.now(), offsetSeconds: 0, topicId: null, source: 'detected', messageId: `seed${i}` });
+        store.questions.create({
+          streamId: stream.id,
+          platform: 'twitch',
+          authorId: `u${i % 1500}`,
+          authorName: 'u',
+          text: question(i),
+          createdAt: clock.now(),
+          offsetSeconds: 0,
+          topicId: null,
+          source: 'detected',
+          messageId: `seed${i}`,
+        });
       }
     });
     const log = new QuestionLog({ repo: store.questions, stream: () => stream, clock, maxLength: 300 });

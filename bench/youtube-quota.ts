@@ -92,7 +92,16 @@ async function runLectern(transport: 'poll' | 'stream'): Promise<Result> {
   await stopped;
   await sim.stop();
   rmSync(dir, { recursive: true, force: true });
-  return { label: `lectern ${transport}`, units, quotaErrors, median: pct(pickups, 50), p95: pct(pickups, 95), received: pickups.length, posted, lastedHours: HOURS };
+  return {
+    label: `lectern ${transport}`,
+    units,
+    quotaErrors,
+    median: pct(pickups, 50),
+    p95: pct(pickups, 95),
+    received: pickups.length,
+    posted,
+    lastedHours: HOURS,
+  };
 }
 
 /** What most bots do: poll at pollingIntervalMillis until the quota is gone. */
@@ -128,7 +137,16 @@ async function runNaive(): Promise<Result> {
     }
     clock.advance(STEP_MS);
   }
-  const r = { label: 'naive poller', units: sim.unitsUsed, quotaErrors: sim.quotaErrors, median: pct(pickups, 50), p95: pct(pickups, 95), received: pickups.length, posted, lastedHours: ((dryAt ?? end) - START) / 3_600_000 };
+  const r = {
+    label: 'naive poller',
+    units: sim.unitsUsed,
+    quotaErrors: sim.quotaErrors,
+    median: pct(pickups, 50),
+    p95: pct(pickups, 95),
+    received: pickups.length,
+    posted,
+    lastedHours: ((dryAt ?? end) - START) / 3_600_000,
+  };
   await sim.stop();
   return r;
 }

@@ -25,4 +25,3 @@ export function lectern(args: string[], env: Record<string, string> = {}): Proc 
   child.stderr.on('data', (d) => (p.stderr += d));
   return p;
 }
-

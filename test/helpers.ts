@@ -59,7 +59,19 @@ export interface Harness {
 }
 
 /** The real App with the real tmi.js against the loopback simulator, on a manual clock. */
-export async function startHarness(opts: { extraYaml?: string; twitchExtra?: string; env?: Record<string, string>; sim?: TwitchSimOptions; anonymous?: boolean; start?: boolean; dashboardToken?: string; username?: string; dir?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: {
+    extraYaml?: string;
+    twitchExtra?: string;
+    env?: Record<string, string>;
+    sim?: TwitchSimOptions;
+    anonymous?: boolean;
+    start?: boolean;
+    dashboardToken?: string;
+    username?: string;
+    dir?: string;
+  } = {},
+): Promise<Harness> {
   const clock = new ManualClock(Date.now());
   const sim = new TwitchSim({ clock, validTokens: [TOKEN], ...opts.sim });
   const port = await sim.start();
@@ -143,19 +155,21 @@ export interface YouTubeHarness {
 }
 
 /** The real App with the real Google client against the YouTube simulator (and optionally Twitch). */
-export async function startYouTubeHarness(opts: {
-  transport?: 'auto' | 'stream' | 'poll';
-  oauth?: boolean;
-  withTwitch?: boolean;
-  extraYaml?: string;
-  youtubeYaml?: string;
-  /** Where the chat is found (YAML lines of the youtube section); a fixed video by default. */
-  source?: string;
-  sim?: YouTubeSimOptions;
-  live?: boolean;
-  start?: boolean;
-  dashboardToken?: string;
-} = {}): Promise<YouTubeHarness> {
+export async function startYouTubeHarness(
+  opts: {
+    transport?: 'auto' | 'stream' | 'poll';
+    oauth?: boolean;
+    withTwitch?: boolean;
+    extraYaml?: string;
+    youtubeYaml?: string;
+    /** Where the chat is found (YAML lines of the youtube section); a fixed video by default. */
+    source?: string;
+    sim?: YouTubeSimOptions;
+    live?: boolean;
+    start?: boolean;
+    dashboardToken?: string;
+  } = {},
+): Promise<YouTubeHarness> {
   const clock = new ManualClock(Date.UTC(2026, 5, 1, 17, 0));
   const yt = new YouTubeSim({ clock, apiKeys: [YT_KEY], refreshTokens: [YT_REFRESH], streamHoldMs: 60_000, streamPieces: { seed: SIM_SEED }, ...opts.sim });
   await yt.start();
@@ -170,7 +184,10 @@ export async function startYouTubeHarness(opts: {
   }
   const { dir, cleanup } = tempDir();
   const dbPath = join(dir, 'lectern.db');
-  const env: Record<string, string> = { ...(opts.oauth ? YT_OAUTH_ENV : { YOUTUBE_API_KEY: YT_KEY }), ...(opts.withTwitch ? { TWITCH_OAUTH_TOKEN: TOKEN } : {}) };
+  const env: Record<string, string> = {
+    ...(opts.oauth ? YT_OAUTH_ENV : { YOUTUBE_API_KEY: YT_KEY }),
+    ...(opts.withTwitch ? { TWITCH_OAUTH_TOKEN: TOKEN } : {}),
+  };
   const config = mustParse(
     `${twitchYaml}youtube:
   ${opts.source ?? 'videoId: vid-live-01'}

@@ -1,4 +1,14 @@
-import { EventBus, LecternError, type ChatPlatform, type Clock, type Guard, type Health, type Logger, type PlatformStatus, type TimerHandle } from '../core/index.js';
+import {
+  EventBus,
+  LecternError,
+  type ChatPlatform,
+  type Clock,
+  type Guard,
+  type Health,
+  type Logger,
+  type PlatformStatus,
+  type TimerHandle,
+} from '../core/index.js';
 import { dataPaths, durations, type Config } from '../config/index.js';
 import { Store, type StreamRow } from '../store/index.js';
 import { CommandRouter } from '../commands/index.js';
@@ -147,7 +157,12 @@ export class App {
     const { config } = this.deps;
     const rt = this.runtime;
     const sessions = new StreamSessions({ store, clock: rt.clock, resumeWithinMs: durations(config).resumeWithinMs, logger: rt.logger });
-    const topics = new TopicTracker({ repo: store.topics, streamId: () => sessions.current.id, clock: rt.clock, onChange: (t) => this.bus.emit('topic-changed', t) });
+    const topics = new TopicTracker({
+      repo: store.topics,
+      streamId: () => sessions.current.id,
+      clock: rt.clock,
+      onChange: (t) => this.bus.emit('topic-changed', t),
+    });
     const questions = new QuestionLog({
       repo: store.questions,
       stream: () => sessions.current,
@@ -177,7 +192,11 @@ export class App {
     wireStreamMarkers(config, this.bus, store, rt);
     const suggestions = wireTopicSuggestions({ bus: this.bus, topics, rt, noteFor: (text) => noteFinder(knowledge)(text) });
     backlog = wireBacklog(config, {
-      bus: this.bus, store, rt, knowledge: () => knowledge, topics,
+      bus: this.bus,
+      store,
+      rt,
+      knowledge: () => knowledge,
+      topics,
       stream: () => (sessions.opened ? sessions.current : undefined),
       reply: (event, text) => bot!.reply(event, text),
       room: (event) => bot!.replyRoom(event),
@@ -191,7 +210,17 @@ export class App {
     const { connected, twitchTokens } = createPlatforms(config, rt, store, new TokenStore(dataPaths(config).tokens));
     for (const c of connected) bot.attach(c.platform, c.outbox);
     return {
-      store, sessions, topics, questions, knowledge, router, bot, twitchTokens, flushQuestions, backlog, suggestions,
+      store,
+      sessions,
+      topics,
+      questions,
+      knowledge,
+      router,
+      bot,
+      twitchTokens,
+      flushQuestions,
+      backlog,
+      suggestions,
       platforms: connected.map((c) => c.platform),
       outboxes: new Map(connected.map((c) => [c.platform.id, c.outbox])),
     };
@@ -211,9 +240,22 @@ export class App {
     // The dashboard's port first: if it is taken, nothing has started (no stream session yet).
     if (config.dashboard.enabled && this.deps.dashboardToken) {
       const server = createDashboard({
-        config, token: this.deps.dashboardToken, logger: log, bus: this.bus, health: this.runtime.health, store,
-        questions: s.questions, topics: s.topics, knowledge: s.knowledge, statuses: () => this.statuses(), stream: () => s.sessions.current, now: () => this.clock.now(),
-        backlog: s.backlog.backlog, noteFor: noteFinder(s.knowledge), answered: () => s.backlog.followUps.refresh(), suggestions: s.suggestions,
+        config,
+        token: this.deps.dashboardToken,
+        logger: log,
+        bus: this.bus,
+        health: this.runtime.health,
+        store,
+        questions: s.questions,
+        topics: s.topics,
+        knowledge: s.knowledge,
+        statuses: () => this.statuses(),
+        stream: () => s.sessions.current,
+        now: () => this.clock.now(),
+        backlog: s.backlog.backlog,
+        noteFor: noteFinder(s.knowledge),
+        answered: () => s.backlog.followUps.refresh(),
+        suggestions: s.suggestions,
       });
       this.dashboard = server;
       const url = await server.start();
@@ -231,7 +273,8 @@ export class App {
     log.info({ streamId: stream.id, resumed }, resumed ? 'resumed stream session' : 'new stream session');
     this.scheduleHeartbeat();
     if (s.twitchTokens) {
-      if (!s.twitchTokens.linked) throw new LecternError('PLATFORM_AUTH_FAILED', 'No Twitch account is linked yet: run `lectern auth twitch` (or set TWITCH_OAUTH_TOKEN)');
+      if (!s.twitchTokens.linked)
+        throw new LecternError('PLATFORM_AUTH_FAILED', 'No Twitch account is linked yet: run `lectern auth twitch` (or set TWITCH_OAUTH_TOKEN)');
       await s.twitchTokens.startValidating();
     }
     await Promise.all(s.platforms.map((p) => p.start()));

@@ -59,8 +59,13 @@ export function wireBacklog(
   const noteFor = (text: string) => noteFinder(deps.knowledge())(text);
   const backlog = new Backlog({ store, clock: rt.clock, halfLifeDays: config.backlog.halfLifeDays, noteFor });
   const followUps = new FollowUps({
-    repo: store.backlog, stream: deps.stream, clock: rt.clock, logger: rt.logger.child({ component: 'follow-ups' }),
-    enabled: config.followUp.enabled, reply: deps.reply, room: deps.room,
+    repo: store.backlog,
+    stream: deps.stream,
+    clock: rt.clock,
+    logger: rt.logger.child({ component: 'follow-ups' }),
+    enabled: config.followUp.enabled,
+    reply: deps.reply,
+    room: deps.room,
   });
   const activity = new TopicActivity({ repo: store.engagement, topic: () => deps.topics.current(), clock: rt.clock, guard: rt.guard });
   let syncTimer: ReturnType<Runtime['clock']['setTimeout']> | undefined;
@@ -85,7 +90,10 @@ export function wireBacklog(
     }
   };
   return {
-    backlog, followUps, activity, articles,
+    backlog,
+    followUps,
+    activity,
+    articles,
     stop: () => {
       rt.clock.clearTimeout(syncTimer);
       activity.stop();

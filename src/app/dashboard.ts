@@ -9,8 +9,16 @@ import type { TopicTracker } from '../topics/index.js';
 import { topicsReport, type Backlog, type Link } from '../backlog/index.js';
 import type { TopicSuggestion } from './topic-suggestions.js';
 import {
-  chatView, DashboardServer, overlayQuestion, problemView, questionView, statusView, topicView,
-  type ChatView, type DashboardApi, type QuestionAction,
+  chatView,
+  DashboardServer,
+  overlayQuestion,
+  problemView,
+  questionView,
+  statusView,
+  topicView,
+  type ChatView,
+  type DashboardApi,
+  type QuestionAction,
 } from '../dashboard/index.js';
 
 /** How many open questions the live queue shows (the database keeps them all); closed ones after. */
@@ -18,7 +26,12 @@ export const QUEUE_OPEN = 200;
 const QUEUE_CLOSED = 50;
 const RECENT_CHAT = 200;
 
-const CONTENT: Record<ExportFormat, string> = { md: 'text/markdown; charset=utf-8', csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', chapters: 'text/plain; charset=utf-8' };
+const CONTENT: Record<ExportFormat, string> = {
+  md: 'text/markdown; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  chapters: 'text/plain; charset=utf-8',
+};
 
 /** What the dashboard reads from and acts on: the app's services, passed in (not the App). */
 export interface DashboardParts {
@@ -179,7 +192,14 @@ export function createDashboard(p: DashboardParts): DashboardServer {
     topicsReport: () => topicsReport(p.store, p.backlog, p.noteFor),
   };
   server = new DashboardServer({
-    host: d.host, port: d.port, token: p.token, publicOrigins: d.publicOrigins, logger: p.logger, api, sessions: p.store.dashboardAuth, now: p.now,
+    host: d.host,
+    port: d.port,
+    token: p.token,
+    publicOrigins: d.publicOrigins,
+    logger: p.logger,
+    api,
+    sessions: p.store.dashboardAuth,
+    now: p.now,
   });
 
   let botLines = 0;
@@ -200,7 +220,13 @@ export function createDashboard(p: DashboardParts): DashboardServer {
     showChat(chatView(e), e.platform, e.author.id);
   });
   // The bot's own replies are part of the conversation the streamer reads.
-  p.bus.on('reply-sent', (r) => showChat({ platform: r.platform, id: `bot-${++botLines}`, kind: 'bot', author: 'Lectern', roles: [], text: r.text, time: p.now(), bot: true }, r.platform, ''));
+  p.bus.on('reply-sent', (r) =>
+    showChat(
+      { platform: r.platform, id: `bot-${++botLines}`, kind: 'bot', author: 'Lectern', roles: [], text: r.text, time: p.now(), bot: true },
+      r.platform,
+      '',
+    ),
+  );
   p.bus.on('question', ({ question, change }) => {
     server.broadcast('question', questionView(question), String(question.number));
     if (question.highlighted || change === 'highlight' || change === 'state' || change === 'removed') server.broadcastOverlay(overlay());

@@ -38,7 +38,13 @@ function createTwitch(config: Config, rt: Runtime, tokens: TokenStore): { platfo
     token: creds.token,
     helix,
     // A refused login with a linked account: refresh and retry; if the refresh fails, read anonymously.
-    onAuthFailure: linked ? () => linked.refresh().then(() => 'retry' as const, () => 'anonymous' as const) : undefined,
+    onAuthFailure: linked
+      ? () =>
+          linked.refresh().then(
+            () => 'retry' as const,
+            () => 'anonymous' as const,
+          )
+      : undefined,
     server: t.server,
     reconnect: d.twitchReconnect,
     joinTimeoutMs: d.twitchJoinTimeoutMs,
@@ -50,7 +56,8 @@ function createTwitch(config: Config, rt: Runtime, tokens: TokenStore): { platfo
 function createYouTube(config: Config, rt: Runtime, store: Store, tokens: TokenStore): YouTubePlatform {
   const y = config.youtube!;
   const { oauth, apiKey } = youtubeCredentials(config, tokens);
-  if (!oauth && !apiKey) throw new LecternError('CONFIG_INVALID', 'No YouTube account is linked yet: run `lectern auth youtube` (or set YOUTUBE_REFRESH_TOKEN or YOUTUBE_API_KEY)');
+  if (!oauth && !apiKey)
+    throw new LecternError('CONFIG_INVALID', 'No YouTube account is linked yet: run `lectern auth youtube` (or set YOUTUBE_REFRESH_TOKEN or YOUTUBE_API_KEY)');
   const api = new YouTubeApi({ apiRoot: y.apiRoot, ...(oauth ? { oauth } : { apiKey: apiKey! }) });
   const planner = new QuotaPlanner({
     dailyUnits: y.quota.dailyUnits,

@@ -21,7 +21,11 @@ export function wireQuestions(config: Config, bus: EventBus<DomainEvents>, quest
     });
   };
   // The streamer's names: a line that mentions one of them is addressed to the streamer.
-  const streamer = [config.twitch?.channel, config.twitch?.username, config.youtube?.channelId?.startsWith('@') ? config.youtube.channelId.slice(1) : undefined];
+  const streamer = [
+    config.twitch?.channel,
+    config.twitch?.username,
+    config.youtube?.channelId?.startsWith('@') ? config.youtube.channelId.slice(1) : undefined,
+  ];
   const detect = { prefix: config.commands.prefix, minWords: config.questions.detectMinWords, streamer: streamer.filter((n): n is string => !!n) };
   bus.on('chat', (event) => {
     const { messageId, userId } = event.target ?? {};

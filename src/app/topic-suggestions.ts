@@ -57,21 +57,24 @@ export function wireTopicSuggestions(deps: {
   });
   bus.on('platform-title', ({ platform, title }) => titled(platform, title));
 
-  bus.on('question', rt.guard('topics.suggest', ({ question, change }: DomainEvents['question']) => {
-    if (change !== 'created') return;
-    const note = deps.noteFor(question.text);
-    if (!note) return;
-    const now = rt.clock.now();
-    recent.push({ at: now, url: note.url, title: note.title });
-    while (recent.length && recent[0]!.at < now - QUESTION_WINDOW_MS) recent.shift();
-    const about = recent.filter((r) => r.url === note.url).length;
-    if (about < QUESTIONS_TO_SUGGEST) return;
-    const current = topics.current();
-    if (current && (same(current.title, note.title) || deps.noteFor(current.title)?.url === note.url)) return;
-    if (now - (suggestedAt.get(note.url) ?? -Infinity) < SUGGEST_AGAIN_MS) return;
-    suggestedAt.set(note.url, now);
-    suggest({ title: note.title, reason: `${about} questions in ${QUESTION_WINDOW_MS / 60_000} minutes are about it`, url: note.url });
-  }));
+  bus.on(
+    'question',
+    rt.guard('topics.suggest', ({ question, change }: DomainEvents['question']) => {
+      if (change !== 'created') return;
+      const note = deps.noteFor(question.text);
+      if (!note) return;
+      const now = rt.clock.now();
+      recent.push({ at: now, url: note.url, title: note.title });
+      while (recent.length && recent[0]!.at < now - QUESTION_WINDOW_MS) recent.shift();
+      const about = recent.filter((r) => r.url === note.url).length;
+      if (about < QUESTIONS_TO_SUGGEST) return;
+      const current = topics.current();
+      if (current && (same(current.title, note.title) || deps.noteFor(current.title)?.url === note.url)) return;
+      if (now - (suggestedAt.get(note.url) ?? -Infinity) < SUGGEST_AGAIN_MS) return;
+      suggestedAt.set(note.url, now);
+      suggest({ title: note.title, reason: `${about} questions in ${QUESTION_WINDOW_MS / 60_000} minutes are about it`, url: note.url });
+    }),
+  );
 
   bus.on('topic-changed', (t) => {
     if (suggestion && same(suggestion.title, t.title)) suggest(null);

@@ -44,7 +44,13 @@ export function twitchCredentials(
 export interface YouTubeCredentials {
   /** OAuth (reads and replies), from the YOUTUBE_CLIENT_* variables and a refresh token. */
   /** `readOnly`: the linked account granted only `youtube.readonly` (`lectern auth youtube --read-only`). */
-  readonly oauth?: { readonly clientId: string; readonly clientSecret: string; readonly refreshToken: string; readonly tokenUrl: string; readonly readOnly: boolean };
+  readonly oauth?: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly refreshToken: string;
+    readonly tokenUrl: string;
+    readonly readOnly: boolean;
+  };
   /** An API key (reads only; also what reading falls back on when OAuth dies). */
   readonly apiKey?: string;
 }
@@ -58,8 +64,9 @@ export function youtubeCredentials(config: Config, store: TokenStore = new Token
   const refreshToken = s.youtubeRefreshToken ?? linked?.refreshToken;
   // A linked account records the scopes it granted; a refresh token from the environment is taken as able to post.
   const readOnly = linked !== undefined && !linked.scopes.some((sc) => sc === YOUTUBE_SCOPES.readWrite || sc === 'https://www.googleapis.com/auth/youtube');
-  const oauth = s.youtubeClientId && s.youtubeClientSecret && refreshToken
-    ? { clientId: s.youtubeClientId, clientSecret: s.youtubeClientSecret, refreshToken, tokenUrl: y.oauth.tokenUrl, readOnly }
-    : undefined;
+  const oauth =
+    s.youtubeClientId && s.youtubeClientSecret && refreshToken
+      ? { clientId: s.youtubeClientId, clientSecret: s.youtubeClientSecret, refreshToken, tokenUrl: y.oauth.tokenUrl, readOnly }
+      : undefined;
   return { oauth, apiKey: s.youtubeApiKey };
 }

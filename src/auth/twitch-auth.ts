@@ -21,7 +21,12 @@ export interface TwitchClient {
 type Fetch = typeof fetch;
 
 async function form(fetchFn: Fetch, url: string, body: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetchFn(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString(), signal: AbortSignal.timeout(15_000) });
+  const res = await fetchFn(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(body).toString(),
+    signal: AbortSignal.timeout(15_000),
+  });
   let json: Record<string, unknown> = {};
   try {
     json = (await res.json()) as Record<string, unknown>;
@@ -59,7 +64,11 @@ export async function twitchDeviceFlow(opts: {
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   const start = await form(f, opts.endpoints.deviceUrl, { client_id: opts.client.clientId, scopes: opts.scopes.join(' ') });
-  if (start.status !== 200) throw new LecternError('PLATFORM_AUTH_FAILED', `Twitch refused the device code request (${start.status} ${String(start.json['message'] ?? '')}); check twitch.auth.clientId`);
+  if (start.status !== 200)
+    throw new LecternError(
+      'PLATFORM_AUTH_FAILED',
+      `Twitch refused the device code request (${start.status} ${String(start.json['message'] ?? '')}); check twitch.auth.clientId`,
+    );
   const deviceCode = String(start.json['device_code']);
   let interval = Number(start.json['interval'] ?? 5) * 1000;
   const deadline = now() + Number(start.json['expires_in'] ?? 1800) * 1000;
@@ -86,19 +95,33 @@ export async function twitchDeviceFlow(opts: {
 }
 
 /** Refreshes a Twitch user token. A failure means the refresh token is dead: link again. */
-export async function refreshTwitchToken(client: TwitchClient, endpoints: TwitchAuthEndpoints, refreshToken: string, now: number, fetchFn: Fetch = fetch): Promise<StoredToken> {
+export async function refreshTwitchToken(
+  client: TwitchClient,
+  endpoints: TwitchAuthEndpoints,
+  refreshToken: string,
+  now: number,
+  fetchFn: Fetch = fetch,
+): Promise<StoredToken> {
   const r = await form(fetchFn, endpoints.tokenUrl, {
     client_id: client.clientId,
     ...(client.clientSecret ? { client_secret: client.clientSecret } : {}),
     grant_type: 'refresh_token',
     refresh_token: refreshToken,
   });
-  if (r.status !== 200) throw new LecternError('PLATFORM_AUTH_FAILED', `Twitch refused to refresh the token (${String(r.json['message'] ?? r.status)}); run \`lectern auth twitch\` again`);
+  if (r.status !== 200)
+    throw new LecternError(
+      'PLATFORM_AUTH_FAILED',
+      `Twitch refused to refresh the token (${String(r.json['message'] ?? r.status)}); run \`lectern auth twitch\` again`,
+    );
   return toStored(r.json, now);
 }
 
 /** GET /oauth2/validate: who the token is, its scopes and seconds left; undefined if invalid. */
-export async function validateTwitchToken(endpoints: TwitchAuthEndpoints, accessToken: string, fetchFn: Fetch = fetch): Promise<{ login: string; scopes: string[]; expiresIn: number } | undefined> {
+export async function validateTwitchToken(
+  endpoints: TwitchAuthEndpoints,
+  accessToken: string,
+  fetchFn: Fetch = fetch,
+): Promise<{ login: string; scopes: string[]; expiresIn: number } | undefined> {
   const res = await fetchFn(endpoints.validateUrl, { headers: { authorization: `OAuth ${accessToken}` }, signal: AbortSignal.timeout(15_000) });
   if (res.status === 401) return undefined;
   if (!res.ok) throw new LecternError('PLATFORM_CONNECT_FAILED', `Twitch token validation answered ${res.status}`);

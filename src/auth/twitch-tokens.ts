@@ -45,7 +45,8 @@ export class TwitchTokens {
     this.refreshing ??= (async () => {
       const t = this.opts.store.get('twitch');
       try {
-        if (!t?.refreshToken) throw new LecternError('PLATFORM_AUTH_FAILED', 'The Twitch token cannot be refreshed (no refresh token); run `lectern auth twitch` again');
+        if (!t?.refreshToken)
+          throw new LecternError('PLATFORM_AUTH_FAILED', 'The Twitch token cannot be refreshed (no refresh token); run `lectern auth twitch` again');
         const fresh = await refreshTwitchToken(this.opts.client, this.opts.endpoints, t.refreshToken, this.opts.clock.now(), this.opts.fetch);
         this.opts.store.set('twitch', { ...fresh, ...(t.login ? { login: t.login } : {}) });
         this.dead = false;
@@ -53,7 +54,12 @@ export class TwitchTokens {
         return fresh.accessToken!;
       } catch (err) {
         this.dead = true;
-        const e = err instanceof LecternError ? err : new LecternError('PLATFORM_AUTH_FAILED', `Twitch token refresh failed: ${toError(err).message}; run \`lectern auth twitch\` again`, { cause: err });
+        const e =
+          err instanceof LecternError
+            ? err
+            : new LecternError('PLATFORM_AUTH_FAILED', `Twitch token refresh failed: ${toError(err).message}; run \`lectern auth twitch\` again`, {
+                cause: err,
+              });
         this.opts.health.report('twitch.auth', e);
         this.opts.logger.error({ code: e.code }, e.message);
         throw e;
@@ -71,10 +77,13 @@ export class TwitchTokens {
   }
 
   private schedule(): void {
-    this.timer = this.opts.clock.setTimeout(this.opts.guard('twitch.validate', async () => {
-      await this.validate();
-      this.schedule();
-    }), VALIDATE_EVERY_MS);
+    this.timer = this.opts.clock.setTimeout(
+      this.opts.guard('twitch.validate', async () => {
+        await this.validate();
+        this.schedule();
+      }),
+      VALIDATE_EVERY_MS,
+    );
   }
 
   private async validate(): Promise<void> {

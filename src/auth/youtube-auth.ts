@@ -5,7 +5,10 @@ import { LecternError } from '../core/index.js';
 import type { StoredToken } from './token-store.js';
 
 export const YOUTUBE_AUTHORIZE_URL = 'https://accounts.google.com/o/oauth2/v2/auth';
-export const YOUTUBE_SCOPES = { readWrite: 'https://www.googleapis.com/auth/youtube.force-ssl', readOnly: 'https://www.googleapis.com/auth/youtube.readonly' } as const;
+export const YOUTUBE_SCOPES = {
+  readWrite: 'https://www.googleapis.com/auth/youtube.force-ssl',
+  readOnly: 'https://www.googleapis.com/auth/youtube.readonly',
+} as const;
 
 /**
  * OAuth 2.0 for installed apps: a loopback redirect on 127.0.0.1 (random port), PKCE (S256) and a
@@ -47,10 +50,13 @@ export async function youtubeLoopbackFlow(opts: {
       done(200, 'Lectern is linked to YouTube. You can close this tab.');
       resolve(got);
     });
-    const timer = setTimeout(() => {
-      server.close();
-      reject(new LecternError('PLATFORM_AUTH_FAILED', 'Nobody finished the sign-in in time; run `lectern auth youtube` again'));
-    }, opts.timeoutMs ?? 10 * 60_000);
+    const timer = setTimeout(
+      () => {
+        server.close();
+        reject(new LecternError('PLATFORM_AUTH_FAILED', 'Nobody finished the sign-in in time; run `lectern auth youtube` again'));
+      },
+      opts.timeoutMs ?? 10 * 60_000,
+    );
     server.listen(0, '127.0.0.1', () => {
       redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       const params = new URLSearchParams({
@@ -71,17 +77,27 @@ export async function youtubeLoopbackFlow(opts: {
   const res = await fetch(opts.tokenUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, client_id: opts.clientId, client_secret: opts.clientSecret, redirect_uri: redirectUri }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      client_id: opts.clientId,
+      client_secret: opts.clientSecret,
+      redirect_uri: redirectUri,
+    }).toString(),
     signal: AbortSignal.timeout(15_000),
   });
   const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok || !json['refresh_token']) throw new LecternError('PLATFORM_AUTH_FAILED', `Google refused the code exchange (${String(json['error'] ?? res.status)})`);
+  if (!res.ok || !json['refresh_token'])
+    throw new LecternError('PLATFORM_AUTH_FAILED', `Google refused the code exchange (${String(json['error'] ?? res.status)})`);
   const now = (opts.now ?? Date.now)();
   return {
     accessToken: String(json['access_token']),
     refreshToken: String(json['refresh_token']),
     ...(typeof json['expires_in'] === 'number' ? { expiresAt: now + json['expires_in'] * 1000 } : {}),
-    scopes: String(json['scope'] ?? scope).split(' ').filter(Boolean),
+    scopes: String(json['scope'] ?? scope)
+      .split(' ')
+      .filter(Boolean),
     obtainedAt: now,
   };
 }

@@ -140,16 +140,16 @@ export class Backlog {
 
   private entry(r: BacklogRow, topics: Map<number, string[]>, paid: Map<number, Array<{ display: string }>>): BacklogEntry {
     const live = r.answeredLiveAt !== null && (r.lastOpenAt === null || r.lastOpenAt <= r.answeredLiveAt) ? r.answeredLiveAt : null;
-    const state: EntryState =
-      r.state !== 'open' ? r.state
-      : live !== null ? 'answered'
-      : r.openMembers === 0 && r.reopenedAt === null ? 'dismissed'
-      : 'open';
+    const state: EntryState = r.state !== 'open' ? r.state : live !== null ? 'answered' : r.openMembers === 0 && r.reopenedAt === null ? 'dismissed' : 'open';
     return {
       id: r.id,
       text: r.text,
       state,
-      score: backlogScore({ askerCount: r.askerCount, votes: r.votes, paidTier: r.paidTier, streams: r.streamIds.length, lastAskedAt: r.lastAskedAt }, this.opts.clock.now(), this.opts.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS),
+      score: backlogScore(
+        { askerCount: r.askerCount, votes: r.votes, paidTier: r.paidTier, streams: r.streamIds.length, lastAskedAt: r.lastAskedAt },
+        this.opts.clock.now(),
+        this.opts.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS,
+      ),
       askerCount: r.askerCount,
       votes: r.votes,
       paidTier: r.paidTier,
@@ -159,7 +159,8 @@ export class Backlog {
       note: this.noteOf(r),
       answeredBy: r.state === 'answered' && r.answeredUrl ? { url: r.answeredUrl, title: r.answeredTitle ?? r.answeredUrl } : null,
       answeredAt: state !== 'answered' ? null : r.state === 'answered' ? r.stateAt : live,
-      answeredLive: state === 'answered' && r.state === 'open' && live !== null && r.answeredLiveStream !== null ? { streamId: r.answeredLiveStream, at: live } : null,
+      answeredLive:
+        state === 'answered' && r.state === 'open' && live !== null && r.answeredLiveStream !== null ? { streamId: r.answeredLiveStream, at: live } : null,
       firstAskedAt: r.firstAskedAt,
       lastAskedAt: r.lastAskedAt,
     };
@@ -268,7 +269,12 @@ export class Backlog {
     if (articles.length === 0) return 0;
     const now = this.opts.clock.now();
     const first = this.repo.seenArticles() === 0;
-    const fresh = new Set(this.repo.see(articles.map((a) => a.url), now));
+    const fresh = new Set(
+      this.repo.see(
+        articles.map((a) => a.url),
+        now,
+      ),
+    );
     if (first || fresh.size === 0) return 0;
     let made = 0;
     for (const item of this.list().items) {
@@ -286,6 +292,7 @@ function checkUrl(url: string): string {
   } catch {
     throw new LecternError('INVALID_INPUT', `"${url.slice(0, 80)}" is not a URL: expected http:// or https://`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new LecternError('INVALID_INPUT', `"${url.slice(0, 80)}" is not a URL: expected http:// or https://`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new LecternError('INVALID_INPUT', `"${url.slice(0, 80)}" is not a URL: expected http:// or https://`);
   return u.toString();
 }

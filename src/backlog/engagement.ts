@@ -52,7 +52,8 @@ function addPaid(into: Map<string, number>, paid: readonly Paid[]): void {
   for (const p of paid) into.set(p.currency, (into.get(p.currency) ?? 0) + p.amount);
 }
 
-const paidList = (m: Map<string, number>): Paid[] => [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ currency, amount: Math.round(amount * 100) / 100 }));
+const paidList = (m: Map<string, number>): Paid[] =>
+  [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ currency, amount: Math.round(amount * 100) / 100 }));
 
 /**
  * Engagement by topic. Topics across streams are one when their titles are the same once
@@ -67,8 +68,17 @@ export function engagementReport(
   const perStream = rows.map((r): TopicInStream => {
     const minutes = Math.max(0, (r.endedAt - r.startedAt) / 60_000);
     return {
-      streamId: r.streamId, topicId: r.topicId, title: r.title, startedAt: r.startedAt, minutes: round1(minutes), lines: r.lines,
-      linesPerMinute: minutes > 0 ? round1(r.lines / minutes) : 0, chatters: r.chatters, questions: r.questions, votes: r.votes, paid: r.paid,
+      streamId: r.streamId,
+      topicId: r.topicId,
+      title: r.title,
+      startedAt: r.startedAt,
+      minutes: round1(minutes),
+      lines: r.lines,
+      linesPerMinute: minutes > 0 ? round1(r.lines / minutes) : 0,
+      chatters: r.chatters,
+      questions: r.questions,
+      votes: r.votes,
+      paid: r.paid,
     };
   });
   // Group by normalised title; then groups linked to the same note section become one.
@@ -92,10 +102,35 @@ export function engagementReport(
     if (other === undefined) byNote.set(note.url, key);
     else if (find(other) !== find(key)) parent.set(find(key), find(other));
   }
-  const groups = new Map<string, { title: string; streams: Set<number>; minutes: number; lines: number; chatters: number; questions: number; unanswered: number; votes: number; paid: Map<string, number>; note: Link | null }>();
+  const groups = new Map<
+    string,
+    {
+      title: string;
+      streams: Set<number>;
+      minutes: number;
+      lines: number;
+      chatters: number;
+      questions: number;
+      unanswered: number;
+      votes: number;
+      paid: Map<string, number>;
+      note: Link | null;
+    }
+  >();
   rows.forEach((r, i) => {
     const key = find(keyOf.get(String(r.topicId))!);
-    const g = groups.get(key) ?? { title: r.title, streams: new Set<number>(), minutes: 0, lines: 0, chatters: 0, questions: 0, unanswered: 0, votes: 0, paid: new Map<string, number>(), note: null };
+    const g = groups.get(key) ?? {
+      title: r.title,
+      streams: new Set<number>(),
+      minutes: 0,
+      lines: 0,
+      chatters: 0,
+      questions: 0,
+      unanswered: 0,
+      votes: 0,
+      paid: new Map<string, number>(),
+      note: null,
+    };
     groups.set(key, g);
     g.title = r.title; // the latest wording
     g.streams.add(r.streamId);

@@ -15,13 +15,18 @@ export class TopicActivity {
   private seen = new Set<string>();
   private timer: TimerHandle | undefined;
 
-  constructor(private readonly opts: { readonly repo: EngagementRepo; readonly topic: () => TopicRow | undefined; readonly clock: Clock; readonly guard: Guard }) {}
+  constructor(
+    private readonly opts: { readonly repo: EngagementRepo; readonly topic: () => TopicRow | undefined; readonly clock: Clock; readonly guard: Guard },
+  ) {}
 
   start(): void {
-    this.timer = this.opts.clock.setTimeout(this.opts.guard('topics.activity', () => {
-      this.flush();
-      this.start();
-    }), FLUSH_MS);
+    this.timer = this.opts.clock.setTimeout(
+      this.opts.guard('topics.activity', () => {
+        this.flush();
+        this.start();
+      }),
+      FLUSH_MS,
+    );
   }
 
   onChat(event: ChatEvent): void {

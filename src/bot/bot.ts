@@ -41,11 +41,13 @@ export class Bot {
     this.outboxes.set(platform.id, outbox);
     this.platforms.set(platform.id, platform);
     platform.onEvent(this.opts.guard(`${platform.id}.event`, (e: ChatEvent) => this.handle(e)));
-    platform.onSignal(this.opts.guard(`${platform.id}.signal`, (s) => {
-      if (s.type === 'status') this.opts.emit('platform-status', s.status);
-      if (s.type === 'live') this.opts.emit('platform-live', { platform: platform.id, live: s.live });
-      if (s.type === 'title') this.opts.emit('platform-title', { platform: platform.id, title: s.title });
-    }));
+    platform.onSignal(
+      this.opts.guard(`${platform.id}.signal`, (s) => {
+        if (s.type === 'status') this.opts.emit('platform-status', s.status);
+        if (s.type === 'live') this.opts.emit('platform-live', { platform: platform.id, live: s.live });
+        if (s.type === 'title') this.opts.emit('platform-title', { platform: platform.id, title: s.title });
+      }),
+    );
     outbox.onSent((text, replies) => this.opts.emit('reply-sent', { platform: platform.id, text, replies }));
   }
 

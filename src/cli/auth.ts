@@ -13,7 +13,7 @@ export async function authTwitch(configPath: string, io: Io, opts: { sleep?: (ms
   if (typeof config === 'number') return config;
   const auth = config.twitch?.auth;
   if (!auth) {
-    io.err('lectern auth twitch: set twitch.auth.clientId (your Twitch application\'s client id) in the config first');
+    io.err("lectern auth twitch: set twitch.auth.clientId (your Twitch application's client id) in the config first");
     return EXIT.usage;
   }
   const scopes = ['chat:read', 'chat:edit', ...(config.twitch?.markers ? ['channel:manage:broadcast'] : [])];
@@ -23,7 +23,10 @@ export async function authTwitch(configPath: string, io: Io, opts: { sleep?: (ms
       client,
       scopes,
       endpoints: auth,
-      show: (uri, code) => io.err(`To link the bot's Twitch account, open ${uri} while logged in as ${config.twitch?.username ?? 'the bot account'} and enter the code ${code}. Waiting…`),
+      show: (uri, code) =>
+        io.err(
+          `To link the bot's Twitch account, open ${uri} while logged in as ${config.twitch?.username ?? 'the bot account'} and enter the code ${code}. Waiting…`,
+        ),
       sleep: opts.sleep,
     });
     const who = await validateTwitchToken(auth, token.accessToken!);
@@ -43,7 +46,9 @@ export async function authYouTube(configPath: string, io: Io, opts: { readOnly: 
   const y = config.youtube;
   const { youtubeClientId: clientId, youtubeClientSecret: clientSecret } = config.secrets;
   if (!y || !clientId || !clientSecret) {
-    io.err('lectern auth youtube: needs a youtube section in the config and YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET (an OAuth client of type "Desktop app") in the environment');
+    io.err(
+      'lectern auth youtube: needs a youtube section in the config and YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET (an OAuth client of type "Desktop app") in the environment',
+    );
     return EXIT.usage;
   }
   try {
@@ -66,4 +71,3 @@ export async function authYouTube(configPath: string, io: Io, opts: { readOnly: 
     return EXIT.failure;
   }
 }
-

@@ -14,7 +14,8 @@ const RUNNING_WITHIN_MS = 3 * 60_000;
  * transaction that waits for the running service's), with the knowledge base for note sections.
  */
 function open(config: Config, withNotes: boolean): { store: Store; backlog: Backlog; noteFor?: (text: string) => Link | null } {
-  if (!existsSync(config.storage.path)) throw new LecternError('STORE_OPEN_FAILED', `There is no database at ${config.storage.path} yet: start the service once first`);
+  if (!existsSync(config.storage.path))
+    throw new LecternError('STORE_OPEN_FAILED', `There is no database at ${config.storage.path} yet: start the service once first`);
   privateFiles();
   const store = Store.open(config.storage.path);
   const noteFor = withNotes ? noteFinder(loadKnowledge(config)) : undefined;
@@ -70,11 +71,15 @@ export function backlog(configPath: string, opts: { json: boolean; limit?: numbe
     io.out(opts.state === 'open' ? 'The backlog is empty: no unanswered questions.' : 'No items.');
     return EXIT.ok;
   }
-  io.out(`${plural(total, 'item')}${opts.limit !== undefined && total > items.length ? `, the best ${items.length}` : ''}, best first (lectern answer <#> --url <post> when a post answers one):`);
+  io.out(
+    `${plural(total, 'item')}${opts.limit !== undefined && total > items.length ? `, the best ${items.length}` : ''}, best first (lectern answer <#> --url <post> when a post answers one):`,
+  );
   for (const e of items) {
     const paid = e.paid.length ? `, ${e.paid.join(' + ')} paid` : '';
     io.out(`#${String(e.id).padEnd(4)} ${e.score.toFixed(2).padStart(6)}  ${e.text}`);
-    io.out(`       ${plural(e.askerCount, 'asker')}, ${plural(e.votes, 'vote')}${paid}, asked in ${plural(e.streams.length, 'stream')} (${e.streams.map((s) => `#${s}`).join(' ')})${e.state !== 'open' ? `; ${e.state}` : ''}`);
+    io.out(
+      `       ${plural(e.askerCount, 'asker')}, ${plural(e.votes, 'vote')}${paid}, asked in ${plural(e.streams.length, 'stream')} (${e.streams.map((s) => `#${s}`).join(' ')})${e.state !== 'open' ? `; ${e.state}` : ''}`,
+    );
     if (e.topics.length) io.out(`       topics: ${e.topics.join(', ')}`);
     if (e.note) io.out(`       notes: ${e.note.title} ${e.note.url}`);
   }
@@ -87,7 +92,8 @@ export function backlog(configPath: string, opts: { json: boolean; limit?: numbe
   io.out('By topic:');
   for (const [topic, list] of group((e) => (e.topics.length ? e.topics : ['(no topic)']))) io.out(`  ${topic}: ${list.map((e) => `#${e.id}`).join(' ')}`);
   io.out('By note section (the notes to extend):');
-  for (const [note, list] of group((e) => [e.note ? `${e.note.title} ${e.note.url}` : '(no matching section)'])) io.out(`  ${note}: ${list.map((e) => `#${e.id}`).join(' ')}`);
+  for (const [note, list] of group((e) => [e.note ? `${e.note.title} ${e.note.url}` : '(no matching section)']))
+    io.out(`  ${note}: ${list.map((e) => `#${e.id}`).join(' ')}`);
   return EXIT.ok;
 }
 
@@ -118,11 +124,15 @@ export function topics(configPath: string, opts: { json: boolean }, io: Io): num
   io.out('Topics across streams, by questions (what to write next):');
   for (const t of report.topics) {
     const paid = t.paid.length ? `, ${paidText(t.paid)} paid` : '';
-    io.out(`  ${t.title}: ${plural(t.questions, 'question')} (${t.unanswered} unanswered), ${plural(t.votes, 'vote')}${paid}; ${t.minutes} min in ${plural(t.streams.length, 'stream')}, ${t.linesPerMinute} lines/min, ${plural(t.chatters, 'chatter')}${t.note ? `; notes: ${t.note.url}` : ''}`);
+    io.out(
+      `  ${t.title}: ${plural(t.questions, 'question')} (${t.unanswered} unanswered), ${plural(t.votes, 'vote')}${paid}; ${t.minutes} min in ${plural(t.streams.length, 'stream')}, ${t.linesPerMinute} lines/min, ${plural(t.chatters, 'chatter')}${t.note ? `; notes: ${t.note.url}` : ''}`,
+    );
   }
   io.out('Per stream:');
   for (const t of report.perStream) {
-    io.out(`  #${t.streamId} ${t.title}: ${t.minutes} min, ${t.linesPerMinute} lines/min, ${plural(t.chatters, 'chatter')}, ${plural(t.questions, 'question')}, ${plural(t.votes, 'vote')}${t.paid.length ? `, ${paidText(t.paid)} paid` : ''}`);
+    io.out(
+      `  #${t.streamId} ${t.title}: ${t.minutes} min, ${t.linesPerMinute} lines/min, ${plural(t.chatters, 'chatter')}, ${plural(t.questions, 'question')}, ${plural(t.votes, 'vote')}${t.paid.length ? `, ${paidText(t.paid)} paid` : ''}`,
+    );
   }
   return EXIT.ok;
 }
@@ -131,7 +141,12 @@ export function topics(configPath: string, opts: { json: boolean }, io: Io): num
  * Through the running service's API when it runs (its dashboard updates live and follow-ups start
  * at once); `undefined` when it does not run or cannot be reached, so the database is written.
  */
-async function viaService(config: Config, path: string, body: unknown, now: number): Promise<{ ok: boolean; status: number; message: string; body: unknown } | undefined> {
+async function viaService(
+  config: Config,
+  path: string,
+  body: unknown,
+  now: number,
+): Promise<{ ok: boolean; status: number; message: string; body: unknown } | undefined> {
   const d = config.dashboard;
   if (!d.enabled) return undefined;
   const beat = Store.inspect(config.storage.path).heartbeatAt;
@@ -155,7 +170,13 @@ async function viaService(config: Config, path: string, body: unknown, now: numb
 }
 
 /** `lectern answer <item> --url URL [--title T]` or `--live`: marks a backlog item answered. */
-export async function answerItem(configPath: string, item: number, opts: { url?: string; title?: string; live: boolean }, io: Io, now = Date.now()): Promise<number> {
+export async function answerItem(
+  configPath: string,
+  item: number,
+  opts: { url?: string; title?: string; live: boolean },
+  io: Io,
+  now = Date.now(),
+): Promise<number> {
   const config = configOrExit(configPath, io);
   if (typeof config === 'number') return config;
   if (Boolean(opts.url) === opts.live) {
@@ -166,7 +187,9 @@ export async function answerItem(configPath: string, item: number, opts: { url?:
     let title = opts.title;
     if (opts.url && !title) title = loadKnowledge(config).articleTitle(opts.url);
     const action = opts.live ? 'answer-live' : 'answer';
-    const remote = existsSync(config.storage.path) ? await viaService(config, `/api/backlog/${item}/${action}`, opts.live ? {} : { url: opts.url, title: title ?? '' }, now) : undefined;
+    const remote = existsSync(config.storage.path)
+      ? await viaService(config, `/api/backlog/${item}/${action}`, opts.live ? {} : { url: opts.url, title: title ?? '' }, now)
+      : undefined;
     let entry: BacklogEntry;
     if (remote) {
       if (!remote.ok) {
@@ -183,9 +206,11 @@ export async function answerItem(configPath: string, item: number, opts: { url?:
       }
     }
     const askers = plural(entry.askerCount, 'asker');
-    io.out(opts.live
-      ? `#${entry.id} marked answered on stream: "${entry.text}"`
-      : `#${entry.id} answered by ${entry.answeredBy?.title ?? opts.url}: "${entry.text}"; its ${askers} will be told once in a later stream${config.followUp.enabled ? '' : ' (followUp.enabled is false: they will not)'}`);
+    io.out(
+      opts.live
+        ? `#${entry.id} marked answered on stream: "${entry.text}"`
+        : `#${entry.id} answered by ${entry.answeredBy?.title ?? opts.url}: "${entry.text}"; its ${askers} will be told once in a later stream${config.followUp.enabled ? '' : ' (followUp.enabled is false: they will not)'}`,
+    );
     io.err(remote ? 'Told the running service.' : 'Written to the database (the service is not running).');
     return EXIT.ok;
   } catch (err) {

@@ -26,11 +26,17 @@ export async function doctor(configPath: string, io: Io): Promise<number> {
  * `{ title, url, source, score }`, best first; with `stdin`, one query per input line and one
  * JSON array per output line, so an evaluation runs in one process.
  */
-export async function search(configPath: string, opts: { query: string; json: boolean; stdin: boolean; limit: number; topic?: string }, io: Io, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
+export async function search(
+  configPath: string,
+  opts: { query: string; json: boolean; stdin: boolean; limit: number; topic?: string },
+  io: Io,
+  input: NodeJS.ReadableStream = process.stdin,
+): Promise<number> {
   const config = configOrExit(configPath, io);
   if (typeof config === 'number') return config;
   const kb = loadKnowledge(config);
-  const run = (q: string) => kb.search(q, { limit: opts.limit, topic: opts.topic }).map((r) => ({ title: r.title, url: r.url, source: r.source, score: r.score }));
+  const run = (q: string) =>
+    kb.search(q, { limit: opts.limit, topic: opts.topic }).map((r) => ({ title: r.title, url: r.url, source: r.source, score: r.score }));
   if (opts.stdin) {
     for await (const line of createInterface({ input, crlfDelay: Infinity })) io.out(JSON.stringify(line.trim() ? run(line.trim()) : []));
     return EXIT.ok;
@@ -166,7 +172,9 @@ export function dashboardUrl(configPath: string, io: Io, now = Date.now()): numb
   const host = d.host === '0.0.0.0' || d.host === '::' ? '127.0.0.1' : d.host;
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${d.port}`;
   io.out(`${origin}/login?code=${code}`);
-  io.err(`A login link for the dashboard, valid once within ${LOGIN_CODE_MS / 60_000} minutes${d.publicOrigins.length ? ` (from elsewhere, use ${d.publicOrigins.map((o) => `${o}/login?code=…`).join(' or ')})` : ''}.`);
+  io.err(
+    `A login link for the dashboard, valid once within ${LOGIN_CODE_MS / 60_000} minutes${d.publicOrigins.length ? ` (from elsewhere, use ${d.publicOrigins.map((o) => `${o}/login?code=…`).join(' or ')})` : ''}.`,
+  );
   io.err(`Overlay for OBS (read-only): ${origin}/overlay?key=${overlayKey(token)}`);
   return EXIT.ok;
 }
@@ -207,11 +215,14 @@ export function streams(configPath: string, opts: { json: boolean }, io: Io, now
   for (const r of rows) {
     const d = r.durationSeconds;
     const duration = d >= 3600 ? `${Math.floor(d / 3600)} h ${Math.round((d % 3600) / 60)} min` : `${Math.round(d / 60)} min`;
-    const titles = Object.entries(r.titles).map(([p, t]) => `${p}: "${t}"`).join(', ');
-    io.out(`#${String(r.id).padEnd(4)} ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC  ${duration.padStart(9)}${r.running ? ' (running)' : ''}  ${r.questions.all} questions (${r.questions.open} open, ${r.questions.answered} answered)${titles ? `  ${titles}` : ''}`);
+    const titles = Object.entries(r.titles)
+      .map(([p, t]) => `${p}: "${t}"`)
+      .join(', ');
+    io.out(
+      `#${String(r.id).padEnd(4)} ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC  ${duration.padStart(9)}${r.running ? ' (running)' : ''}  ${r.questions.all} questions (${r.questions.open} open, ${r.questions.answered} answered)${titles ? `  ${titles}` : ''}`,
+    );
   }
   return EXIT.ok;
 }
 
 const HEALTHY_WITHIN_MS = 3 * 60_000;
-

@@ -88,12 +88,21 @@ async function demoFeed(): Promise<{ url: string; publish: () => void; stop: () 
   const posts = [item('Why I learn in public', 'https://blog.example/learn-in-public', 'Streaming what I study, and writing up what viewers ask.')];
   const server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
-    res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>The teacher's blog</title><link>https://blog.example</link>${posts.join('')}</channel></rss>`);
+    res.end(
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>The teacher's blog</title><link>https://blog.example</link>${posts.join('')}</channel></rss>`,
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.xml`,
-    publish: () => void posts.unshift(item('How the KV cache works', 'https://blog.example/kv-cache', 'Why transformers cache the keys and values of past tokens, and how the kv cache works during generation.')),
+    publish: () =>
+      void posts.unshift(
+        item(
+          'How the KV cache works',
+          'https://blog.example/kv-cache',
+          'Why transformers cache the keys and values of past tokens, and how the kv cache works during generation.',
+        ),
+      ),
     stop: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
@@ -115,10 +124,13 @@ function narrate(app: App, w: (line: string) => void): void {
     if (change === 'created' && q.source === 'detected') w(`  (question #${q.number} detected in ordinary chat; kept for the dashboard, not announced)`);
     if (change === 'created' && q.paid) w(`  (question #${q.number} came with ${q.paid.display}: it ranks above the same question unpaid)`);
     if (change === 'merged') w(`  (question #${q.number} asked again: now ${q.askerCount} askers)`);
-    if (change === 'removed') w(`  (question #${q.number} removed: a moderator deleted its message or banned its asker; gone from the queue, overlay and draft)`);
+    if (change === 'removed')
+      w(`  (question #${q.number} removed: a moderator deleted its message or banned its asker; gone from the queue, overlay and draft)`);
     if (change === 'unvoted') w(`  (a banned viewer's vote on #${q.number} withdrawn)`);
   });
-  app.bus.on('platform-status', (s) => w(`  (${s.platform} is ${s.state}${s.sendBlocked ? `, refusing the bot: ${s.sendBlocked}` : s.detail ? `: ${s.detail}` : ''})`));
+  app.bus.on('platform-status', (s) =>
+    w(`  (${s.platform} is ${s.state}${s.sendBlocked ? `, refusing the bot: ${s.sendBlocked}` : s.detail ? `: ${s.detail}` : ''})`),
+  );
 }
 
 /** The backlog as `lectern backlog` shows it, shortly. */
@@ -126,7 +138,10 @@ function printBacklog(app: App, w: (line: string) => void, title: string): void 
   const { items, total } = app.backlog.backlog.list({ limit: 5 });
   w(title);
   if (total === 0) w('  (empty)');
-  for (const i of items) w(`  #${i.id} ${i.text}  (score ${i.score}: ${i.askerCount} asker${i.askerCount === 1 ? '' : 's'}, ${i.votes} vote${i.votes === 1 ? '' : 's'}, streams ${i.streams.map((s) => `#${s}`).join(' ')}${i.topics.length ? `; ${i.topics.join(', ')}` : ''})`);
+  for (const i of items)
+    w(
+      `  #${i.id} ${i.text}  (score ${i.score}: ${i.askerCount} asker${i.askerCount === 1 ? '' : 's'}, ${i.votes} vote${i.votes === 1 ? '' : 's'}, streams ${i.streams.map((s) => `#${s}`).join(' ')}${i.topics.length ? `; ${i.topics.join(', ')}` : ''})`,
+    );
 }
 
 /**
@@ -154,7 +169,9 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
 
   w(`Lectern demo: simulated Twitch chat at ws://127.0.0.1:${port} (#teacher, bot "lecternbot")`);
   w(`and the simulated YouTube Data API at ${yt.rootUrl}; the blog's feed at ${feed.url}.`);
-  w(`Data: ${opts.dataDir} (a fresh database each run${opts.logFile ? `; the log is in ${opts.logFile}` : ''}). ${opts.durationSeconds ? `Runs for ${opts.durationSeconds} s.` : 'Press Ctrl-C to stop.'}`);
+  w(
+    `Data: ${opts.dataDir} (a fresh database each run${opts.logFile ? `; the log is in ${opts.logFile}` : ''}). ${opts.durationSeconds ? `Runs for ${opts.durationSeconds} s.` : 'Press Ctrl-C to stop.'}`,
+  );
 
   // Last week's stream: short, so that today's has a backlog.
   yt.addVideo('demo-video-0', 'demo-live-chat-0');
@@ -212,8 +229,14 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       signal: done.signal,
       onStep: (step) => {
         if ('fault' in step) w(step.fault === 'drop' ? '  (simulator: connection dropped)' : '  (simulator: Twitch sends RECONNECT)');
-        if ('moderate' in step) w(step.moderate === 'delete' ? '  (simulator: a moderator deletes that message)' : `  (simulator: a moderator times out ${step.user.login})`);
-        if ('twitchRefusesBot' in step) w(step.twitchRefusesBot ? "  (simulator: Twitch now refuses the bot's messages: its phone number is not verified)" : '  (simulator: the streamer verified the bot account; Twitch takes its messages again)');
+        if ('moderate' in step)
+          w(step.moderate === 'delete' ? '  (simulator: a moderator deletes that message)' : `  (simulator: a moderator times out ${step.user.login})`);
+        if ('twitchRefusesBot' in step)
+          w(
+            step.twitchRefusesBot
+              ? "  (simulator: Twitch now refuses the bot's messages: its phone number is not verified)"
+              : '  (simulator: the streamer verified the bot account; Twitch takes its messages again)',
+          );
       },
     });
   } finally {
@@ -232,7 +255,9 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       const quota = s.quota ? `, ${s.quota.used} of ${s.quota.dailyUnits} YouTube quota units used today` : '';
       w(`  ${s.platform}: ${o?.sent ?? 0} messages sent carrying ${o?.repliesDelivered ?? 0} answers, ${s.reconnects} reconnects${quota}.`);
     }
-    w(`  Sends over Twitch's limits: ${sim.violations.length}. Replies Twitch refused: ${app.outboxes.get('twitch')?.stats.refused ?? 0}. YouTube quota errors: ${yt.quotaErrors}.`);
+    w(
+      `  Sends over Twitch's limits: ${sim.violations.length}. Replies Twitch refused: ${app.outboxes.get('twitch')?.stats.refused ?? 0}. YouTube quota errors: ${yt.quotaErrors}.`,
+    );
     if (stream) {
       const dir = join(opts.dataDir, 'exports');
       mkdirSync(dir, { recursive: true });

@@ -12,7 +12,8 @@ export interface Check {
   readonly detail: string;
 }
 
-const ago = (ms: number) => (ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`);
+const ago = (ms: number) =>
+  ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`;
 
 export function checkDatabase(config: Config, now: number): Check {
   try {
@@ -21,7 +22,11 @@ export function checkDatabase(config: Config, now: number): Check {
     const ok = i.integrity === 'ok' && i.schemaVersion <= i.latestVersion;
     const last = i.latestStream ? `, last session #${i.latestStream.id} seen ${ago(now - i.latestStream.lastSeenAt)} ago` : '';
     const pending = i.schemaVersion < i.latestVersion ? ` (migrations ${i.schemaVersion + 1}..${i.latestVersion} will run at start)` : '';
-    return { name: 'database', ok, detail: `${config.storage.path}: schema v${i.schemaVersion}${pending}, integrity ${i.integrity}, ${i.streams} stream sessions${last}` };
+    return {
+      name: 'database',
+      ok,
+      detail: `${config.storage.path}: schema v${i.schemaVersion}${pending}, integrity ${i.integrity}, ${i.streams} stream sessions${last}`,
+    };
   } catch (err) {
     return { name: 'database', ok: false, detail: `${config.storage.path}: ${toError(err).message}` };
   }
@@ -55,10 +60,19 @@ export async function checkTwitch(config: Config, connectMs = 10_000): Promise<C
     // Long enough for a JOIN nobody answers to be told apart from a slow server.
     await Promise.race([platform.start(), new Promise((r) => setTimeout(r, connectMs + t.joinTimeoutSeconds * 1000).unref())]);
     const s = platform.status();
-    if (s.state === 'failed' && health.list().some((p) => p.code === 'PLATFORM_CHANNEL_UNAVAILABLE')) return { name: 'twitch', ok: false, detail: `reached ${where}, but ${s.detail}` };
+    if (s.state === 'failed' && health.list().some((p) => p.code === 'PLATFORM_CHANNEL_UNAVAILABLE'))
+      return { name: 'twitch', ok: false, detail: `reached ${where}, but ${s.detail}` };
     if (s.state !== 'connected') return { name: 'twitch', ok: false, detail: `cannot reach Twitch chat at ${where} (${s.detail ?? 'no answer'})` };
-    const who = username ? `as ${username}` : t.username ? 'anonymously (no token for twitch.username yet: see the secrets check)' : 'anonymously (read-only: set twitch.username and TWITCH_OAUTH_TOKEN to answer)';
-    const roles = s.botRoles.length ? `; the bot is ${s.botRoles.join(', ')} there (100 messages per 30 s)` : t.username ? '; the bot has no role there (20 messages per 30 s; make it a moderator or VIP for more)' : '';
+    const who = username
+      ? `as ${username}`
+      : t.username
+        ? 'anonymously (no token for twitch.username yet: see the secrets check)'
+        : 'anonymously (read-only: set twitch.username and TWITCH_OAUTH_TOKEN to answer)';
+    const roles = s.botRoles.length
+      ? `; the bot is ${s.botRoles.join(', ')} there (100 messages per 30 s)`
+      : t.username
+        ? '; the bot has no role there (20 messages per 30 s; make it a moderator or VIP for more)'
+        : '';
     return { name: 'twitch', ok: true, detail: `reached ${where} and joined #${t.channel} ${who}${roles}` };
   } catch (err) {
     return { name: 'twitch', ok: false, detail: toError(err).message };
@@ -73,7 +87,13 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
   if (!y) return undefined;
   const { oauth, apiKey } = youtubeCredentials(config);
   const api = new YouTubeApi({ apiRoot: y.apiRoot, apiKey, oauth, timeoutMs: 10_000 });
-  const creds = oauth?.readOnly ? 'OAuth, read-only (linked with --read-only): the bot cannot answer on YouTube' : oauth ? 'OAuth (reads and replies)' : apiKey ? 'API key only: read-only, the bot cannot answer on YouTube' : 'no credentials';
+  const creds = oauth?.readOnly
+    ? 'OAuth, read-only (linked with --read-only): the bot cannot answer on YouTube'
+    : oauth
+      ? 'OAuth (reads and replies)'
+      : apiKey
+        ? 'API key only: read-only, the bot cannot answer on YouTube'
+        : 'no credentials';
   let quota = '';
   try {
     const used = Store.inspect(config.storage.path, pacificDay(now).day).quota['youtube']?.units ?? 0;
@@ -90,12 +110,21 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
       // The same look `start` makes (a throw-away ledger: doctor's few units are not recorded).
       const ledger = new Map<string, { units: number; replyUnits: number }>();
       const planner = new QuotaPlanner({
-        dailyUnits: y.quota.dailyUnits, replyReserve: 0, costs: y.quota.costs, plannedStreamMs: 3_600_000, clock: systemClock,
-        ledger: { get: (day) => ledger.get(day) ?? { units: 0, replyUnits: 0 }, add: (day, units) => ledger.set(day, { units: (ledger.get(day)?.units ?? 0) + units, replyUnits: 0 }) },
+        dailyUnits: y.quota.dailyUnits,
+        replyReserve: 0,
+        costs: y.quota.costs,
+        plannedStreamMs: 3_600_000,
+        clock: systemClock,
+        ledger: {
+          get: (day) => ledger.get(day) ?? { units: 0, replyUnits: 0 },
+          add: (day, units) => ledger.set(day, { units: (ledger.get(day)?.units ?? 0) + units, replyUnits: 0 }),
+        },
       });
       const finder = new ChatFinder({ videoId: y.videoId, broadcast: y.broadcast, channelId: y.channelId }, planner);
       const v = await finder.check(api);
-      where = v ? `${finder.where()} is live${v.title ? ` ("${v.title}")` : ''} (chat ${v.liveChatId})` : `${finder.where()} is not live yet; start waits for it (${finder.unitsPerCheck()} quota unit${finder.unitsPerCheck() === 1 ? '' : 's'} a check)`;
+      where = v
+        ? `${finder.where()} is live${v.title ? ` ("${v.title}")` : ''} (chat ${v.liveChatId})`
+        : `${finder.where()} is not live yet; start waits for it (${finder.unitsPerCheck()} quota unit${finder.unitsPerCheck() === 1 ? '' : 's'} a check)`;
     }
     return { name: 'youtube', ok: true, detail: `reached ${y.apiRoot}: ${where}; ${creds}${quota}` };
   } catch (err) {
@@ -106,10 +135,13 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
       return { name: 'youtube', ok: false, detail: `reached ${y.apiRoot}, but without credentials nothing can be looked up: see the secrets check` };
     }
     const hint =
-      reason === 'invalid_grant' ? ': the refresh token is revoked or expired (consent screens left in "Testing" issue refresh tokens that die after 7 days); run `lectern auth youtube` again'
-      : reason === 'authError' ? ': the credentials were rejected (check YOUTUBE_API_KEY or the OAuth variables)'
-      : reason === 'quotaExceeded' ? ': the quota is spent until midnight Pacific'
-      : '';
+      reason === 'invalid_grant'
+        ? ': the refresh token is revoked or expired (consent screens left in "Testing" issue refresh tokens that die after 7 days); run `lectern auth youtube` again'
+        : reason === 'authError'
+          ? ': the credentials were rejected (check YOUTUBE_API_KEY or the OAuth variables)'
+          : reason === 'quotaExceeded'
+            ? ': the quota is spent until midnight Pacific'
+            : '';
     return { name: 'youtube', ok: false, detail: `${y.apiRoot}: ${toError(err).message}${hint}` };
   }
 }
@@ -138,7 +170,11 @@ export function checkKnowledge(config: Config): Check | undefined {
   const s = loadKnowledge(config).stats();
   const feeds = s.feeds.length ? `; ${s.feeds.filter((f) => f.fetchedAt !== null).length} of ${s.feeds.length} feeds cached` : '';
   const failed = s.failedFiles.length ? `; could not read: ${s.failedFiles.map((f) => `${f.file} (${f.error})`).join(', ')}` : '';
-  return { name: 'knowledge', ok: s.failedFiles.length === 0, detail: `${s.notes} notes (${s.sections} sections), ${s.articles} articles, ${s.links} links indexed${feeds}${failed}` };
+  return {
+    name: 'knowledge',
+    ok: s.failedFiles.length === 0,
+    detail: `${s.notes} notes (${s.sections} sections), ${s.articles} articles, ${s.links} links indexed${feeds}${failed}`,
+  };
 }
 
 /** Linked accounts: which, scopes, expiry; never a token. */
@@ -147,7 +183,11 @@ export function checkAccounts(config: Config, now: number): Check | undefined {
   const env = [config.secrets.twitchToken ? 'TWITCH_OAUTH_TOKEN' : '', config.secrets.youtubeRefreshToken ? 'YOUTUBE_REFRESH_TOKEN' : ''].filter(Boolean);
   if (accounts.length === 0 && env.length === 0) return undefined;
   const parts = accounts.map((a) => {
-    const expiry = a.expiresAt ? (a.expiresAt > now ? `, token valid ${Math.round((a.expiresAt - now) / 60_000)} min more` : ', token expired (refreshed at start)') : '';
+    const expiry = a.expiresAt
+      ? a.expiresAt > now
+        ? `, token valid ${Math.round((a.expiresAt - now) / 60_000)} min more`
+        : ', token expired (refreshed at start)'
+      : '';
     return `${a.account}${a.login ? ` (${a.login})` : ''}: ${a.scopes.join(' ') || 'no scopes'}${expiry}${a.hasRefresh ? '' : ', no refresh token'}`;
   });
   if (env.length) parts.push(`from the environment (these win): ${env.join(', ')}`);

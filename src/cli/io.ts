@@ -42,7 +42,13 @@ export function tightenDataFolder(config: Config, log: Logger): void {
       chmodSync(dir, 0o700);
       loose.push(dir);
     }
-    for (const f of [config.storage.path, `${config.storage.path}-wal`, `${config.storage.path}-shm`, dataPaths(config).tokens, dataPaths(config).dashboardToken]) {
+    for (const f of [
+      config.storage.path,
+      `${config.storage.path}-wal`,
+      `${config.storage.path}-shm`,
+      dataPaths(config).tokens,
+      dataPaths(config).dashboardToken,
+    ]) {
       if (existsSync(f) && tightenMode(f)) loose.push(f);
     }
   } catch (err) {
@@ -59,7 +65,15 @@ export function readConfig(path: string, env: Io['env']): { ok: true; config: Co
     text = readFileSync(full, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, problems: [{ path: '(file)', message: `cannot read ${full}${code === 'ENOENT' ? ': no such file (copy config/lectern.example.yaml to start)' : `: ${code ?? toError(err).message}`}` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '(file)',
+          message: `cannot read ${full}${code === 'ENOENT' ? ': no such file (copy config/lectern.example.yaml to start)' : `: ${code ?? toError(err).message}`}`,
+        },
+      ],
+    };
   }
   return parseConfig(text, env, full);
 }
@@ -101,4 +115,3 @@ export async function withSignals(log: Logger, work: (signal: AbortSignal) => Pr
     process.off('SIGTERM', onSignal);
   }
 }
-

@@ -53,11 +53,16 @@ export function program(run: (code: Promise<number>) => void): Command {
     .addOption(configOption())
     .option('--json', 'print a JSON array of { title, url, source, score }, best first', false)
     .option('--stdin', 'read one query per line; print one JSON array per line', false)
-    .option('-n, --limit <n>', 'how many results', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 100) throw new InvalidArgumentError('expected a whole number from 1 to 100');
-      return n;
-    }, 10)
+    .option(
+      '-n, --limit <n>',
+      'how many results',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 100) throw new InvalidArgumentError('expected a whole number from 1 to 100');
+        return n;
+      },
+      10,
+    )
     .option('--topic <text>', 'rank as if this were the current topic')
     .argument('[query...]', 'what to look for')
     .action((words: string[], o: { config: string; json: boolean; stdin: boolean; limit: number; topic?: string }) =>
@@ -78,7 +83,7 @@ export function program(run: (code: Promise<number>) => void): Command {
     );
   cli
     .command('dashboard-url')
-    .description('print a one-time login link for the dashboard (and the overlay\'s address); works while the service runs, also through docker compose exec')
+    .description("print a one-time login link for the dashboard (and the overlay's address); works while the service runs, also through docker compose exec")
     .addOption(configOption())
     .action((o: { config: string }) => run(Promise.resolve(dashboardUrl(o.config, io))));
   cli

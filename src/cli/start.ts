@@ -54,7 +54,8 @@ export async function start(configPath: string, io: Io): Promise<number> {
     if (!dash) return;
     const file = dataPaths(config).dashboardToken;
     // The token is shown only to a person at a terminal, never into a log (Docker, systemd).
-    if (io.errIsTty && dash.created) io.err(`Dashboard: ${url}/?token=${dash.token}\n  (a new token, kept in ${file}; the link logs this browser in)\nOverlay for OBS: ${overlayUrl}`);
+    if (io.errIsTty && dash.created)
+      io.err(`Dashboard: ${url}/?token=${dash.token}\n  (a new token, kept in ${file}; the link logs this browser in)\nOverlay for OBS: ${overlayUrl}`);
     else if (io.errIsTty) io.err(`Dashboard: ${url}/  (log in with the link \`lectern dashboard-url\` prints)\nOverlay for OBS: ${overlayUrl}`);
     else io.err(`Dashboard: ${url}/ (log in with the link \`lectern dashboard-url\` prints; the token is in ${file})`);
   };
@@ -81,4 +82,3 @@ export async function start(configPath: string, io: Io): Promise<number> {
   });
   return code;
 }
-

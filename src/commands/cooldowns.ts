@@ -29,7 +29,10 @@ export class Cooldowns {
 export class FloodGate {
   private readonly hits = new Map<string, number[]>();
 
-  constructor(private readonly count: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly count: number,
+    private readonly windowMs: number,
+  ) {}
 
   allow(user: string, now: number): boolean {
     const list = (this.hits.get(user) ?? []).filter((t) => t > now - this.windowMs);

@@ -16,7 +16,13 @@ export function parseCommand(text: string, prefix: string): ParsedCommand | null
   const space = body.search(/\s/);
   const name = (space < 0 ? body : body.slice(0, space)).toLowerCase();
   if (!NAME.test(name)) return null;
-  const argText = space < 0 ? '' : body.slice(space + 1).trim().slice(0, MAX_ARG_TEXT);
+  const argText =
+    space < 0
+      ? ''
+      : body
+          .slice(space + 1)
+          .trim()
+          .slice(0, MAX_ARG_TEXT);
   const args = argText === '' ? [] : argText.split(/\s+/).slice(0, MAX_ARGS);
   return { name, args, argText };
 }

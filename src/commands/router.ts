@@ -1,7 +1,4 @@
-import {
-  hasPermission, isModeratorOrAbove, LecternError, toError,
-  type ChatEvent, type Clock, type Logger,
-} from '../core/index.js';
+import { hasPermission, isModeratorOrAbove, LecternError, toError, type ChatEvent, type Clock, type Logger } from '../core/index.js';
 import { Cooldowns, FloodGate } from './cooldowns.js';
 import { parseCommand, type ParsedCommand } from './parse.js';
 import type { CommandContext, CommandDefinition, Outcome, ReplyOptions } from './types.js';
@@ -46,7 +43,9 @@ export class CommandRouter {
     for (const name of [command.name, ...(command.aliases ?? [])]) {
       const key = name.toLowerCase();
       if (this.byName.has(key)) {
-        throw new LecternError('CONFIG_INVALID', `${configPath ?? 'command'}: "${key}" is already a command or alias`, { details: { path: configPath, name: key } });
+        throw new LecternError('CONFIG_INVALID', `${configPath ?? 'command'}: "${key}" is already a command or alias`, {
+          details: { path: configPath, name: key },
+        });
       }
       this.byName.set(key, command);
     }
@@ -65,10 +64,7 @@ export class CommandRouter {
   async drain(timeoutMs: number): Promise<void> {
     if (this.inFlight.size === 0) return;
     let t: TimerHandleLike | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.inFlight]),
-      new Promise<void>((r) => (t = this.opts.clock.setTimeout(r, timeoutMs))),
-    ]);
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise<void>((r) => (t = this.opts.clock.setTimeout(r, timeoutMs)))]);
     this.opts.clock.clearTimeout(t);
   }
 
@@ -132,7 +128,10 @@ export class CommandRouter {
     try {
       const result = command.run(ctx);
       if (!(result instanceof Promise)) return this.record(ran, event);
-      const p = result.then(() => this.record(ran, event), (err) => this.record(failed(err), event));
+      const p = result.then(
+        () => this.record(ran, event),
+        (err) => this.record(failed(err), event),
+      );
       this.inFlight.add(p);
       void p.finally(() => this.inFlight.delete(p));
       return p;

@@ -30,7 +30,10 @@ export function knownKeysAt(schema: AnySchema, path: readonly PropertyKey[]): st
     else if (d.shape && typeof seg === 'string') s = d.shape[seg] ? unwrap(d.shape[seg]) : undefined;
     else if (d.options) s = d.options.map(unwrap).find((o) => def(o).shape) ?? undefined;
     else return [];
-    if (s && def(s).options) s = def(s).options!.map(unwrap).find((o) => def(o).shape || def(o).element);
+    if (s && def(s).options)
+      s = def(s)
+        .options!.map(unwrap)
+        .find((o) => def(o).shape || def(o).element);
   }
   const shape = s ? def(s).shape : undefined;
   return shape ? Object.keys(shape) : [];

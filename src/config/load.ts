@@ -37,7 +37,14 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
-const EXPECTED: Record<string, string> = { number: 'a number', string: 'a string', boolean: 'true or false', object: 'a mapping (key: value)', array: 'a list', int: 'a whole number' };
+const EXPECTED: Record<string, string> = {
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'a mapping (key: value)',
+  array: 'a list',
+  int: 'a whole number',
+};
 
 /** What a value in the file is, in words: `the string "443"`, `a list`. */
 function got(input: unknown): string {
@@ -59,7 +66,10 @@ function describe(issue: z.core.$ZodIssue): ConfigProblem[] {
   let message = issue.message;
   if (issue.code === 'invalid_type') {
     const input = 'input' in issue ? issue.input : undefined;
-    message = input === undefined ? `expected ${EXPECTED[issue.expected] ?? issue.expected}, but it is missing` : `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${got(input)}`;
+    message =
+      input === undefined
+        ? `expected ${EXPECTED[issue.expected] ?? issue.expected}, but it is missing`
+        : `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${got(input)}`;
   } else if (issue.code === 'invalid_value') {
     message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   } else if (issue.code === 'too_small' || issue.code === 'too_big') {
@@ -123,12 +133,16 @@ export function credentialProblems(config: Config): ConfigProblem[] {
   const secrets = config.secrets;
   const twitch = config.twitch;
   if (twitch?.markers && !secrets.twitchBroadcasterToken) {
-    problems.push({ path: SECRET_ENV.twitchBroadcasterToken, message: "twitch.markers is set, so the channel owner's user token (scope channel:manage:broadcast) is expected in this environment variable" });
+    problems.push({
+      path: SECRET_ENV.twitchBroadcasterToken,
+      message: "twitch.markers is set, so the channel owner's user token (scope channel:manage:broadcast) is expected in this environment variable",
+    });
   }
   if (twitch?.username && !secrets.twitchToken && !twitch.auth) {
     problems.push({
       path: SECRET_ENV.twitchToken,
-      message: 'twitch.username is set, so a user access token is expected in this environment variable, or twitch.auth to link the account with `lectern auth twitch` (or remove twitch.username to read anonymously)',
+      message:
+        'twitch.username is set, so a user access token is expected in this environment variable, or twitch.auth to link the account with `lectern auth twitch` (or remove twitch.username to read anonymously)',
     });
   }
   const y = config.youtube;
@@ -136,13 +150,23 @@ export function credentialProblems(config: Config): ConfigProblem[] {
     // The refresh token may also come from `lectern auth youtube` (the token store).
     const client = Boolean(secrets.youtubeClientId) && Boolean(secrets.youtubeClientSecret);
     if ((secrets.youtubeClientId || secrets.youtubeClientSecret || secrets.youtubeRefreshToken) && !client) {
-      problems.push({ path: SECRET_ENV.youtubeClientId, message: 'OAuth needs YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET (and a refresh token: YOUTUBE_REFRESH_TOKEN, or `lectern auth youtube`)' });
+      problems.push({
+        path: SECRET_ENV.youtubeClientId,
+        message: 'OAuth needs YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET (and a refresh token: YOUTUBE_REFRESH_TOKEN, or `lectern auth youtube`)',
+      });
     }
     if (!secrets.youtubeApiKey && !client) {
-      problems.push({ path: SECRET_ENV.youtubeApiKey, message: 'youtube is configured, so YOUTUBE_API_KEY (read-only) or YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET with a linked account (read and reply) are expected in the environment' });
+      problems.push({
+        path: SECRET_ENV.youtubeApiKey,
+        message:
+          'youtube is configured, so YOUTUBE_API_KEY (read-only) or YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET with a linked account (read and reply) are expected in the environment',
+      });
     }
     if (y.broadcast === 'mine' && !client) {
-      problems.push({ path: 'youtube.broadcast', message: '"mine" needs OAuth (YOUTUBE_CLIENT_ID, YOUTUBE_CLIENT_SECRET and a linked account); an API key cannot see your broadcasts' });
+      problems.push({
+        path: 'youtube.broadcast',
+        message: '"mine" needs OAuth (YOUTUBE_CLIENT_ID, YOUTUBE_CLIENT_SECRET and a linked account); an API key cannot see your broadcasts',
+      });
     }
   }
   return problems;

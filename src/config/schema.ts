@@ -17,7 +17,10 @@ const commandName = z
 
 const vodTemplate = z
   .url()
-  .refine((u) => u.includes('{seconds}') || u.includes('{hms}'), 'expected a URL with {seconds} or {hms} where the time goes, e.g. https://youtu.be/ID?t={seconds}s');
+  .refine(
+    (u) => u.includes('{seconds}') || u.includes('{hms}'),
+    'expected a URL with {seconds} or {hms} where the time goes, e.g. https://youtu.be/ID?t={seconds}s',
+  );
 
 export const permissionSchema = z.enum(['everyone', 'subscriber', 'vip', 'moderator', 'broadcaster']);
 
@@ -43,7 +46,11 @@ const knowledge = z.strictObject({
   notes: z.array(notesFolder).default([]),
   feeds: z.array(feed).default([]),
   links: z.array(z.strictObject({ title: z.string().min(1).max(200), url: z.url(), tags: z.array(z.string()).optional() })).default([]),
-  feedRefreshMinutes: z.number().min(1).max(24 * 60).default(30),
+  feedRefreshMinutes: z
+    .number()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   feedTimeoutSeconds: z.number().min(1).max(120).default(10),
 });
 
@@ -116,16 +123,19 @@ export function videoIdFrom(value: string): string | undefined {
   }
   const host = url.hostname.replace(/^(www|m|music)\./, '');
   const id =
-    host === 'youtu.be' ? url.pathname.split('/')[1]
-    : host === 'youtube.com' ? (url.searchParams.get('v') ?? /^\/(?:live|shorts|embed|v)\/([\w-]+)/.exec(url.pathname)?.[1])
-    : host === 'studio.youtube.com' ? /^\/video\/([\w-]+)/.exec(url.pathname)?.[1]
-    : undefined;
+    host === 'youtu.be'
+      ? url.pathname.split('/')[1]
+      : host === 'youtube.com'
+        ? (url.searchParams.get('v') ?? /^\/(?:live|shorts|embed|v)\/([\w-]+)/.exec(url.pathname)?.[1])
+        : host === 'studio.youtube.com'
+          ? /^\/video\/([\w-]+)/.exec(url.pathname)?.[1]
+          : undefined;
   return id && /^[\w-]{6,20}$/.test(id) ? id : undefined;
 }
 
 const videoId = z.string().transform((v, ctx) => {
   const id = videoIdFrom(v);
-  if (!id) ctx.addIssue({ code: 'custom', message: 'expected a YouTube video id or its address (watch?v=…, youtu.be/…, /live/…, or YouTube Studio\'s)' });
+  if (!id) ctx.addIssue({ code: 'custom', message: "expected a YouTube video id or its address (watch?v=…, youtu.be/…, /live/…, or YouTube Studio's)" });
   return id ?? v;
 });
 
@@ -193,7 +203,11 @@ export const configSchema = z
       .prefault({}),
     stream: z
       .strictObject({
-        resumeWithinMinutes: z.number().min(0).max(24 * 60).default(30),
+        resumeWithinMinutes: z
+          .number()
+          .min(0)
+          .max(24 * 60)
+          .default(30),
         /** Links to a moment of the recording: `{seconds}` becomes 1234, `{hms}` becomes 1h2m3s. */
         vodUrl: z
           .strictObject({
@@ -213,7 +227,11 @@ export const configSchema = z
         perViewer: z
           .strictObject({
             count: z.number().int().min(0).max(1000).default(5),
-            perMinutes: z.number().min(1).max(24 * 60).default(10),
+            perMinutes: z
+              .number()
+              .min(1)
+              .max(24 * 60)
+              .default(10),
           })
           .prefault({}),
       })

@@ -23,6 +23,9 @@ export function addressOf(platform: PlatformId, author: Pick<ChatAuthor, 'login'
   const raw = author.displayName.trim();
   if (HANDLE.test(raw)) return raw;
   const words = raw.split(/\s+/).filter((w) => w && !LINK_LIKE.test(w));
-  const name = words.join(' ').replace(/^[\s@/.\\]+/, '').replace(/[\u0000-\u001F\u007F]/g, '');
+  const name = words
+    .join(' ')
+    .replace(/^[\s@/.\\]+/, '')
+    .replace(/[\u0000-\u001F\u007F]/g, '');
   return sliceCodePoints(name, MAX_NAME).trim();
 }

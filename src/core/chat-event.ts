@@ -5,13 +5,7 @@ export type PlatformId = 'twitch' | 'youtube';
 /** Roles, lowest to highest. A viewer may hold several; `permissionLevel` takes the highest. */
 export type Role = 'subscriber' | 'vip' | 'moderator' | 'broadcaster';
 
-export type ChatEventKind =
-  | 'message'
-  | 'paid-message'
-  | 'membership'
-  | 'deletion'
-  | 'ban'
-  | 'system';
+export type ChatEventKind = 'message' | 'paid-message' | 'membership' | 'deletion' | 'ban' | 'system';
 
 export interface ChatAuthor {
   /** Stable platform user id (Twitch `user-id`, YouTube channel id). */

@@ -10,7 +10,7 @@ export const ErrorCodes = {
   PLATFORM_AUTH_FAILED: 'Platform rejected the credentials',
   PLATFORM_CONNECT_FAILED: 'Platform cannot be reached',
   PLATFORM_SEND_FAILED: 'Message could not be sent',
-  PLATFORM_SEND_REFUSED: 'The platform refuses the bot\'s messages for now',
+  PLATFORM_SEND_REFUSED: "The platform refuses the bot's messages for now",
   PLATFORM_CHANNEL_UNAVAILABLE: 'The channel does not exist or is suspended',
   PLATFORM_READ_ONLY: 'Platform is read-only',
   HANDLER_FAILED: 'An event handler failed',

@@ -18,7 +18,10 @@ export class Health {
   private readonly problems = new Map<string, HealthProblem>();
   private readonly listeners = new Set<(p: HealthProblem) => void>();
 
-  constructor(private readonly clock: Clock, private readonly capacity = 200) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly capacity = 200,
+  ) {}
 
   report(component: string, err: unknown): HealthProblem {
     const e = toError(err);
@@ -43,10 +46,7 @@ export class Health {
   }
 }
 
-export type Guard = <A extends unknown[]>(
-  component: string,
-  fn: (...args: A) => unknown,
-) => (...args: A) => void;
+export type Guard = <A extends unknown[]>(component: string, fn: (...args: A) => unknown) => (...args: A) => void;
 
 /**
  * The one guard every async boundary goes through: platform callbacks, timers, socket and file

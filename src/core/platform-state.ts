@@ -47,6 +47,13 @@ export class PlatformState {
 
   /** The part of a status every platform has alike. */
   counters(): Pick<PlatformStatus, 'state' | 'lastMessageAt' | 'connectedAt' | 'reconnects' | 'messagesIn' | 'messagesOut'> {
-    return { state: this.state, lastMessageAt: this.lastMessageAt, connectedAt: this.connectedAt, reconnects: this.reconnects, messagesIn: this.messagesIn, messagesOut: this.messagesOut };
+    return {
+      state: this.state,
+      lastMessageAt: this.lastMessageAt,
+      connectedAt: this.connectedAt,
+      reconnects: this.reconnects,
+      messagesIn: this.messagesIn,
+      messagesOut: this.messagesOut,
+    };
   }
 }

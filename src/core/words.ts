@@ -2,12 +2,13 @@
 
 /** Function words and chat fillers that carry no topic. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
-  ('a an the and or but if then so to of in on at for from by with about into over under as is are was were be been being am do does did doing done ' +
+  (
+    'a an the and or but if then so to of in on at for from by with about into over under as is are was were be been being am do does did doing done ' +
     'have has had having can could should would will shall may might must i me my we us our you your he she it its they them their this that these ' +
     'those there here what whats which who whom whose why how when where hows whys wheres whens theres isnt arent dont doesnt didnt cant wont ' +
     'please pls just really actually also still even some any all more most very much many get got make made use using used one thing things ' +
-    'like know think mean means need needed needs q question questions ask asking explain explained anyone someone between versus vs')
-    .split(' '),
+    'like know think mean means need needed needs q question questions ask asking explain explained anyone someone between versus vs'
+  ).split(' '),
 );
 
 const ASCII = /^[\x00-\x7F]*$/;
@@ -16,7 +17,12 @@ const ASCII = /^[\x00-\x7F]*$/;
 export function normalizeText(text: string): string {
   // Most chat is plain ASCII: the same result without Unicode normalisation (hot path).
   if (ASCII.test(text)) {
-    return text.toLowerCase().replace(/'/g, '').replace(/([a-z])-([a-z])/g, '$1$2').replace(/[^a-z0-9]+/g, ' ').trim();
+    return text
+      .toLowerCase()
+      .replace(/'/g, '')
+      .replace(/([a-z])-([a-z])/g, '$1$2')
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
   }
   return text
     .normalize('NFKD')

@@ -24,7 +24,10 @@ export const MIN_TOKEN_LENGTH = 32;
 export function dashboardToken(envToken: string | undefined, file: string): { token: string; created: boolean; tightened: boolean } {
   if (envToken !== undefined) {
     if (envToken.length < MIN_TOKEN_LENGTH) {
-      throw new LecternError('CONFIG_INVALID', `LECTERN_DASHBOARD_TOKEN is ${envToken.length} characters long: it must have at least ${MIN_TOKEN_LENGTH} (for example \`openssl rand -base64 32\`), or leave it unset and Lectern makes one`);
+      throw new LecternError(
+        'CONFIG_INVALID',
+        `LECTERN_DASHBOARD_TOKEN is ${envToken.length} characters long: it must have at least ${MIN_TOKEN_LENGTH} (for example \`openssl rand -base64 32\`), or leave it unset and Lectern makes one`,
+      );
     }
     return { token: envToken, created: false, tightened: false };
   }
@@ -81,7 +84,11 @@ export interface SessionRecords {
 export class Sessions {
   private readonly fingerprint: string;
 
-  constructor(private readonly records: SessionRecords, token: string, private readonly now: () => number) {
+  constructor(
+    private readonly records: SessionRecords,
+    token: string,
+    private readonly now: () => number,
+  ) {
     this.fingerprint = tokenFingerprint(token);
     records.keepOnly(this.fingerprint, now());
   }
@@ -117,7 +124,11 @@ export const hashOf = (secret: string): string => sha256(secret).toString('hex')
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
 
-  constructor(private readonly now: () => number, private readonly limit = 10, private readonly windowMs = 60_000) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly limit = 10,
+    private readonly windowMs = 60_000,
+  ) {}
 
   /** Ms to wait before this client may try again, or 0. */
   blockedFor(client: string): number {

@@ -67,7 +67,8 @@ export async function backlogRoutes(f: FastifyInstance, api: BacklogApi): Promis
       },
     },
     async (req, reply) => {
-      if (req.params.action === 'answer' && !req.body?.url) return reply.code(400).send({ error: 'bad-request', message: 'answer needs the url of the post that answers it (or use answer-live)' });
+      if (req.params.action === 'answer' && !req.body?.url)
+        return reply.code(400).send({ error: 'bad-request', message: 'answer needs the url of the post that answers it (or use answer-live)' });
       return answer(reply, () => api.backlogAction(req.params.id, req.params.action, req.body ?? {}));
     },
   );

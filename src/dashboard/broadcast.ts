@@ -76,7 +76,9 @@ export class Broadcaster {
     }
     kept.reverse();
     // Encoded once for every client (a string would be encoded again for each).
-    const frame = Buffer.from(JSON.stringify({ type: 'batch', at: Date.now(), events: kept.map(({ type, at, data }) => ({ type, at, data })), ...(resync ? { resync: true } : {}) }));
+    const frame = Buffer.from(
+      JSON.stringify({ type: 'batch', at: Date.now(), events: kept.map(({ type, at, data }) => ({ type, at, data })), ...(resync ? { resync: true } : {}) }),
+    );
     for (const c of this.clients) {
       if (c.bufferedAmount > MAX_CLIENT_BUFFER) {
         this.dropped++;

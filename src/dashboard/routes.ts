@@ -44,7 +44,11 @@ export async function protectedRoutes(f: FastifyInstance, deps: RouteDeps): Prom
       schema: {
         querystring: {
           type: 'object',
-          properties: { which: { enum: ['open', 'closed'], default: 'open' }, offset: { type: 'integer', minimum: 0, default: 0 }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+          properties: {
+            which: { enum: ['open', 'closed'], default: 'open' },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+          },
         },
       },
     },
@@ -63,7 +67,9 @@ export async function protectedRoutes(f: FastifyInstance, deps: RouteDeps): Prom
   f.post<{ Params: { id: number; action: QuestionAction } }>(
     '/api/questions/:id/:action',
     { schema: { params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 }, action: { enum: [...QUESTION_ACTIONS] } } } } },
-    async (req, reply) => api.questionAction(req.params.id, req.params.action) ?? reply.code(404).send({ error: 'not-found', message: `no question #${req.params.id} that can be ${req.params.action}ed` }),
+    async (req, reply) =>
+      api.questionAction(req.params.id, req.params.action) ??
+      reply.code(404).send({ error: 'not-found', message: `no question #${req.params.id} that can be ${req.params.action}ed` }),
   );
   f.get<{ Querystring: { format: string } }>(
     '/api/export',

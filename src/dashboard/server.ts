@@ -15,7 +15,8 @@ export { MAX_CLIENT_BUFFER } from './broadcast.js';
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), 'public');
 
 /** Viewer text is only ever set with textContent; this policy forbids inline code on top. */
-export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export interface DashboardOptions {
   readonly host: string;
@@ -110,7 +111,10 @@ export class DashboardServer {
   private throttled(req: FastifyRequest, reply: FastifyReply): boolean {
     const wait = this.throttle.blockedFor(req.ip);
     if (wait <= 0) return false;
-    void reply.code(429).header('retry-after', String(Math.ceil(wait / 1000))).send({ error: 'too-many-attempts', message: `Too many failed logins from this address; try again in ${Math.ceil(wait / 1000)} s.` });
+    void reply
+      .code(429)
+      .header('retry-after', String(Math.ceil(wait / 1000)))
+      .send({ error: 'too-many-attempts', message: `Too many failed logins from this address; try again in ${Math.ceil(wait / 1000)} s.` });
     return true;
   }
 
@@ -128,7 +132,13 @@ export class DashboardServer {
     if (how === 'bad-bearer' || how === undefined) {
       if (this.throttled(req, reply)) return;
       if (how === 'bad-bearer') this.throttle.failed(req.ip);
-      return void reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'Open the dashboard with the link Lectern printed, or `lectern dashboard-url`; scripts send Authorization: Bearer <token>.' });
+      return void reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({
+          error: 'unauthorized',
+          message: 'Open the dashboard with the link Lectern printed, or `lectern dashboard-url`; scripts send Authorization: Bearer <token>.',
+        });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const forbidden = this.crossSite(req, how);
@@ -144,7 +154,12 @@ export class DashboardServer {
     const origin = req.headers.origin;
     const sameSite = req.headers['sec-fetch-site'] === 'same-origin';
     if (origin !== undefined ? !this.origins.has(origin) : how === 'session' && !sameSite) return 'this request does not come from the dashboard';
-    if (!String(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) return 'send JSON (content-type: application/json)';
+    if (
+      !String(req.headers['content-type'] ?? '')
+        .toLowerCase()
+        .startsWith('application/json')
+    )
+      return 'send JSON (content-type: application/json)';
     return undefined;
   }
 
@@ -188,12 +203,15 @@ export class DashboardServer {
       return reply.redirect('/', 303);
     });
     this.overlayRoutes(f);
-    await f.register(
-      async (scope) => {
-        scope.addHook('onRequest', (req, reply) => this.guard(req, reply));
-        await protectedRoutes(scope, { api: this.opts.api, files: this.files, logout: (req) => this.logout(req), onSocket: (ws, req) => this.onDashboardSocket(ws, req) });
-      },
-    );
+    await f.register(async (scope) => {
+      scope.addHook('onRequest', (req, reply) => this.guard(req, reply));
+      await protectedRoutes(scope, {
+        api: this.opts.api,
+        files: this.files,
+        logout: (req) => this.logout(req),
+        onSocket: (ws, req) => this.onDashboardSocket(ws, req),
+      });
+    });
 
     let address: string;
     try {
@@ -202,7 +220,11 @@ export class DashboardServer {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE' || code === 'EACCES') {
         const why = code === 'EADDRINUSE' ? 'is already in use (another program, or another lectern, listens there)' : 'may not be used by this user';
-        throw new LecternError('CONFIG_INVALID', `dashboard.port ${this.opts.port} on ${this.opts.host} ${why}: change dashboard.port in the config, or stop that program`, { cause: err });
+        throw new LecternError(
+          'CONFIG_INVALID',
+          `dashboard.port ${this.opts.port} on ${this.opts.host} ${why}: change dashboard.port in the config, or stop that program`,
+          { cause: err },
+        );
       }
       throw err;
     }

@@ -119,7 +119,14 @@ export interface StateView {
 /** All the overlay may know: the topic and the question on screen. */
 export interface OverlayView {
   readonly topic: { readonly title: string } | null;
-  readonly question: { readonly id: number; readonly text: string; readonly author: string; readonly askerCount: number; readonly votes: number; readonly paid: string | null } | null;
+  readonly question: {
+    readonly id: number;
+    readonly text: string;
+    readonly author: string;
+    readonly askerCount: number;
+    readonly votes: number;
+    readonly paid: string | null;
+  } | null;
 }
 
 export const overlayQuestion = (q: QuestionView | undefined): OverlayView['question'] =>

@@ -33,7 +33,7 @@ export function toChapters(data: ExportData): Chapters {
     else chapters.unshift({ start: 0, end: chapters[0]?.start ?? 0, title: 'Intro' });
   }
   // Merge chapters shorter than the minimum into the previous one (the first into the next).
-  for (let i = 0; i < chapters.length; ) {
+  for (let i = 0; i < chapters.length;) {
     const c = chapters[i]!;
     if (c.end - c.start >= CHAPTER_RULES.minSeconds || chapters.length === 1) {
       i++;
@@ -48,7 +48,9 @@ export function toChapters(data: ExportData): Chapters {
     }
   }
   if (chapters.length < CHAPTER_RULES.minChapters) {
-    warnings.push(`only ${chapters.length} chapter${chapters.length === 1 ? '' : 's'} of at least ${CHAPTER_RULES.minSeconds} s: YouTube shows chapters only when there are ${CHAPTER_RULES.minChapters} or more`);
+    warnings.push(
+      `only ${chapters.length} chapter${chapters.length === 1 ? '' : 's'} of at least ${CHAPTER_RULES.minSeconds} s: YouTube shows chapters only when there are ${CHAPTER_RULES.minChapters} or more`,
+    );
   }
   const withHours = chapters.some((c) => c.start >= 3600);
   const lines = chapters.map((c, i) => `${i === 0 ? (withHours ? '0:00:00' : '00:00') : clock(c.start, withHours)} ${c.title.replace(/[\r\n]+/g, ' ')}`);

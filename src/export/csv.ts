@@ -9,7 +9,10 @@ const FORMULA = /^ *[=+\-@\t\r]/;
  * after a `,` is left alone, so "1e-3, -5" stays readable.
  */
 export function neutralise(text: string): string {
-  return text.split(/(?<=[;\t])/).map((part) => (FORMULA.test(part) ? `'${part}` : part)).join('');
+  return text
+    .split(/(?<=[;\t])/)
+    .map((part) => (FORMULA.test(part) ? `'${part}` : part))
+    .join('');
 }
 
 /** One RFC 4180 cell: always quoted, and neutralised against formula injection. */
@@ -27,8 +30,25 @@ export const BOM = '\uFEFF';
 
 /** The columns in order; columns added later go at the end, so a sheet that picks by position keeps working. */
 export const CSV_COLUMNS = [
-  'id', 'text', 'state', 'score', 'asker_count', 'votes', 'paid', 'platforms', 'topic', 'offset_seconds', 'vod_link', 'asked_at', 'source', 'askers',
-  'state_at', 'note_title', 'note_url', 'answered_by_url', 'answer_vod_link',
+  'id',
+  'text',
+  'state',
+  'score',
+  'asker_count',
+  'votes',
+  'paid',
+  'platforms',
+  'topic',
+  'offset_seconds',
+  'vod_link',
+  'asked_at',
+  'source',
+  'askers',
+  'state_at',
+  'note_title',
+  'note_url',
+  'answered_by_url',
+  'answer_vod_link',
 ] as const;
 
 /**

@@ -19,7 +19,12 @@ export interface ExportData {
   readonly markers: ReadonlyArray<{ readonly positionSeconds: number; readonly description: string }>;
   readonly vodUrl: { readonly youtube?: string; readonly twitch?: string };
   /** Each platform's recording of this stream, when it told: a VOD link template and its start. */
-  readonly recordings: ReadonlyArray<{ readonly platform: string; readonly vodUrl: string | null; readonly startedAt: number | null; readonly title: string | null }>;
+  readonly recordings: ReadonlyArray<{
+    readonly platform: string;
+    readonly vodUrl: string | null;
+    readonly startedAt: number | null;
+    readonly title: string | null;
+  }>;
 }
 
 export interface ExportTopic {
@@ -108,7 +113,15 @@ export function collectExport(store: Store, streamId: number, vodUrl: ExportData
   });
   const markers = store.markers.list(streamId).map((m) => ({ positionSeconds: m.positionSeconds, description: m.description }));
   const recordings = store.streamPlatforms.list(streamId).map((p) => ({ platform: p.platform, vodUrl: p.vodUrl, startedAt: p.startedAt, title: p.title }));
-  return { generatedAt: now, stream: { id: stream.id, startedAt: stream.startedAt, endedAt: stream.endedAt, lastSeenAt: stream.lastSeenAt }, topics, questions, markers, vodUrl, recordings };
+  return {
+    generatedAt: now,
+    stream: { id: stream.id, startedAt: stream.startedAt, endedAt: stream.endedAt, lastSeenAt: stream.lastSeenAt },
+    topics,
+    questions,
+    markers,
+    vodUrl,
+    recordings,
+  };
 }
 
 /** 3723 -> "1h2m3s" (Twitch's ?t= form). */
@@ -152,7 +165,10 @@ export function streamVodLink(store: Store, streamId: number, platforms: readonl
   const stream = store.streams.get(streamId);
   if (!stream) return undefined;
   const recordings = store.streamPlatforms.list(streamId).map((p) => ({ platform: p.platform, vodUrl: p.vodUrl, startedAt: p.startedAt, title: p.title }));
-  const data = { stream: { id: stream.id, startedAt: stream.startedAt, endedAt: stream.endedAt, lastSeenAt: stream.lastSeenAt }, recordings, vodUrl } as Pick<ExportData, 'stream' | 'recordings' | 'vodUrl'>;
+  const data = { stream: { id: stream.id, startedAt: stream.startedAt, endedAt: stream.endedAt, lastSeenAt: stream.lastSeenAt }, recordings, vodUrl } as Pick<
+    ExportData,
+    'stream' | 'recordings' | 'vodUrl'
+  >;
   return vodLink(data as ExportData, platforms, at);
 }
 

@@ -29,9 +29,17 @@ export function exportFromDatabase(
   const store = Store.openReadOnly(dbPath);
   try {
     const ids =
-      selector === 'all' ? store.streams.summaries().map((s) => s.id).reverse()
-      : [(selector === 'latest' ? store.streams.latest() : store.streams.get(selector))?.id].filter((id): id is number => id !== undefined);
-    if (ids.length === 0) throw new LecternError('STORE_OPEN_FAILED', selector === 'latest' || selector === 'all' ? `There is no stream session in ${dbPath} yet` : `There is no stream session ${selector} in ${dbPath}`);
+      selector === 'all'
+        ? store.streams
+            .summaries()
+            .map((s) => s.id)
+            .reverse()
+        : [(selector === 'latest' ? store.streams.latest() : store.streams.get(selector))?.id].filter((id): id is number => id !== undefined);
+    if (ids.length === 0)
+      throw new LecternError(
+        'STORE_OPEN_FAILED',
+        selector === 'latest' || selector === 'all' ? `There is no stream session in ${dbPath} yet` : `There is no stream session ${selector} in ${dbPath}`,
+      );
     const x = extras(store);
     return ids.map((id) => ({ ...render(format, collectExport(store, id, vodUrl, now, x)), streamId: id }));
   } finally {

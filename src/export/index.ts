@@ -1,4 +1,20 @@
-export { collectExport, hms, clock, vodLink, streamVodLink, questionVod, answerVod, chapterBase, type BacklogDraft, type BacklogDraftItem, type ExportData, type ExportExtras, type ExportLink, type ExportQuestion, type ExportTopic } from './data.js';
+export {
+  collectExport,
+  hms,
+  clock,
+  vodLink,
+  streamVodLink,
+  questionVod,
+  answerVod,
+  chapterBase,
+  type BacklogDraft,
+  type BacklogDraftItem,
+  type ExportData,
+  type ExportExtras,
+  type ExportLink,
+  type ExportQuestion,
+  type ExportTopic,
+} from './data.js';
 export { toMarkdown, escapeMarkdown } from './markdown.js';
 export { backlogToMarkdown } from './backlog-markdown.js';
 export { toCsv, csvCell, neutralise, askerLabel, CSV_COLUMNS, BOM } from './csv.js';

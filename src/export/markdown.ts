@@ -17,7 +17,10 @@ function stateLine(data: ExportData, q: ExportQuestion): PhrasingContent[] {
 }
 
 function questionItem(data: ExportData, q: ExportQuestion): PhrasingContent[] {
-  const askers = joined(q.askers.map((a) => [text(`${a.name} (${a.platform})`)]), ', ');
+  const askers = joined(
+    q.askers.map((a) => [text(`${a.name} (${a.platform})`)]),
+    ', ',
+  );
   const meta: PhrasingContent[][] = [
     [raw('asked by '), ...askers],
     [raw(plural(q.votes, 'vote'))],
@@ -25,11 +28,7 @@ function questionItem(data: ExportData, q: ExportQuestion): PhrasingContent[] {
     [raw('at '), ...link(clock(q.offsetSeconds), questionVod(data, q))],
     stateLine(data, q),
   ];
-  return lines([
-    [strong(`#${q.id}`), raw(' '), text(q.text)],
-    joined(meta, '; '),
-    ...(q.note ? [[raw('Notes: '), ...noteLink(q.note)]] : []),
-  ]);
+  return lines([[strong(`#${q.id}`), raw(' '), text(q.text)], joined(meta, '; '), ...(q.note ? [[raw('Notes: '), ...noteLink(q.note)]] : [])]);
 }
 
 interface Section {
@@ -74,7 +73,10 @@ export function toMarkdown(data: ExportData): string {
   const inTimeline = new Set(data.topics.map((t) => t.id));
   const groups = [
     { heading: 'Before the first topic', questions: kept.filter((q) => q.topicId === null || !inTimeline.has(q.topicId)) },
-    ...sections.map((s) => ({ heading: `${s.title} (${clock(s.start)}–${clock(s.end)})`, questions: kept.filter((q) => q.topicId !== null && s.topicIds.has(q.topicId)) })),
+    ...sections.map((s) => ({
+      heading: `${s.title} (${clock(s.start)}–${clock(s.end)})`,
+      questions: kept.filter((q) => q.topicId !== null && s.topicIds.has(q.topicId)),
+    })),
   ];
   for (const g of groups) {
     if (g.questions.length === 0) continue;

@@ -106,7 +106,12 @@ export function escapeMarkdown(value: string): string {
 
 const yamlString = (s: string) => JSON.stringify(s);
 /** Text for front matter: site generators render it as HTML, so markup is stripped. */
-export const plain = (s: string): string => s.replace(/<[^>]*>/g, '').replace(/[<>&"`]/g, '').replace(/\s+/g, ' ').trim();
+export const plain = (s: string): string =>
+  s
+    .replace(/<[^>]*>/g, '')
+    .replace(/[<>&"`]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** YAML front matter: title, date (YYYY-MM-DD), tags (the same topic once, empty ones dropped). */
 export function frontMatter(title: string, date: string, tags: readonly string[]): string {

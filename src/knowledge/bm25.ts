@@ -450,7 +450,7 @@ export class Bm25Index {
     const { lists } = plan;
     const m = lists.length;
     const { filter, boost, minMatched, k } = want;
-    const boostMax = boost ? want.boostMax ?? Infinity : 1;
+    const boostMax = boost ? (want.boostMax ?? Infinity) : 1;
     // What the lists from j on can add at most, their terms, and their postings.
     const restBound = new Float64Array(m + 1);
     const restMask = new Int32Array(m + 1);
@@ -881,7 +881,7 @@ export class TopK {
     this.scores[0] = score;
     this.slots[0] = slot;
     this.matched[0] = matched;
-    for (i = 0; ; ) {
+    for (i = 0; ;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
@@ -902,7 +902,7 @@ export class TopK {
       const last = --this.size;
       out[last] = { slot: this.slots[0]!, score: this.scores[0]!, matched: this.matched[0]! };
       this.swap(0, last);
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;

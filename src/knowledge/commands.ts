@@ -46,7 +46,7 @@ export function notesCommand(deps: KnowledgeCommandDeps): CommandDefinition {
   return {
     name: 'notes',
     aliases: ['note'],
-    description: 'a link into the streamer\'s notes for some words, or for the current topic',
+    description: "a link into the streamer's notes for some words, or for the current topic",
     usage: 'notes [words]',
     userCooldownMs: 10_000,
     run(ctx) {
@@ -62,7 +62,7 @@ export function articleCommand(deps: KnowledgeCommandDeps): CommandDefinition {
   return {
     name: 'article',
     aliases: ['blog'],
-    description: 'a link to one of the streamer\'s articles',
+    description: "a link to one of the streamer's articles",
     usage: 'article [words]',
     userCooldownMs: 10_000,
     run(ctx) {

@@ -91,7 +91,15 @@ function fromJsonFeed(doc: Record<string, unknown>): ParsedFeed {
       const title = text(i['title']) || stripHtml(text(i['summary'])).slice(0, 80);
       if (!url || !title) return [];
       const published = date(text(i['date_published']) || text(i['date_modified']));
-      return [{ title, url, summary: stripHtml(text(i['summary']) || text(i['content_text']) || text(i['content_html'])), tags: arr(i['tags'] as string[]).map(String), ...(published ? { published } : {}) }];
+      return [
+        {
+          title,
+          url,
+          summary: stripHtml(text(i['summary']) || text(i['content_text']) || text(i['content_html'])),
+          tags: arr(i['tags'] as string[]).map(String),
+          ...(published ? { published } : {}),
+        },
+      ];
     }),
   };
 }
@@ -115,7 +123,8 @@ export function parseFeed(body: string, feedUrl?: string): ParsedFeed {
     } catch {
       throw new FeedParseError('not valid JSON');
     }
-    if (!doc || typeof doc !== 'object' || !String((doc as Record<string, unknown>)['version'] ?? '').includes('jsonfeed.org')) throw new FeedParseError('JSON, but not a JSON Feed');
+    if (!doc || typeof doc !== 'object' || !String((doc as Record<string, unknown>)['version'] ?? '').includes('jsonfeed.org'))
+      throw new FeedParseError('JSON, but not a JSON Feed');
     return fromJsonFeed(doc as Record<string, unknown>);
   }
   let doc: Record<string, unknown>;
@@ -128,7 +137,7 @@ export function parseFeed(body: string, feedUrl?: string): ParsedFeed {
   const rdf = doc['RDF'] as Record<string, unknown> | undefined;
   const feed = doc['feed'] as Record<string, unknown> | undefined;
   if (rss || rdf) {
-    const channel = ((rss?.['channel'] ?? rdf?.['channel']) ?? {}) as Record<string, unknown>;
+    const channel = (rss?.['channel'] ?? rdf?.['channel'] ?? {}) as Record<string, unknown>;
     const items = arr((rss ? channel['item'] : rdf?.['item']) as Array<Record<string, unknown>>);
     return {
       format: rss ? 'rss2' : 'rss1',
@@ -139,7 +148,17 @@ export function parseFeed(body: string, feedUrl?: string): ParsedFeed {
         if (!url || !title) return [];
         const published = date(text(i['pubDate']) || text(i['date']));
         const summary = stripHtml(text(i['description']) || text(i['encoded']));
-        return [{ title, url, summary, tags: arr(i['category'] as unknown[]).map(text).filter(Boolean), ...(published ? { published } : {}) }];
+        return [
+          {
+            title,
+            url,
+            summary,
+            tags: arr(i['category'] as unknown[])
+              .map(text)
+              .filter(Boolean),
+            ...(published ? { published } : {}),
+          },
+        ];
       }),
     };
   }
@@ -154,7 +173,9 @@ export function parseFeed(body: string, feedUrl?: string): ParsedFeed {
         if (!url || !title) return [];
         const published = date(text(e['published']) || text(e['updated']));
         const summary = stripHtml(text(e['summary']) || text(e['content']));
-        const tags = arr(e['category'] as Array<Record<string, string>>).map((c) => (typeof c === 'object' ? (c['@term'] ?? '') : String(c))).filter(Boolean);
+        const tags = arr(e['category'] as Array<Record<string, string>>)
+          .map((c) => (typeof c === 'object' ? (c['@term'] ?? '') : String(c)))
+          .filter(Boolean);
         return [{ title, url, summary, tags, ...(published ? { published } : {}) }];
       }),
     };

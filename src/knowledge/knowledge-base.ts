@@ -98,7 +98,10 @@ export class KnowledgeBase {
       }
       for (const rel of files) this.indexNote(folder, rel);
     }
-    this.index.replaceGroup('links', this.opts.links.map((l, i) => linkDoc(l, i)));
+    this.index.replaceGroup(
+      'links',
+      this.opts.links.map((l, i) => linkDoc(l, i)),
+    );
     for (const f of this.opts.feeds) this.loadCachedFeed(f);
   }
 
@@ -124,12 +127,16 @@ export class KnowledgeBase {
       if (!existsSync(folder.dir)) continue;
       const keep = makeFilter(folder);
       try {
-        const w = watch(folder.dir, { recursive: true }, this.opts.guard('knowledge.watch', (_event: string, name: string | Buffer | null) => {
-          if (!name) return;
-          const rel = String(name).split(sep).join('/');
-          if (!keep(rel)) return;
-          this.scheduleReindex(folder, rel);
-        }));
+        const w = watch(
+          folder.dir,
+          { recursive: true },
+          this.opts.guard('knowledge.watch', (_event: string, name: string | Buffer | null) => {
+            if (!name) return;
+            const rel = String(name).split(sep).join('/');
+            if (!keep(rel)) return;
+            this.scheduleReindex(folder, rel);
+          }),
+        );
         w.on('error', (err) => this.opts.health.report('knowledge.watch', err));
         this.watchers.push(w);
       } catch (err) {
@@ -144,18 +151,24 @@ export class KnowledgeBase {
     this.opts.clock.clearTimeout(this.pending.get(key));
     this.pending.set(
       key,
-      this.opts.clock.setTimeout(this.opts.guard('knowledge.reindex', () => {
-        this.pending.delete(key);
-        if (this.stopped) return;
-        const started = performance.now();
-        const docs = this.indexNote(folder, rel);
-        this.log.debug({ file: rel, ms: Math.round(performance.now() - started), sections: docs?.length ?? 0 }, 'note re-indexed');
-        const title = docs?.[0]?.noteTitle;
-        if (title && this.opts.onNoteSaved) {
-          this.opts.clock.clearTimeout(this.followTimer);
-          this.followTimer = this.opts.clock.setTimeout(this.opts.guard('knowledge.follow', () => this.opts.onNoteSaved!(title, rel)), FOLLOW_DEBOUNCE_MS);
-        }
-      }), WATCH_DEBOUNCE_MS),
+      this.opts.clock.setTimeout(
+        this.opts.guard('knowledge.reindex', () => {
+          this.pending.delete(key);
+          if (this.stopped) return;
+          const started = performance.now();
+          const docs = this.indexNote(folder, rel);
+          this.log.debug({ file: rel, ms: Math.round(performance.now() - started), sections: docs?.length ?? 0 }, 'note re-indexed');
+          const title = docs?.[0]?.noteTitle;
+          if (title && this.opts.onNoteSaved) {
+            this.opts.clock.clearTimeout(this.followTimer);
+            this.followTimer = this.opts.clock.setTimeout(
+              this.opts.guard('knowledge.follow', () => this.opts.onNoteSaved!(title, rel)),
+              FOLLOW_DEBOUNCE_MS,
+            );
+          }
+        }),
+        WATCH_DEBOUNCE_MS,
+      ),
     );
   }
 
@@ -164,7 +177,10 @@ export class KnowledgeBase {
   }
 
   private useArticles(feed: FeedSource, articles: readonly Article[]): void {
-    this.index.replaceGroup(`feed:${feed.url}`, articles.map((a, i) => articleDoc(feed, a, i)));
+    this.index.replaceGroup(
+      `feed:${feed.url}`,
+      articles.map((a, i) => articleDoc(feed, a, i)),
+    );
     for (const a of articles) this.articleTitles.set(a.url, a.title);
     if (this.opts.onArticles) this.opts.guard('knowledge.articles', this.opts.onArticles)(articles);
   }
@@ -190,7 +206,10 @@ export class KnowledgeBase {
     this.opts.clock.clearTimeout(state.timer);
     let next = this.opts.feedRefreshMs;
     try {
-      const res = await (this.opts.fetch ?? fetch)(feed.url, { signal: AbortSignal.timeout(this.opts.feedTimeoutMs), headers: { accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/xml, text/xml, */*' } });
+      const res = await (this.opts.fetch ?? fetch)(feed.url, {
+        signal: AbortSignal.timeout(this.opts.feedTimeoutMs),
+        headers: { accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/xml, text/xml, */*' },
+      });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const body = decodeFeed(new Uint8Array(await res.arrayBuffer()), res.headers.get('content-type') ?? undefined);
       const parsed = parseFeed(body, feed.url);
@@ -209,7 +228,11 @@ export class KnowledgeBase {
       this.opts.health.report('knowledge.feed', new LecternError('INTERNAL', `Feed ${feed.url} failed: ${state.error}`, { cause: err }));
       this.log.warn({ feed: feed.url, error: state.error, retryInMs: next }, 'feed failed; keeping the cached articles');
     }
-    if (!this.stopped) state.timer = this.opts.clock.setTimeout(this.opts.guard('knowledge.feed', () => this.refreshFeed(feed)), next);
+    if (!this.stopped)
+      state.timer = this.opts.clock.setTimeout(
+        this.opts.guard('knowledge.feed', () => this.refreshFeed(feed)),
+        next,
+      );
   }
 
   search(query: string, opts?: SearchOptions): SearchResult[] {
@@ -251,7 +274,19 @@ export class KnowledgeBase {
 }
 
 function linkDoc(l: StaticLink, i: number): KnowledgeDoc {
-  return { id: `links#${i}`, kind: 'link', source: 'links', group: 'links', title: l.title, noteTitle: l.title, heading: '', parents: [], tags: [...(l.tags ?? [])], body: '', url: l.url };
+  return {
+    id: `links#${i}`,
+    kind: 'link',
+    source: 'links',
+    group: 'links',
+    title: l.title,
+    noteTitle: l.title,
+    heading: '',
+    parents: [],
+    tags: [...(l.tags ?? [])],
+    body: '',
+    url: l.url,
+  };
 }
 
 function articleDoc(feed: FeedSource, a: Article, i: number): KnowledgeDoc {

@@ -45,7 +45,12 @@ export function longFormBefore(short: string, text: string): string | undefined 
  * The abbreviations a text defines: "long form (SHORT)" and "SHORT (long form)". `process` turns
  * a word into an index term (or null for a stop-word), `tokenize` splits text into words.
  */
-export function findAbbreviations(text: string, process: (word: string) => string | null, tokenize: (text: string) => string[], normalize: (word: string) => string): Abbreviation[] {
+export function findAbbreviations(
+  text: string,
+  process: (word: string) => string | null,
+  tokenize: (text: string) => string[],
+  normalize: (word: string) => string,
+): Abbreviation[] {
   const out: Abbreviation[] = [];
   // Definitions are prose: code blocks and inline code are left out.
   const prose = text.replace(/^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^ {0,3}\1[ \t]*$|(?![\s\S]))/gm, '\n').replace(/`[^`\n]*`/g, ' ');
@@ -73,7 +78,9 @@ export function findAbbreviations(text: string, process: (word: string) => strin
     const s = normalize(short).replace(/\s+/g, '');
     const letters = s.replace(/[^\p{L}]/gu, '').length;
     const raw = long.split(/[\s-]+/).filter(Boolean);
-    const l = tokenize(long).map(process).filter((w): w is string => Boolean(w));
+    const l = tokenize(long)
+      .map(process)
+      .filter((w): w is string => Boolean(w));
     // A long form of about one word per letter, longer than the abbreviation, not containing it.
     if (!s || !l.length || raw.length > letters + 2 || normalize(long).replace(/\s+/g, '').length <= s.length) return;
     if (raw.some((w) => normalize(w) === s)) return;

@@ -36,7 +36,11 @@ export function headingText(raw: string): string {
 
 function list(v: unknown): string[] {
   if (Array.isArray(v)) return v.filter((x) => typeof x === 'string' || typeof x === 'number').map(String);
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof v === 'string')
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return [];
 }
 
@@ -62,13 +66,20 @@ export function parseNote(text: string, fileName: string): ParsedNote {
   const lines = body.split(/\r?\n/);
   const sections: NoteSection[] = [];
   const stack: Array<{ level: number; text: string }> = [];
-  let current: { heading: string; level: number; anchor: string; parents: string[]; lines: string[] } = { heading: '', level: 0, anchor: '', parents: [], lines: [] };
+  let current: { heading: string; level: number; anchor: string; parents: string[]; lines: string[] } = {
+    heading: '',
+    level: 0,
+    anchor: '',
+    parents: [],
+    lines: [],
+  };
   let fence: string | null = null;
   let firstH1: string | undefined;
 
   const flush = () => {
     const bodyText = current.lines.join('\n').trim();
-    if (current.heading || bodyText) sections.push({ heading: current.heading, level: current.level, anchor: current.anchor, parents: current.parents, body: bodyText });
+    if (current.heading || bodyText)
+      sections.push({ heading: current.heading, level: current.level, anchor: current.anchor, parents: current.parents, body: bodyText });
   };
   const open = (level: number, raw: string) => {
     const heading = headingText(raw);

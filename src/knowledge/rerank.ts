@@ -80,7 +80,11 @@ export interface RerankQuery {
  * A query for the reranking: its words, each as the (processed) terms that stand for it with a
  * weight (the first 31 count), and its plain words in order (see `plainWords`).
  */
-export function rerankQuery(sources: ReadonlyArray<{ readonly terms: readonly string[]; readonly idf: number }>, words: readonly string[], vocabulary: HeadingVocabulary): RerankQuery {
+export function rerankQuery(
+  sources: ReadonlyArray<{ readonly terms: readonly string[]; readonly idf: number }>,
+  words: readonly string[],
+  vocabulary: HeadingVocabulary,
+): RerankQuery {
   const match = new Map<number, number>();
   const idf: number[] = [];
   for (const [i, s] of sources.slice(0, 31).entries()) {

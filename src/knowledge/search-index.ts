@@ -13,7 +13,8 @@ export const FIELD_BOOST = { headings: 3, title: 2, tags: 3, body: 1 } as const;
 /** The indexed fields, in the order Bm25Index numbers them. */
 export const FIELDS = ['title', 'headings', 'tags', 'body'] as const;
 /** The text of each field, as indexed: the body's links without their targets, symbols as spaces. */
-export const fieldTexts = (d: KnowledgeDoc): string[] => [d.noteTitle, [...d.parents, d.heading].join(' '), d.tags.join(' '), readableText(d.body)].map(wordsOnly);
+export const fieldTexts = (d: KnowledgeDoc): string[] =>
+  [d.noteTitle, [...d.parents, d.heading].join(' '), d.tags.join(' '), readableText(d.body)].map(wordsOnly);
 
 /** The distinct processed words of a text. */
 const distinctTerms = (text: string): string[] => [...new Set(textTerms(text))];
@@ -226,7 +227,14 @@ export class SearchIndex {
    * `minMatched` distinct query words. The pruned search (Bm25Index.top) finds exactly what
    * scoring every document would; the exhaustive one is kept for comparison (`exhaustive`).
    */
-  private collect(terms: readonly QueryTerm[], options: QueryOptions, kindMask: number, related: Related | undefined, minMatched: number, exhaustive: boolean): TopHits {
+  private collect(
+    terms: readonly QueryTerm[],
+    options: QueryOptions,
+    kindMask: number,
+    related: Related | undefined,
+    minMatched: number,
+    exhaustive: boolean,
+  ): TopHits {
     const want = {
       k: WINDOW,
       minMatched,
@@ -274,6 +282,8 @@ export class SearchIndex {
       return { terms: group, idf: Math.log(1 + (N - df + 0.5) / (df + 0.5)) };
     });
     const ranked = rerank(candidates, rerankQuery(sources, analyzed.plain, this.headingVocabulary));
-    return ranked.slice(0, limit).map(({ item: doc, score }) => ({ title: doc.title, url: doc.url, source: doc.source, kind: doc.kind, score: Math.round(score * 1000) / 1000, doc }));
+    return ranked
+      .slice(0, limit)
+      .map(({ item: doc, score }) => ({ title: doc.title, url: doc.url, source: doc.source, kind: doc.kind, score: Math.round(score * 1000) / 1000, doc }));
   }
 }

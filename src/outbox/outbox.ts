@@ -1,6 +1,13 @@
 import {
-  codePointLength, LecternError, isLecternError,
-  type ChatPlatform, type Clock, type Guard, type Health, type Logger, type TimerHandle,
+  codePointLength,
+  LecternError,
+  isLecternError,
+  type ChatPlatform,
+  type Clock,
+  type Guard,
+  type Health,
+  type Logger,
+  type TimerHandle,
 } from '../core/index.js';
 import { safeOutgoing, splitMessage } from './split.js';
 import { mergeInto, pack, type Item, type Packed } from './packing.js';
@@ -78,7 +85,17 @@ export class Outbox {
   private failures = 0;
   private readonly waiters: Array<() => void> = [];
   private readonly log: Logger;
-  readonly stats: OutboxStats = { queued: 0, sent: 0, repliesDelivered: 0, coalesced: 0, droppedLate: 0, droppedFull: 0, droppedDuplicate: 0, rejected: 0, refused: 0 };
+  readonly stats: OutboxStats = {
+    queued: 0,
+    sent: 0,
+    repliesDelivered: 0,
+    coalesced: 0,
+    droppedLate: 0,
+    droppedFull: 0,
+    droppedDuplicate: 0,
+    rejected: 0,
+    refused: 0,
+  };
   /** The last message handed over, until the platform could still say it refused it. */
   private lastDelivered: { replies: number; at: number } | undefined;
   private readonly sentListeners: Array<(text: string, replies: number) => void> = [];
@@ -125,7 +142,16 @@ export class Outbox {
     }
     const merge = reply.merge && parts.length === 1 ? { key: reply.merge.key, entries: [{ mention, short: safeOutgoing(reply.merge.short) }] } : undefined;
     parts.forEach((p, i) =>
-      this.queue.push({ channel: reply.channel, text: p, mention: i === 0 ? mention : undefined, replyTo: reply.replyTo, deadline, part: parts.length > 1, replies: i === 0 ? 1 : 0, ...(merge ? { merge } : {}) }),
+      this.queue.push({
+        channel: reply.channel,
+        text: p,
+        mention: i === 0 ? mention : undefined,
+        replyTo: reply.replyTo,
+        deadline,
+        part: parts.length > 1,
+        replies: i === 0 ? 1 : 0,
+        ...(merge ? { merge } : {}),
+      }),
     );
     this.stats.queued += parts.length;
     this.pump();
@@ -279,7 +305,10 @@ export class Outbox {
         this.failures++;
         this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(30_000, 500 * 2 ** this.failures));
         this.queue.unshift(...msg.items.reverse());
-        this.opts.health.report(`${this.opts.platform.id}.send`, err instanceof LecternError ? err : new LecternError('PLATFORM_SEND_FAILED', undefined, { cause: err }));
+        this.opts.health.report(
+          `${this.opts.platform.id}.send`,
+          err instanceof LecternError ? err : new LecternError('PLATFORM_SEND_FAILED', undefined, { cause: err }),
+        );
       }
     } finally {
       this.sending = false;
@@ -315,7 +344,7 @@ export class Outbox {
    * waiting reply is refused too.
    */
   private onRefused(scope: 'message' | 'all', code: string): void {
-    this.log.warn({ scope, code }, 'platform refused the bot\'s message');
+    this.log.warn({ scope, code }, "platform refused the bot's message");
     const last = this.lastDelivered;
     if (last && this.opts.clock.now() - last.at <= REFUSAL_WINDOW_MS) {
       this.stats.repliesDelivered -= last.replies;

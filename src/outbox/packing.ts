@@ -34,7 +34,14 @@ export interface Packed {
  * `last` with one more merged reply (`@a #12 · @b #13`), or undefined when it is not of the same
  * merge key and channel or the result would not fit in `max` characters.
  */
-export function mergeInto(last: Item, channel: string, merge: { key: string; short: string }, mention: string | undefined, max: number, deadline: number): Item | undefined {
+export function mergeInto(
+  last: Item,
+  channel: string,
+  merge: { key: string; short: string },
+  mention: string | undefined,
+  max: number,
+  deadline: number,
+): Item | undefined {
   if (!last.merge || last.merge.key !== merge.key || last.channel !== channel) return undefined;
   const entries = [...last.merge.entries, { mention, short: safeOutgoing(merge.short) }];
   const text = entries.map(renderEntry).join(' · ');
@@ -54,10 +61,7 @@ export function pack(queue: Item[], max: number, separator: string): Packed {
     return { channel: head.channel, text: single(head), replyTo: head.replyTo, items: [head] };
   }
   const groups = new Map<string, { mentions: string[]; items: Item[] }>();
-  const render = () =>
-    [...groups.entries()]
-      .map(([text, g]) => [...new Set(g.mentions)].concat(text).join(' '))
-      .join(separator);
+  const render = () => [...groups.entries()].map(([text, g]) => [...new Set(g.mentions)].concat(text).join(' ')).join(separator);
   const add = (it: Item) => {
     const g = groups.get(it.text) ?? { mentions: [], items: [] };
     if (!groups.has(it.text)) groups.set(it.text, g);
@@ -66,7 +70,7 @@ export function pack(queue: Item[], max: number, separator: string): Packed {
   };
   add(head);
   const taken = [head];
-  for (let i = 0; i < queue.length; ) {
+  for (let i = 0; i < queue.length;) {
     const it = queue[i]!;
     if (it.part || it.channel !== head.channel) {
       i++;

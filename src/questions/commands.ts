@@ -11,7 +11,10 @@ export function parseNumber(arg: string | undefined): number | undefined {
 const ACK = 'question-ack';
 
 /** `!q <text>` / `!ask <text>`: logs the question and answers with its number. */
-export function askCommand(log: QuestionLog, limits: { readonly maxLength: number; readonly perViewer: { readonly count: number; readonly perMinutes: number } }): CommandDefinition {
+export function askCommand(
+  log: QuestionLog,
+  limits: { readonly maxLength: number; readonly perViewer: { readonly count: number; readonly perMinutes: number } },
+): CommandDefinition {
   return {
     name: 'q',
     aliases: ['ask'],
@@ -22,15 +25,18 @@ export function askCommand(log: QuestionLog, limits: { readonly maxLength: numbe
       if (r.kind === 'refused') {
         const { count, perMinutes } = limits.perViewer;
         ctx.reply(
-          r.reason === 'empty' ? `Ask with ${ctx.prefix}q <your question>`
-          : r.reason === 'too-long' ? `Questions can be at most ${limits.maxLength} characters; try a shorter one.`
-          : `You can ask ${count} questions every ${perMinutes} minutes; vote for others with ${ctx.prefix}up <number>.`,
+          r.reason === 'empty'
+            ? `Ask with ${ctx.prefix}q <your question>`
+            : r.reason === 'too-long'
+              ? `Questions can be at most ${limits.maxLength} characters; try a shorter one.`
+              : `You can ask ${count} questions every ${perMinutes} minutes; vote for others with ${ctx.prefix}up <number>.`,
         );
         return;
       }
       const n = r.question.number;
       if (r.kind === 'created') ctx.reply(`noted as #${n}. Others can vote with ${ctx.prefix}up ${n}`, { merge: { key: ACK, short: `#${n}` } });
-      else if (r.kind === 'merged') ctx.reply(`same as #${n}, now asked by ${r.question.askerCount}`, { merge: { key: ACK, short: `#${n} (${r.question.askerCount} asked)` } });
+      else if (r.kind === 'merged')
+        ctx.reply(`same as #${n}, now asked by ${r.question.askerCount}`, { merge: { key: ACK, short: `#${n} (${r.question.askerCount} asked)` } });
       else ctx.reply(`you already asked #${n}`, { merge: { key: ACK, short: `#${n} already yours` } });
     },
   };

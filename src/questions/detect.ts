@@ -46,10 +46,13 @@ const OPENER_WORDS = [
 const OPENER = new RegExp(`^(?:${OPENER_WORDS})(?=$|[\\s,?!.:]|[^\\x00-\\x7f])`, 'u');
 
 /** Openings that look like questions only when a subject follows ("have you …", not "have a good one"). */
-const NEEDS_SUBJECT = /^(?:was|were|has|have|had|wasn'?t|weren'?t|hasn'?t|haven'?t|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|shouldn'?t|couldn'?t|can'?t|when|where|y|r)\b/;
-const SUBJECT = /^\S+ (?:i|you|u|we|they|he|she|it|this|that|these|those|there|the|my|your|ur|our|their|its|any|anyone|anything|is|are|do|does|did|was|were|would|should|can|could|will|to)\b/;
+const NEEDS_SUBJECT =
+  /^(?:was|were|has|have|had|wasn'?t|weren'?t|hasn'?t|haven'?t|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|shouldn'?t|couldn'?t|can'?t|when|where|y|r)\b/;
+const SUBJECT =
+  /^\S+ (?:i|you|u|we|they|he|she|it|this|that|these|those|there|the|my|your|ur|our|their|its|any|anyone|anything|is|are|do|does|did|was|were|would|should|can|could|will|to)\b/;
 /** Openings of statements, imperatives and begging: "would be cool", "can't wait", "do a video", "can i get a shoutout", "who ever wins". */
-const STATEMENT_OPENING = /^(?:would|could|should|will|might) (?:be|love|like|have been)\b|^can'?t wait\b|^do (?:a|an|it|some|more|another)\b|^can (?:i|we) (?:get|have) (?:a|an|some|the|\d)|^who ?ever\b/;
+const STATEMENT_OPENING =
+  /^(?:would|could|should|will|might) (?:be|love|like|have been)\b|^can'?t wait\b|^do (?:a|an|it|some|more|another)\b|^can (?:i|we) (?:get|have) (?:a|an|some|the|\d)|^who ?ever\b/;
 
 /** Indirect questions and requests to explain, anywhere in a sentence. */
 const INDIRECT = new RegExp(
@@ -64,7 +67,7 @@ const INDIRECT = new RegExp(
     // "can you explain …", "explain … pls", "please elaborate"
     '\\b(?:can|could|would|will|pls|plz|please|pl[sz] can) (?:you |u )?(?:please |pls )?(?:expla?in|explian|elaborate|go over|walk (?:us )?through)\\b',
     '^(?:pls |plz |please )?(?:expla?in|explian|elaborate)\\b',
-    '\\bwhat(?:\'?s| is) the (?:diff|difference|point|intuition|reason)\\b|^(?:the )?diff(?:erence)? between\\b',
+    "\\bwhat(?:'?s| is) the (?:diff|difference|point|intuition|reason)\\b|^(?:the )?diff(?:erence)? between\\b",
     // "any way to …", "thoughts on …", "eli5 …"
     '^(?:any|is there an?) (?:way|reason|difference|benefit|downside|advantage)s? (?:to|for|why|how|between|of)\\b|^(?:thoughts|opinions?) on\\b|\\beli5\\b',
   ].join('|'),
@@ -75,7 +78,8 @@ const CHECKING = /^wait ?,? so\b/;
 
 // --- What a sentence starts with and carries no question: greetings, fillers, emotes ---------------
 
-const GREETING = "hi+|hello+|hey+|heya|hiya|yo|sup|howdy|hola|ola|bonjour|salut|hallo|servus|moin|ciao|namaste|gm|good (?:morning|afternoon|evening|night)|morning|evening|greetings|o/|\\\\o";
+const GREETING =
+  'hi+|hello+|hey+|heya|hiya|yo|sup|howdy|hola|ola|bonjour|salut|hallo|servus|moin|ciao|namaste|gm|good (?:morning|afternoon|evening|night)|morning|evening|greetings|o/|\\\\o';
 const VOCATIVE = "chat|everyone|everybody|all|guys|folks|friends|fam|y'?all|people|bro|dude|sir|bhai|mate";
 const FILLER = [
   // longest first: alternatives are tried in order

@@ -8,9 +8,7 @@ export type AskResult =
   | { readonly kind: 'created' | 'merged' | 'repeat'; readonly question: QuestionRow }
   | { readonly kind: 'refused'; readonly reason: 'empty' | 'too-long' | 'too-many' };
 
-export type VoteResult =
-  | { readonly kind: 'voted' | 'again' | 'own' | 'closed'; readonly question: QuestionRow }
-  | { readonly kind: 'missing' };
+export type VoteResult = { readonly kind: 'voted' | 'again' | 'own' | 'closed'; readonly question: QuestionRow } | { readonly kind: 'missing' };
 
 export type QuestionChange = 'created' | 'merged' | 'voted' | 'state' | 'highlight' | 'removed' | 'unasked' | 'unvoted';
 
@@ -87,7 +85,14 @@ export class QuestionLog {
     const words = keywords(text);
     const similar = this.open().findSimilar(text, words);
     if (similar !== undefined) {
-      const added = repo.addAsker(similar, { platform: event.platform, authorId: event.author.id, authorName: event.author.displayName, askedAt: now, messageId: event.id, paid });
+      const added = repo.addAsker(similar, {
+        platform: event.platform,
+        authorId: event.author.id,
+        authorName: event.author.displayName,
+        askedAt: now,
+        messageId: event.id,
+        paid,
+      });
       const question = repo.get(similar)!;
       if (added) this.opts.onChange?.(question, 'merged');
       return { kind: added ? 'merged' : 'repeat', question };

@@ -50,7 +50,13 @@ export const DEMO_SCRIPT: readonly ScriptStep[] = [
   { afterMs: 2500, user: quiet, text: '!commands' },
   // Paid questions rank above the same question unpaid.
   { afterMs: 1200, user: bob, bits: 500, text: 'how do you choose the warmup length for the learning rate?' },
-  { afterMs: 1000, user: ytMember, on: 'youtube', text: 'why divide by sqrt(d_k) before the softmax?', superChat: { micros: 5_000_000, currency: 'EUR', display: '€5.00', tier: 2 } },
+  {
+    afterMs: 1000,
+    user: ytMember,
+    on: 'youtube',
+    text: 'why divide by sqrt(d_k) before the softmax?',
+    superChat: { micros: 5_000_000, currency: 'EUR', display: '€5.00', tier: 2 },
+  },
   // Moderation: a deleted question leaves the queue; a timed-out viewer's questions and votes go too.
   { afterMs: 1200, user: spammer, text: '!q want cheap followers? see my profile', ref: 'spam' },
   { afterMs: 1000, moderate: 'delete', ref: 'spam' },

@@ -13,7 +13,10 @@ export class GoogleOAuthSim {
   /** Refresh tokens Google has revoked: refreshing with them gives `invalid_grant`. */
   readonly revoked = new Set<string>();
 
-  constructor(private readonly clock: Clock, private readonly o: { readonly refreshTokens?: readonly string[] | undefined; readonly accessTokenTtlMs?: number | undefined }) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly o: { readonly refreshTokens?: readonly string[] | undefined; readonly accessTokenTtlMs?: number | undefined },
+  ) {}
 
   /** Whether `bearer` is an access token issued here and not expired. */
   valid(bearer: string): boolean {
@@ -65,7 +68,11 @@ export class GoogleOAuthSim {
       return this.json(res, { access_token: access, refresh_token: refresh, expires_in: 3599, token_type: 'Bearer', scope: c!.scope });
     }
     const refresh = form.get('refresh_token') ?? '';
-    if (form.get('grant_type') !== 'refresh_token' || !([...(this.o.refreshTokens ?? []), ...this.issuedRefresh]).includes(refresh) || this.revoked.has(refresh)) {
+    if (
+      form.get('grant_type') !== 'refresh_token' ||
+      ![...(this.o.refreshTokens ?? []), ...this.issuedRefresh].includes(refresh) ||
+      this.revoked.has(refresh)
+    ) {
       record(400, 0);
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }));
@@ -75,7 +82,12 @@ export class GoogleOAuthSim {
     const ttl = this.o.accessTokenTtlMs ?? 3_600_000;
     this.accessTokens.set(access, this.clock.now() + ttl);
     record(200, 0);
-    this.json(res, { access_token: access, expires_in: Math.floor(ttl / 1000), token_type: 'Bearer', scope: 'https://www.googleapis.com/auth/youtube.force-ssl' });
+    this.json(res, {
+      access_token: access,
+      expires_in: Math.floor(ttl / 1000),
+      token_type: 'Bearer',
+      scope: 'https://www.googleapis.com/auth/youtube.force-ssl',
+    });
   }
 
   private json(res: ServerResponse, body: unknown): void {

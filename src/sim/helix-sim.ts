@@ -63,7 +63,13 @@ export class HelixSim {
 
   private archive(): void {
     const userId = Object.values(this.opts.users ?? { teacher: '1000' })[0] ?? '1000';
-    this.archives.push({ id: String(2_000_000_000 + this.nextId++), streamId: String(40_000_000 + this.nextId), userId, createdAt: this.clock.now(), title: this.title });
+    this.archives.push({
+      id: String(2_000_000_000 + this.nextId++),
+      streamId: String(40_000_000 + this.nextId),
+      userId,
+      createdAt: this.clock.now(),
+      title: this.title,
+    });
   }
 
   start(): Promise<void> {
@@ -87,35 +93,58 @@ export class HelixSim {
     const iso = (t: number) => new Date(t).toISOString();
     switch (`${req.method} ${url.pathname}`) {
       case 'GET /helix/users':
-        return json(200, { data: url.searchParams.getAll('login').filter((l) => users[l]).map((l) => ({ id: users[l], login: l, display_name: l, type: '', broadcaster_type: 'affiliate' })) });
+        return json(200, {
+          data: url.searchParams
+            .getAll('login')
+            .filter((l) => users[l])
+            .map((l) => ({ id: users[l], login: l, display_name: l, type: '', broadcaster_type: 'affiliate' })),
+        });
       case 'GET /helix/streams': {
         const ids = url.searchParams.getAll('user_id');
         const archive = this.archives[this.archives.length - 1];
-        const data = this.live && archive && ids.includes(archive.userId)
-          ? [{ id: archive.streamId, user_id: archive.userId, type: 'live', title: this.title, started_at: iso(this.liveSince), viewer_count: 42 }]
-          : [];
+        const data =
+          this.live && archive && ids.includes(archive.userId)
+            ? [{ id: archive.streamId, user_id: archive.userId, type: 'live', title: this.title, started_at: iso(this.liveSince), viewer_count: 42 }]
+            : [];
         return json(200, { data, pagination: {} });
       }
       case 'GET /helix/videos': {
         const userId = url.searchParams.get('user_id');
-        const data = this.archives.filter((a) => a.userId === userId).reverse().map((a) => ({
-          id: a.id, stream_id: a.streamId, user_id: a.userId, title: a.title, created_at: iso(a.createdAt), published_at: iso(a.createdAt),
-          url: `https://www.twitch.tv/videos/${a.id}`, type: 'archive', duration: '1h2m3s',
-        }));
+        const data = this.archives
+          .filter((a) => a.userId === userId)
+          .reverse()
+          .map((a) => ({
+            id: a.id,
+            stream_id: a.streamId,
+            user_id: a.userId,
+            title: a.title,
+            created_at: iso(a.createdAt),
+            published_at: iso(a.createdAt),
+            url: `https://www.twitch.tv/videos/${a.id}`,
+            type: 'archive',
+            duration: '1h2m3s',
+          }));
         return json(200, { data, pagination: {} });
       }
       case 'GET /helix/channels': {
         const id = url.searchParams.get('broadcaster_id');
         const login = Object.entries(users).find(([, v]) => v === id)?.[0];
-        return json(200, { data: login ? [{ broadcaster_id: id, broadcaster_login: login, broadcaster_name: login, title: this.title, game_name: 'Science & Technology' }] : [] });
+        return json(200, {
+          data: login ? [{ broadcaster_id: id, broadcaster_login: login, broadcaster_name: login, title: this.title, game_name: 'Science & Technology' }] : [],
+        });
       }
       case 'POST /helix/streams/markers': {
-        if (!scopes.includes('channel:manage:broadcast')) return json(401, { error: 'Unauthorized', status: 401, message: 'Missing scope: channel:manage:broadcast' });
+        if (!scopes.includes('channel:manage:broadcast'))
+          return json(401, { error: 'Unauthorized', status: 401, message: 'Missing scope: channel:manage:broadcast' });
         if (!this.live) return json(404, { error: 'Not Found', status: 404, message: 'channel is not live' });
         const parsed = JSON.parse(body || '{}') as { user_id?: string; description?: string };
         const positionSeconds = Math.floor((this.clock.now() - this.liveSince) / 1000);
         this.markers.push({ userId: parsed.user_id ?? '', description: parsed.description ?? '', positionSeconds });
-        return json(200, { data: [{ id: String(this.markers.length), created_at: iso(this.clock.now()), description: parsed.description ?? '', position_seconds: positionSeconds }] });
+        return json(200, {
+          data: [
+            { id: String(this.markers.length), created_at: iso(this.clock.now()), description: parsed.description ?? '', position_seconds: positionSeconds },
+          ],
+        });
       }
       default:
         return json(404, { error: 'Not Found', status: 404 });

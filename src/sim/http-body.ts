@@ -33,7 +33,11 @@ export class PieceWriter {
   private ending: string | undefined;
   private readonly drained: Array<() => void> = [];
 
-  constructor(private readonly res: ServerResponse, private readonly random: (() => number) | undefined, private readonly maxBytes: number) {}
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly random: (() => number) | undefined,
+    private readonly maxBytes: number,
+  ) {}
 
   write(text: string): void {
     const bytes = Buffer.from(text, 'utf8');
@@ -41,7 +45,7 @@ export class PieceWriter {
       if (!this.res.destroyed) this.res.write(bytes);
       return;
     }
-    for (let i = 0; i < bytes.length; ) {
+    for (let i = 0; i < bytes.length;) {
       const n = 1 + Math.floor(this.random() * this.maxBytes);
       this.queue.push(bytes.subarray(i, i + n));
       i += n;

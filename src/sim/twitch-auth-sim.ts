@@ -57,7 +57,13 @@ export class TwitchAuthSim {
 
   /** Issues a grant directly (for tests that start already linked). */
   issue(scopes: string[]): Grant {
-    const g: Grant = { access: `tw-access-${randomBytes(6).toString('hex')}`, refresh: `tw-refresh-${randomBytes(6).toString('hex')}`, expiresAt: this.clock.now() + this.accessTtlMs, scopes, login: this.opts.login };
+    const g: Grant = {
+      access: `tw-access-${randomBytes(6).toString('hex')}`,
+      refresh: `tw-refresh-${randomBytes(6).toString('hex')}`,
+      expiresAt: this.clock.now() + this.accessTtlMs,
+      scopes,
+      login: this.opts.login,
+    };
     this.grants.push(g);
     return g;
   }
@@ -65,10 +71,12 @@ export class TwitchAuthSim {
   start(): Promise<void> {
     return new Promise((resolve) => {
       this.server = createServer((req, res) => {
-        void readBody(req).then((body) => this.handle(req.method ?? 'GET', req.url ?? '/', req.headers.authorization, body, (status, data) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(data));
-        }));
+        void readBody(req).then((body) =>
+          this.handle(req.method ?? 'GET', req.url ?? '/', req.headers.authorization, body, (status, data) => {
+            res.writeHead(status, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(data));
+          }),
+        );
       });
       this.server.listen(0, '127.0.0.1', () => resolve());
     });
@@ -78,13 +86,31 @@ export class TwitchAuthSim {
     const path = url.split('?')[0];
     this.calls.push(`${method} ${path}`);
     const form = new URLSearchParams(body);
-    const token = (g: Grant) => ({ access_token: g.access, refresh_token: g.refresh, expires_in: Math.floor((g.expiresAt - this.clock.now()) / 1000), scope: g.scopes, token_type: 'bearer' });
+    const token = (g: Grant) => ({
+      access_token: g.access,
+      refresh_token: g.refresh,
+      expires_in: Math.floor((g.expiresAt - this.clock.now()) / 1000),
+      scope: g.scopes,
+      token_type: 'bearer',
+    });
     if (method === 'POST' && path === '/oauth2/device') {
       if (form.get('client_id') !== this.opts.clientId) return send(400, { status: 400, message: 'invalid client' });
       const device = randomBytes(8).toString('hex');
       const userCode = randomBytes(4).toString('hex').toUpperCase();
-      this.devices.set(device, { userCode, scopes: (form.get('scopes') ?? '').split(' ').filter(Boolean), approved: false, denied: false, expiresAt: this.clock.now() + 1_800_000 });
-      return send(200, { device_code: device, user_code: userCode, verification_uri: `https://www.twitch.tv/activate?device-code=${userCode}`, expires_in: 1800, interval: 5 });
+      this.devices.set(device, {
+        userCode,
+        scopes: (form.get('scopes') ?? '').split(' ').filter(Boolean),
+        approved: false,
+        denied: false,
+        expiresAt: this.clock.now() + 1_800_000,
+      });
+      return send(200, {
+        device_code: device,
+        user_code: userCode,
+        verification_uri: `https://www.twitch.tv/activate?device-code=${userCode}`,
+        expires_in: 1800,
+        interval: 5,
+      });
     }
     if (method === 'POST' && path === '/oauth2/token') {
       const grant = form.get('grant_type');
@@ -109,7 +135,13 @@ export class TwitchAuthSim {
       const access = /^OAuth (.+)$/.exec(auth ?? '')?.[1];
       const g = this.grants.find((x) => x.access === access && x.expiresAt > this.clock.now());
       if (!g) return send(401, { status: 401, message: 'invalid access token' });
-      return send(200, { client_id: this.opts.clientId, login: g.login, scopes: g.scopes, user_id: '1000', expires_in: Math.floor((g.expiresAt - this.clock.now()) / 1000) });
+      return send(200, {
+        client_id: this.opts.clientId,
+        login: g.login,
+        scopes: g.scopes,
+        user_id: '1000',
+        expires_in: Math.floor((g.expiresAt - this.clock.now()) / 1000),
+      });
     }
     send(404, { status: 404, message: 'not found' });
   }

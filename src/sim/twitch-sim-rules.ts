@@ -13,13 +13,18 @@ export interface SimRoomModes {
 /** A refusal Twitch applies to the bot's account in every channel until lifted. */
 export type SimBotRefusal = 'msg_banned' | 'msg_requires_verified_phone_number' | 'msg_verified_email' | 'msg_channel_blocked' | 'tos_ban';
 
-const REFUSAL_TEXT: Record<SimBotRefusal | 'msg_subsonly' | 'msg_emoteonly' | 'msg_followersonly_zero' | 'msg_slowmode' | 'msg_timedout', (ch: string, n?: number) => string> = {
+const REFUSAL_TEXT: Record<
+  SimBotRefusal | 'msg_subsonly' | 'msg_emoteonly' | 'msg_followersonly_zero' | 'msg_slowmode' | 'msg_timedout',
+  (ch: string, n?: number) => string
+> = {
   msg_banned: (ch) => `You are permanently banned from talking in ${ch}.`,
-  msg_requires_verified_phone_number: () => 'A verified phone number is required to chat in this channel. Please visit https://www.twitch.tv/settings/security to verify your phone number.',
+  msg_requires_verified_phone_number: () =>
+    'A verified phone number is required to chat in this channel. Please visit https://www.twitch.tv/settings/security to verify your phone number.',
   msg_verified_email: () => 'This room requires a verified account to chat. Please verify your account at https://www.twitch.tv/settings/security.',
   msg_channel_blocked: () => 'Your message was not sent because your account is not in good standing in this channel.',
   tos_ban: (ch) => `The community has closed channel ${ch} due to Terms of Service violations.`,
-  msg_subsonly: (ch) => `This room is in subscribers only mode. To talk, purchase a channel subscription at https://www.twitch.tv/products/${ch}/ticket?ref=subscriber_only_mode_chat.`,
+  msg_subsonly: (ch) =>
+    `This room is in subscribers only mode. To talk, purchase a channel subscription at https://www.twitch.tv/products/${ch}/ticket?ref=subscriber_only_mode_chat.`,
   msg_emoteonly: () => 'This room is in emote-only mode. You can find your currently available emoticons using the smiley in the chat text area.',
   msg_followersonly_zero: (ch) => `This room is in followers-only mode. Follow ${ch} to join the community!`,
   msg_slowmode: (_ch, n) => `This room is in slow mode and you are sending messages too quickly. You will be able to talk again in ${n ?? 1} seconds.`,
@@ -36,7 +41,9 @@ export function escapeTag(v: string): string {
 
 /** The IRC line for a viewer's message, with Twitch's tags (`tags` adds to or overrides them). */
 export function privmsgLine(channel: string, user: SimUser, text: string, tags: Record<string, string>): string {
-  const badges = Object.entries(user.badges ?? {}).map(([k, v]) => `${k}/${v}`).join(',');
+  const badges = Object.entries(user.badges ?? {})
+    .map(([k, v]) => `${k}/${v}`)
+    .join(',');
   const all: Record<string, string> = {
     'badge-info': '',
     badges,
@@ -52,7 +59,10 @@ export function privmsgLine(channel: string, user: SimUser, text: string, tags: 
     'user-type': user.badges?.['moderator'] ? 'mod' : '',
     ...tags,
   };
-  const tagText = Object.entries(all).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${escapeTag(v)}`).join(';');
+  const tagText = Object.entries(all)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${escapeTag(v)}`)
+    .join(';');
   return `@${tagText} :${user.login}!${user.login}@${user.login}.tmi.twitch.tv PRIVMSG #${channel} :${text}`;
 }
 

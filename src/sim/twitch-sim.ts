@@ -121,7 +121,12 @@ export class TwitchSim {
 
   /** The IRC line for a viewer's message, with Twitch's tags. */
   privmsgLine(channel: string, user: SimUser, text: string, extraTags: Record<string, string> = {}): string {
-    return privmsgLine(channel, user, text, { id: `sim-${this.nextMsgId++}`, 'room-id': this.opts.roomId ?? '1000', 'tmi-sent-ts': String(this.clock.now()), ...extraTags });
+    return privmsgLine(channel, user, text, {
+      id: `sim-${this.nextMsgId++}`,
+      'room-id': this.opts.roomId ?? '1000',
+      'tmi-sent-ts': String(this.clock.now()),
+      ...extraTags,
+    });
   }
 
   /** Sends raw lines to every connection that joined `channel` (or to all, without a channel). */
@@ -151,7 +156,10 @@ export class TwitchSim {
     const id = user.id ?? `u-${user.login}`;
     if (seconds) this.timeouts.set(user.login, this.clock.now() + seconds * 1000);
     const duration = seconds ? `ban-duration=${seconds};` : '';
-    this.broadcast(channel, `@${duration}room-id=${this.opts.roomId ?? '1000'};target-user-id=${id};tmi-sent-ts=${this.clock.now()} :tmi.twitch.tv CLEARCHAT #${channel} :${user.login}`);
+    this.broadcast(
+      channel,
+      `@${duration}room-id=${this.opts.roomId ?? '1000'};target-user-id=${id};tmi-sent-ts=${this.clock.now()} :tmi.twitch.tv CLEARCHAT #${channel} :${user.login}`,
+    );
   }
 
   /** A moderator clears the whole chat (CLEARCHAT without a target). */
@@ -208,7 +216,12 @@ export class TwitchSim {
     let rest = line;
     if (rest.startsWith('@')) {
       const sp = rest.indexOf(' ');
-      tags = Object.fromEntries(rest.slice(1, sp).split(';').map((kv) => kv.split('=') as [string, string]));
+      tags = Object.fromEntries(
+        rest
+          .slice(1, sp)
+          .split(';')
+          .map((kv) => kv.split('=') as [string, string]),
+      );
       rest = rest.slice(sp + 1);
     }
     const sp = rest.indexOf(' ');
@@ -247,7 +260,8 @@ export class TwitchSim {
   private login(conn: Conn, nick: string): void {
     conn.nick = nick;
     const anonymous = /^justinfan\d+$/.test(nick);
-    const valid = anonymous || (conn.pass !== undefined && ((this.opts.validTokens ?? []).includes(conn.pass) || (this.opts.isValidToken?.(conn.pass) ?? false)));
+    const valid =
+      anonymous || (conn.pass !== undefined && ((this.opts.validTokens ?? []).includes(conn.pass) || (this.opts.isValidToken?.(conn.pass) ?? false)));
     if (!valid || (!anonymous && this.failLogins > 0)) {
       if (this.failLogins > 0) this.failLogins--;
       this.loginsRefused++;
@@ -266,7 +280,8 @@ export class TwitchSim {
       `:tmi.twitch.tv 372 ${nick} :You are in a maze of twisty passages, all alike.`,
       `:tmi.twitch.tv 376 ${nick} :>`,
     );
-    if (conn.loggedIn) this.send(conn, `@badge-info=;badges=;color=;display-name=${nick};emote-sets=0;user-id=b-${nick};user-type= :tmi.twitch.tv GLOBALUSERSTATE`);
+    if (conn.loggedIn)
+      this.send(conn, `@badge-info=;badges=;color=;display-name=${nick};emote-sets=0;user-id=b-${nick};user-type= :tmi.twitch.tv GLOBALUSERSTATE`);
   }
 
   private userstate(conn: Conn, channel: string): string {
@@ -288,14 +303,24 @@ export class TwitchSim {
     const lines = [`:${conn.nick}!${conn.nick}@${conn.nick}.tmi.twitch.tv JOIN #${channel}`];
     if (conn.loggedIn) lines.push(this.userstate(conn, channel));
     const r = this.rooms.get(channel) ?? {};
-    lines.push(`@emote-only=${r.emoteOnly ? 1 : 0};followers-only=${r.followersOnly ?? -1};r9k=${r.r9k ? 1 : 0};room-id=${this.opts.roomId ?? '1000'};slow=${r.slow ?? 0};subs-only=${r.subsOnly ? 1 : 0} :tmi.twitch.tv ROOMSTATE #${channel}`);
+    lines.push(
+      `@emote-only=${r.emoteOnly ? 1 : 0};followers-only=${r.followersOnly ?? -1};r9k=${r.r9k ? 1 : 0};room-id=${this.opts.roomId ?? '1000'};slow=${r.slow ?? 0};subs-only=${r.subsOnly ? 1 : 0} :tmi.twitch.tv ROOMSTATE #${channel}`,
+    );
     this.send(conn, ...lines);
   }
 
   private received(conn: Conn, channel: string, text: string, replyTo: string | undefined): void {
     const now = this.clock.now();
     const login = conn.nick!;
-    const refused = refusal({ channel, now, role: this.botRole, bot: this.botRefusal, timedOutUntil: this.timeouts.get(login), modes: this.rooms.get(channel) ?? {}, times: this.sendLog.get(login) ?? [] });
+    const refused = refusal({
+      channel,
+      now,
+      role: this.botRole,
+      bot: this.botRefusal,
+      timedOutUntil: this.timeouts.get(login),
+      modes: this.rooms.get(channel) ?? {},
+      times: this.sendLog.get(login) ?? [],
+    });
     if (refused) {
       const msg = { at: now, login, channel, text, code: refused.code, ...(replyTo ? { replyTo } : {}) };
       this.refused.push(msg);
@@ -306,8 +331,7 @@ export class TwitchSim {
     const times = (this.sendLog.get(key) ?? []).filter((t) => t > now - LIMITS.windowMs);
     const elevated = this.botRole !== 'none';
     const over =
-      times.length >= (elevated ? LIMITS.elevated : LIMITS.regular) ||
-      (!elevated && times.length > 0 && now - times[times.length - 1]! < LIMITS.minGapMs);
+      times.length >= (elevated ? LIMITS.elevated : LIMITS.regular) || (!elevated && times.length > 0 && now - times[times.length - 1]! < LIMITS.minGapMs);
     const duplicate = this.sent.some((m) => m.login === login && m.channel === channel && m.text === text && !m.rejected && m.at > now - LIMITS.windowMs);
     times.push(now);
     this.sendLog.set(key, times);
@@ -315,8 +339,13 @@ export class TwitchSim {
     const msg: SentMessage = { at: now, login, channel, text, ...(replyTo ? { replyTo } : {}), ...(rejected ? { rejected } : {}) };
     this.sent.push(msg);
     if (over) this.violations.push(msg);
-    if (rejected === 'ratelimit') this.send(conn, `@msg-id=msg_ratelimit :tmi.twitch.tv NOTICE #${channel} :Your message was not sent because you are sending messages too quickly.`);
-    else if (rejected === 'duplicate') this.send(conn, `@msg-id=msg_duplicate :tmi.twitch.tv NOTICE #${channel} :Your message was not sent because it is identical to the previous one you sent, less than 30 seconds ago.`);
+    if (rejected === 'ratelimit')
+      this.send(conn, `@msg-id=msg_ratelimit :tmi.twitch.tv NOTICE #${channel} :Your message was not sent because you are sending messages too quickly.`);
+    else if (rejected === 'duplicate')
+      this.send(
+        conn,
+        `@msg-id=msg_duplicate :tmi.twitch.tv NOTICE #${channel} :Your message was not sent because it is identical to the previous one you sent, less than 30 seconds ago.`,
+      );
     else this.send(conn, this.userstate(conn, channel));
     for (const l of this.sentListeners) l(msg);
   }

@@ -23,7 +23,15 @@ export interface SimVideo {
 }
 
 /** A `liveChatMessage` resource. */
-export function liveChatMessage(id: string, liveChatId: string, author: SimAuthor, text: string, type: string, details: Record<string, unknown>, now: number): Record<string, unknown> {
+export function liveChatMessage(
+  id: string,
+  liveChatId: string,
+  author: SimAuthor,
+  text: string,
+  type: string,
+  details: Record<string, unknown>,
+  now: number,
+): Record<string, unknown> {
   return {
     kind: 'youtube#liveChatMessage',
     id,
@@ -71,7 +79,9 @@ export function catalogue(
             ? { actualStartTime: v.actualStartTime, actualEndTime: v.actualEndTime }
             : { scheduledStartTime: new Date(now + 3_600_000).toISOString() };
         const state = live ? 'live' : v.actualEndTime ? 'none' : 'upcoming';
-        return [{ id, snippet: { title: v.title, channelId: v.channelId, publishedAt: v.publishedAt, liveBroadcastContent: state }, liveStreamingDetails: details }];
+        return [
+          { id, snippet: { title: v.title, channelId: v.channelId, publishedAt: v.publishedAt, liveBroadcastContent: state }, liveStreamingDetails: details },
+        ];
       });
       return { body: { kind: 'youtube#videoListResponse', items } };
     }
@@ -80,20 +90,38 @@ export function catalogue(
       const id = url.searchParams.get('id');
       const wanted = handle && (handle.startsWith('@') ? handle : `@${handle}`).toLowerCase();
       const found = [...channels.entries()].filter(([cid, c]) => (wanted && c.handle.toLowerCase() === wanted) || cid === id);
-      return { body: { kind: 'youtube#channelListResponse', items: found.map(([cid]) => ({ id: cid, contentDetails: { relatedPlaylists: { uploads: `UU${cid.slice(2)}` } } })) } };
+      return {
+        body: {
+          kind: 'youtube#channelListResponse',
+          items: found.map(([cid]) => ({ id: cid, contentDetails: { relatedPlaylists: { uploads: `UU${cid.slice(2)}` } } })),
+        },
+      };
     }
     case 'playlistItems': {
       const playlist = url.searchParams.get('playlistId') ?? '';
       const channelId = `UC${playlist.slice(2)}`;
       const max = Number(url.searchParams.get('maxResults') ?? 5);
-      const uploads = [...videos.entries()].filter(([, v]) => v.channelId === channelId).reverse().slice(0, max);
-      if (!playlist.startsWith('UU') || (uploads.length === 0 && !channels.has(channelId))) return { status: 404, error: 'playlistNotFound', domain: 'youtube.playlistItem' };
-      const items = uploads.map(([id, v]) => ({ id: `pi-${id}`, snippet: { title: v.title, publishedAt: v.publishedAt, resourceId: { videoId: id } }, contentDetails: { videoId: id, videoPublishedAt: v.publishedAt } }));
+      const uploads = [...videos.entries()]
+        .filter(([, v]) => v.channelId === channelId)
+        .reverse()
+        .slice(0, max);
+      if (!playlist.startsWith('UU') || (uploads.length === 0 && !channels.has(channelId)))
+        return { status: 404, error: 'playlistNotFound', domain: 'youtube.playlistItem' };
+      const items = uploads.map(([id, v]) => ({
+        id: `pi-${id}`,
+        snippet: { title: v.title, publishedAt: v.publishedAt, resourceId: { videoId: id } },
+        contentDetails: { videoId: id, videoPublishedAt: v.publishedAt },
+      }));
       return { body: { kind: 'youtube#playlistItemListResponse', items } };
     }
     case 'broadcasts': {
       const live = [...videos.entries()].filter(([, v]) => v.owner && v.liveChatId);
-      return { body: { kind: 'youtube#liveBroadcastListResponse', items: live.map(([id, v]) => ({ id, snippet: { liveChatId: v.liveChatId, actualStartTime: v.actualStartTime, title: v.title } })) } };
+      return {
+        body: {
+          kind: 'youtube#liveBroadcastListResponse',
+          items: live.map(([id, v]) => ({ id, snippet: { liveChatId: v.liveChatId, actualStartTime: v.actualStartTime, title: v.title } })),
+        },
+      };
     }
   }
 }

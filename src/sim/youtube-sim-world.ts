@@ -28,7 +28,10 @@ export class YouTubeWorld {
   /** Channels banned from a chat: their inserts are refused with 403 `forbidden`. */
   readonly banned = new Set<string>();
 
-  constructor(protected readonly clock: Clock, public pollingIntervalMillis: number) {}
+  constructor(
+    protected readonly clock: Clock,
+    public pollingIntervalMillis: number,
+  ) {}
 
   /** A chat has something new (`always`: even without new messages, e.g. `offlineAt`). */
   protected changed(_chatId: string, _always = false): void {}
@@ -104,11 +107,20 @@ export class YouTubeWorld {
   }
 
   /** A Super Chat (or, with `sticker`, a Super Sticker) with YouTube's amount fields. */
-  superChat(liveChatId: string, author: SimAuthor, text: string, paid: { micros: number; currency: string; display: string; tier: number; sticker?: boolean }): Record<string, unknown> {
+  superChat(
+    liveChatId: string,
+    author: SimAuthor,
+    text: string,
+    paid: { micros: number; currency: string; display: string; tier: number; sticker?: boolean },
+  ): Record<string, unknown> {
     const details = { amountMicros: String(paid.micros), currency: paid.currency, amountDisplayString: paid.display, tier: paid.tier };
     return paid.sticker
-      ? this.post(liveChatId, author, '', 'superStickerEvent', { superStickerDetails: { ...details, superStickerMetadata: { stickerId: 's1', altText: text, altTextLanguage: 'en' } } })
-      : this.post(liveChatId, author, `${paid.display} from ${author.displayName}: ${text}`, 'superChatEvent', { superChatDetails: { ...details, userComment: text } });
+      ? this.post(liveChatId, author, '', 'superStickerEvent', {
+          superStickerDetails: { ...details, superStickerMetadata: { stickerId: 's1', altText: text, altTextLanguage: 'en' } },
+        })
+      : this.post(liveChatId, author, `${paid.display} from ${author.displayName}: ${text}`, 'superChatEvent', {
+          superChatDetails: { ...details, userComment: text },
+        });
   }
 
   /** A moderator deletes a message: a `messageDeletedEvent`, and a tombstone with the message's id. */
@@ -121,7 +133,11 @@ export class YouTubeWorld {
   tombstone(liveChatId: string, messageId: string): void {
     const chat = this.chats.get(liveChatId);
     if (!chat) throw new Error(`no chat ${liveChatId}`);
-    chat.messages.push({ kind: 'youtube#liveChatMessage', id: messageId, snippet: { type: 'tombstone', liveChatId, publishedAt: new Date(this.clock.now()).toISOString(), hasDisplayContent: false } });
+    chat.messages.push({
+      kind: 'youtube#liveChatMessage',
+      id: messageId,
+      snippet: { type: 'tombstone', liveChatId, publishedAt: new Date(this.clock.now()).toISOString(), hasDisplayContent: false },
+    });
     this.changed(liveChatId);
   }
 
@@ -158,5 +174,4 @@ export class YouTubeWorld {
       ...(chat.offlineAt || chat.ended ? { offlineAt: chat.offlineAt ?? new Date(this.clock.now()).toISOString() } : {}),
     };
   }
-
 }

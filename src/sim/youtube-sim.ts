@@ -159,14 +159,23 @@ export class YouTubeSim extends YouTubeWorld {
     const url = new URL(req.url ?? '/', 'http://sim');
     const p = url.pathname.replace(/\/+$/, '');
     const method: YouTubeMethod | undefined =
-      p === '/token' ? 'token'
-      : p === '/youtube/v3/videos' ? 'videos'
-      : p === '/youtube/v3/liveBroadcasts' ? 'broadcasts'
-      : p === '/youtube/v3/channels' ? 'channels'
-      : p === '/youtube/v3/playlistItems' ? 'playlistItems'
-      : p === '/youtube/v3/liveChat/messages/stream' ? 'stream'
-      : p === '/youtube/v3/liveChat/messages' ? (req.method === 'POST' ? 'insert' : 'list')
-      : undefined;
+      p === '/token'
+        ? 'token'
+        : p === '/youtube/v3/videos'
+          ? 'videos'
+          : p === '/youtube/v3/liveBroadcasts'
+            ? 'broadcasts'
+            : p === '/youtube/v3/channels'
+              ? 'channels'
+              : p === '/youtube/v3/playlistItems'
+                ? 'playlistItems'
+                : p === '/youtube/v3/liveChat/messages/stream'
+                  ? 'stream'
+                  : p === '/youtube/v3/liveChat/messages'
+                    ? req.method === 'POST'
+                      ? 'insert'
+                      : 'list'
+                    : undefined;
     if (p === '/o/oauth2/v2/auth') return this.oauth.authorize(url, res);
     if (!method) return this.error(res, 404, 'notFound', 'global');
     const body = req.method === 'POST' ? await readBody(req) : '';
@@ -178,12 +187,21 @@ export class YouTubeSim extends YouTubeWorld {
     if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, fault.ms));
     if (fault?.kind === 'http') {
       record(fault.status, 0);
-      return this.error(res, fault.status, fault.reason ?? 'backendError', fault.domain ?? (fault.reason === 'quotaExceeded' ? 'youtube.quota' : 'youtube.liveChat'));
+      return this.error(
+        res,
+        fault.status,
+        fault.reason ?? 'backendError',
+        fault.domain ?? (fault.reason === 'quotaExceeded' ? 'youtube.quota' : 'youtube.liveChat'),
+      );
     }
     if (!this.authorised(req, url, method === 'insert' || method === 'broadcasts')) {
       record(401, 0);
       res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
-      res.end(JSON.stringify({ error: { code: 401, message: 'Request had invalid authentication credentials.', errors: [{ domain: 'global', reason: 'authError' }] } }));
+      res.end(
+        JSON.stringify({
+          error: { code: 401, message: 'Request had invalid authentication credentials.', errors: [{ domain: 'global', reason: 'authError' }] },
+        }),
+      );
       return;
     }
     const cost = this.opts.costs?.[method] ?? COSTS[method];
@@ -236,7 +254,9 @@ export class YouTubeSim extends YouTubeWorld {
         if (fault?.kind === 'stream-error') {
           res.writeHead(200, { 'content-type': 'application/json' });
           const out = new PieceWriter(res, this.pieceRandom, this.pieceMax);
-          const error = { error: { code: fault.status, message: fault.reason, errors: [{ message: fault.reason, domain: 'youtube.liveChat', reason: fault.reason }] } };
+          const error = {
+            error: { code: fault.status, message: fault.reason, errors: [{ message: fault.reason, domain: 'youtube.liveChat', reason: fault.reason }] },
+          };
           out.write(`[${JSON.stringify(this.page(chatId, from))},\n${JSON.stringify(error)}`);
           out.end('\n]');
           return;

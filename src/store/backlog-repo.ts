@@ -143,7 +143,9 @@ export class BacklogRepo {
       reopen: db.prepare<[number, number, number]>(
         `UPDATE backlog_items SET state = 'open', state_at = ?, reopened_at = ?, answered_url = NULL, answered_title = NULL WHERE id = ?`,
       ),
-      itemState: db.prepare<[number], { state: string; answered_url: string | null; answered_title: string | null }>('SELECT state, answered_url, answered_title FROM backlog_items WHERE id = ?'),
+      itemState: db.prepare<[number], { state: string; answered_url: string | null; answered_title: string | null }>(
+        'SELECT state, answered_url, answered_title FROM backlog_items WHERE id = ?',
+      ),
       exists: db.prepare<[number], { id: number; merged_into: number | null }>('SELECT id, merged_into FROM backlog_items WHERE id = ?'),
       moveQuestions: db.prepare<[number, number]>('UPDATE questions SET item_id = ? WHERE item_id = ?'),
       mergeInto: db.prepare<[number, number]>('UPDATE backlog_items SET merged_into = ? WHERE id = ?'),
@@ -168,10 +170,11 @@ export class BacklogRepo {
          WHERE q.item_id = ? AND q.state != 'removed' GROUP BY a.platform, a.author_id`,
       ),
       cancelFollowUps: db.prepare<[number]>('DELETE FROM follow_ups WHERE item_id = ? AND sent_at IS NULL'),
-      pendingViewers: db.prepare<[], { platform: string; author_id: string }>(
-        'SELECT DISTINCT platform, author_id FROM follow_ups WHERE sent_at IS NULL',
-      ),
-      pendingFor: db.prepare<[string, string], { platform: string; author_id: string; item_id: number; author_name: string; asked_stream_id: number; asked_at: number; url: string; title: string }>(
+      pendingViewers: db.prepare<[], { platform: string; author_id: string }>('SELECT DISTINCT platform, author_id FROM follow_ups WHERE sent_at IS NULL'),
+      pendingFor: db.prepare<
+        [string, string],
+        { platform: string; author_id: string; item_id: number; author_name: string; asked_stream_id: number; asked_at: number; url: string; title: string }
+      >(
         `SELECT f.platform, f.author_id, f.item_id, f.author_name, f.asked_stream_id, f.asked_at, i.answered_url AS url, coalesce(i.answered_title, i.answered_url) AS title
          FROM follow_ups f JOIN backlog_items i ON i.id = f.item_id
          WHERE f.platform = ? AND f.author_id = ? AND f.sent_at IS NULL AND i.answered_url IS NOT NULL ORDER BY f.asked_at`,
@@ -250,7 +253,10 @@ export class BacklogRepo {
         answeredLiveAt: r.answered_live_at,
         answeredLiveStream: r.answered_live_at === null ? null : (this.s.liveStream.get(r.id, r.answered_live_at)?.stream_id ?? null),
         lastOpenAt: r.last_open_at,
-        streamIds: r.stream_ids.split(',').map(Number).sort((x, y) => x - y),
+        streamIds: r.stream_ids
+          .split(',')
+          .map(Number)
+          .sort((x, y) => x - y),
         askerCount: a?.n ?? 0,
         votes: votes.get(r.id) ?? 0,
         paidTier: tiers.get(r.id) ?? 0,
@@ -283,7 +289,9 @@ export class BacklogRepo {
   }
 
   questions(itemId: number): ItemQuestion[] {
-    return this.s.questions.all(itemId).map((r) => ({ id: r.id, streamId: r.stream_id, number: r.number, text: r.text, state: r.state, createdAt: r.created_at, platform: r.platform }));
+    return this.s.questions
+      .all(itemId)
+      .map((r) => ({ id: r.id, streamId: r.stream_id, number: r.number, text: r.text, state: r.state, createdAt: r.created_at, platform: r.platform }));
   }
 
   /** An item's id as it stands after merges (an item merged into another is that one), or undefined. */
@@ -320,7 +328,9 @@ export class BacklogRepo {
 
   /** Proposals waiting for the streamer, on items still open. */
   proposals(): ProposalRow[] {
-    return this.s.proposals.all().map((r) => ({ itemId: r.item_id, url: r.url, title: r.title, score: r.score, proposedAt: r.proposed_at, state: r.state as ProposalRow['state'] }));
+    return this.s.proposals
+      .all()
+      .map((r) => ({ itemId: r.item_id, url: r.url, title: r.title, score: r.score, proposedAt: r.proposed_at, state: r.state as ProposalRow['state'] }));
   }
 
   proposalTitle(itemId: number, url: string): string | undefined {
@@ -353,7 +363,14 @@ export class BacklogRepo {
   /** A viewer's follow-ups not told yet, the oldest question first. */
   pendingFor(platform: string, authorId: string): FollowUpRow[] {
     return this.s.pendingFor.all(platform, authorId).map((r) => ({
-      platform: r.platform, authorId: r.author_id, itemId: r.item_id, authorName: r.author_name, askedStreamId: r.asked_stream_id, askedAt: r.asked_at, url: r.url, title: r.title,
+      platform: r.platform,
+      authorId: r.author_id,
+      itemId: r.item_id,
+      authorName: r.author_name,
+      askedStreamId: r.asked_stream_id,
+      askedAt: r.asked_at,
+      url: r.url,
+      title: r.title,
     }));
   }
 
@@ -367,7 +384,9 @@ export class BacklogRepo {
   }
 
   followUps(itemId: number): Array<{ platform: string; authorId: string; authorName: string; sentAt: number | null; sentStreamId: number | null }> {
-    return this.s.followUps.all(itemId).map((r) => ({ platform: r.platform, authorId: r.author_id, authorName: r.author_name, sentAt: r.sent_at, sentStreamId: r.sent_stream_id }));
+    return this.s.followUps
+      .all(itemId)
+      .map((r) => ({ platform: r.platform, authorId: r.author_id, authorName: r.author_name, sentAt: r.sent_at, sentStreamId: r.sent_stream_id }));
   }
 
   /** Changes when another connection (the CLI, or the service) commits: caches read again. */

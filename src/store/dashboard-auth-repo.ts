@@ -6,7 +6,9 @@ export class DashboardAuthRepo {
 
   constructor(db: Db) {
     this.s = {
-      addSession: db.prepare<[string, string, number, number]>('INSERT INTO dashboard_sessions (id_hash, fingerprint, created_at, expires_at) VALUES (?, ?, ?, ?)'),
+      addSession: db.prepare<[string, string, number, number]>(
+        'INSERT INTO dashboard_sessions (id_hash, fingerprint, created_at, expires_at) VALUES (?, ?, ?, ?)',
+      ),
       session: db.prepare<[string], { fingerprint: string; expires_at: number }>('SELECT fingerprint, expires_at FROM dashboard_sessions WHERE id_hash = ?'),
       dropSession: db.prepare<[string]>('DELETE FROM dashboard_sessions WHERE id_hash = ?'),
       dropOthers: db.prepare<[string, number]>('DELETE FROM dashboard_sessions WHERE fingerprint != ? OR expires_at <= ?'),

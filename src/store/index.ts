@@ -55,7 +55,10 @@ export class Store {
   readonly engagement: EngagementRepo;
   private closed = false;
 
-  private constructor(private readonly db: Db, readonly path: string) {
+  private constructor(
+    private readonly db: Db,
+    readonly path: string,
+  ) {
     this.streams = new StreamsRepo(db);
     this.platformState = new PlatformStateRepo(db);
     this.quota = new QuotaRepo(db);
@@ -85,7 +88,8 @@ export class Store {
   /** Looks at a database without changing it (for `doctor`). */
   static inspect(path: string, quotaDay?: string): StoreInspection {
     const latestVersion = Math.max(0, ...readMigrations().map((m) => m.version));
-    if (!existsSync(path)) return { exists: false, schemaVersion: 0, latestVersion, integrity: 'ok', streams: 0, latestStream: undefined, heartbeatAt: undefined, quota: {} };
+    if (!existsSync(path))
+      return { exists: false, schemaVersion: 0, latestVersion, integrity: 'ok', streams: 0, latestStream: undefined, heartbeatAt: undefined, quota: {} };
     let db: Db;
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });
@@ -95,11 +99,21 @@ export class Store {
     try {
       const version = schemaVersion(db);
       const integrity = String(db.pragma('quick_check', { simple: true }));
-      if (version === 0) return { exists: true, schemaVersion: 0, latestVersion, integrity, streams: 0, latestStream: undefined, heartbeatAt: undefined, quota: {} };
+      if (version === 0)
+        return { exists: true, schemaVersion: 0, latestVersion, integrity, streams: 0, latestStream: undefined, heartbeatAt: undefined, quota: {} };
       const repo = new StreamsRepo(db);
       const quota: Record<string, QuotaDay> = quotaDay && version >= 2 ? { youtube: new QuotaRepo(db).get('youtube', quotaDay) } : {};
       const beat = Number(new PlatformStateRepo(db).get('lectern', 'heartbeat'));
-      return { exists: true, schemaVersion: version, latestVersion, integrity, streams: repo.count(), latestStream: repo.latest(), heartbeatAt: Number.isFinite(beat) && beat > 0 ? beat : undefined, quota };
+      return {
+        exists: true,
+        schemaVersion: version,
+        latestVersion,
+        integrity,
+        streams: repo.count(),
+        latestStream: repo.latest(),
+        heartbeatAt: Number.isFinite(beat) && beat > 0 ? beat : undefined,
+        quota,
+      };
     } finally {
       db.close();
     }

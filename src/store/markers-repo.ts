@@ -13,7 +13,9 @@ export class MarkersRepo {
   private readonly listStmt;
 
   constructor(db: Db) {
-    this.insertStmt = db.prepare<[number, number | null, number, number, string]>('INSERT INTO markers (stream_id, topic_id, created_at, position_seconds, description) VALUES (?, ?, ?, ?, ?)');
+    this.insertStmt = db.prepare<[number, number | null, number, number, string]>(
+      'INSERT INTO markers (stream_id, topic_id, created_at, position_seconds, description) VALUES (?, ?, ?, ?, ?)',
+    );
     this.listStmt = db.prepare<[number], { stream_id: number; topic_id: number | null; created_at: number; position_seconds: number; description: string }>(
       'SELECT * FROM markers WHERE stream_id = ? ORDER BY created_at',
     );
@@ -24,6 +26,8 @@ export class MarkersRepo {
   }
 
   list(streamId: number): MarkerRow[] {
-    return this.listStmt.all(streamId).map((r) => ({ streamId: r.stream_id, topicId: r.topic_id, createdAt: r.created_at, positionSeconds: r.position_seconds, description: r.description }));
+    return this.listStmt
+      .all(streamId)
+      .map((r) => ({ streamId: r.stream_id, topicId: r.topic_id, createdAt: r.created_at, positionSeconds: r.position_seconds, description: r.description }));
   }
 }

@@ -99,7 +99,10 @@ const toAsker = (a: RawAsker): Asker => ({
   authorName: a.author_name,
   askedAt: a.asked_at,
   messageId: a.message_id,
-  paid: a.paid_tier > 0 ? { platform: a.platform, amount: a.paid_amount ?? 0, currency: a.paid_currency ?? '?', display: a.paid_display ?? '', tier: a.paid_tier } : null,
+  paid:
+    a.paid_tier > 0
+      ? { platform: a.platform, amount: a.paid_amount ?? 0, currency: a.paid_currency ?? '?', display: a.paid_display ?? '', tier: a.paid_tier }
+      : null,
 });
 
 const toRow = (r: Raw): QuestionRow => ({
@@ -120,7 +123,16 @@ const toRow = (r: Raw): QuestionRow => ({
   askerCount: r.asker_count,
   votes: r.votes,
   highlighted: r.highlighted === 1,
-  paid: r.paid_tier > 0 ? { platform: r.paid_platform ?? r.platform, amount: r.paid_amount ?? 0, currency: r.paid_currency ?? '?', display: r.paid_display ?? '', tier: r.paid_tier } : null,
+  paid:
+    r.paid_tier > 0
+      ? {
+          platform: r.paid_platform ?? r.platform,
+          amount: r.paid_amount ?? 0,
+          currency: r.paid_currency ?? '?',
+          display: r.paid_display ?? '',
+          tier: r.paid_tier,
+        }
+      : null,
 });
 
 // Counts live on the question row (updated in the same transaction as the rows they count), so
@@ -137,7 +149,26 @@ export class QuestionsRepo {
     this.s = {
       nextNumber: db.prepare<[number], { n: number }>('SELECT coalesce(max(number), 0) + 1 AS n FROM questions WHERE stream_id = ?'),
       // A new question has its first asker already counted, and that asker's payment.
-      insert: db.prepare<[number, number, string, string, string, string, number, number, number | null, string, string, string | null, number | null, string | null, string | null, number]>(
+      insert: db.prepare<
+        [
+          number,
+          number,
+          string,
+          string,
+          string,
+          string,
+          number,
+          number,
+          number | null,
+          string,
+          string,
+          string | null,
+          number | null,
+          string | null,
+          string | null,
+          number,
+        ]
+      >(
         'INSERT INTO questions (stream_id, number, platform, author_id, author_name, text, created_at, offset_seconds, topic_id, source, message_id, asker_count, paid_platform, paid_amount, paid_currency, paid_display, paid_tier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)',
       ),
       asker: db.prepare<[number, string, string, string, number, string, number | null, string | null, string | null, number]>(
@@ -169,25 +200,47 @@ export class QuestionsRepo {
       unvote: db.prepare<[number, string, string]>('DELETE FROM question_votes WHERE question_id = ? AND platform = ? AND voter_id = ?'),
       uncountVote: db.prepare<[number]>('UPDATE questions SET votes = votes - 1 WHERE id = ?'),
       countVote: db.prepare<[number]>('UPDATE questions SET votes = votes + 1 WHERE id = ?'),
-      isAsker: db.prepare<[number, string, string], { one: number }>('SELECT 1 AS one FROM question_askers WHERE question_id = ? AND platform = ? AND author_id = ?'),
-      vote: db.prepare<[number, string, string, number]>('INSERT OR IGNORE INTO question_votes (question_id, platform, voter_id, voted_at) VALUES (?, ?, ?, ?)'),
+      isAsker: db.prepare<[number, string, string], { one: number }>(
+        'SELECT 1 AS one FROM question_askers WHERE question_id = ? AND platform = ? AND author_id = ?',
+      ),
+      vote: db.prepare<[number, string, string, number]>(
+        'INSERT OR IGNORE INTO question_votes (question_id, platform, voter_id, voted_at) VALUES (?, ?, ?, ?)',
+      ),
       state: db.prepare<[string, number, number]>('UPDATE questions SET state = ?, state_at = ? WHERE id = ?'),
       byId: db.prepare<[number], Raw>(`${SELECT} WHERE q.id = ?`),
       byNumber: db.prepare<[number, number], Raw>(`${SELECT} WHERE q.stream_id = ? AND q.number = ?`),
       list: db.prepare<[number], Raw>(`${SELECT} WHERE q.stream_id = ? ORDER BY q.number`),
       open: db.prepare<[number], Raw>(`${SELECT} WHERE q.stream_id = ? AND q.state = 'open' ORDER BY q.number`),
       // Best first (the score as questionScore computes it), then the earlier one.
-      pageOpen: db.prepare<[number, number, number], Raw>(`${SELECT} WHERE q.stream_id = ? AND q.state = 'open' ORDER BY q.votes + q.asker_count + q.paid_tier DESC, q.number LIMIT ? OFFSET ?`),
-      pageClosed: db.prepare<[number, number, number], Raw>(`${SELECT} WHERE q.stream_id = ? AND q.state IN ('answered', 'dismissed') ORDER BY q.state_at DESC, q.number DESC LIMIT ? OFFSET ?`),
+      pageOpen: db.prepare<[number, number, number], Raw>(
+        `${SELECT} WHERE q.stream_id = ? AND q.state = 'open' ORDER BY q.votes + q.asker_count + q.paid_tier DESC, q.number LIMIT ? OFFSET ?`,
+      ),
+      pageClosed: db.prepare<[number, number, number], Raw>(
+        `${SELECT} WHERE q.stream_id = ? AND q.state IN ('answered', 'dismissed') ORDER BY q.state_at DESC, q.number DESC LIMIT ? OFFSET ?`,
+      ),
       highlighted: db.prepare<[number], Raw>(`${SELECT} WHERE q.stream_id = ? AND h.question_id IS NOT NULL`),
       countOpen: db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM questions WHERE stream_id = ? AND state = 'open'`),
       countClosed: db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM questions WHERE stream_id = ? AND state IN ('answered', 'dismissed')`),
       askers: db.prepare<[number], RawAsker>('SELECT * FROM question_askers WHERE question_id = ? ORDER BY asked_at'),
-      highlight: db.prepare<[number, number | null, number]>('INSERT INTO highlights (stream_id, question_id, at) VALUES (?, ?, ?) ON CONFLICT (stream_id) DO UPDATE SET question_id = excluded.question_id, at = excluded.at'),
+      highlight: db.prepare<[number, number | null, number]>(
+        'INSERT INTO highlights (stream_id, question_id, at) VALUES (?, ?, ?) ON CONFLICT (stream_id) DO UPDATE SET question_id = excluded.question_id, at = excluded.at',
+      ),
     };
     const addAsker = (questionId: number, a: Asker): boolean => {
       const p = a.paid;
-      const added = this.s.asker.run(questionId, a.platform, a.authorId, a.authorName, a.askedAt, a.messageId, p?.amount ?? null, p?.currency ?? null, p?.display ?? null, p?.tier ?? 0).changes === 1;
+      const added =
+        this.s.asker.run(
+          questionId,
+          a.platform,
+          a.authorId,
+          a.authorName,
+          a.askedAt,
+          a.messageId,
+          p?.amount ?? null,
+          p?.currency ?? null,
+          p?.display ?? null,
+          p?.tier ?? 0,
+        ).changes === 1;
       if (added) {
         this.s.countAsker.run(questionId);
         if (p) this.s.bestPaid.run(questionId, questionId);
@@ -200,11 +253,36 @@ export class QuestionsRepo {
       const paid = q.paid ?? null;
       const id = Number(
         this.s.insert.run(
-          q.streamId, number, q.platform, q.authorId, q.authorName, q.text, q.createdAt, q.offsetSeconds, q.topicId, q.source, q.messageId,
-          paid?.platform ?? null, paid?.amount ?? null, paid?.currency ?? null, paid?.display ?? null, paid?.tier ?? 0,
+          q.streamId,
+          number,
+          q.platform,
+          q.authorId,
+          q.authorName,
+          q.text,
+          q.createdAt,
+          q.offsetSeconds,
+          q.topicId,
+          q.source,
+          q.messageId,
+          paid?.platform ?? null,
+          paid?.amount ?? null,
+          paid?.currency ?? null,
+          paid?.display ?? null,
+          paid?.tier ?? 0,
         ).lastInsertRowid,
       );
-      this.s.asker.run(id, q.platform, q.authorId, q.authorName, q.createdAt, q.messageId, paid?.amount ?? null, paid?.currency ?? null, paid?.display ?? null, paid?.tier ?? 0);
+      this.s.asker.run(
+        id,
+        q.platform,
+        q.authorId,
+        q.authorName,
+        q.createdAt,
+        q.messageId,
+        paid?.amount ?? null,
+        paid?.currency ?? null,
+        paid?.display ?? null,
+        paid?.tier ?? 0,
+      );
       this.numbers.set(q.streamId, number + 1);
       return { ...q, paid, id, number, state: 'open', stateAt: null, askerCount: 1, votes: 0, highlighted: false };
     };

@@ -11,7 +11,9 @@ export class QuotaRepo {
   private readonly addStmt;
 
   constructor(db: Db) {
-    this.getStmt = db.prepare<[string, string], { units: number; reply_units: number }>('SELECT units, reply_units FROM quota_ledger WHERE platform = ? AND day = ?');
+    this.getStmt = db.prepare<[string, string], { units: number; reply_units: number }>(
+      'SELECT units, reply_units FROM quota_ledger WHERE platform = ? AND day = ?',
+    );
     this.addStmt = db.prepare<[string, string, number, number]>(
       'INSERT INTO quota_ledger (platform, day, units, reply_units) VALUES (?, ?, ?, ?) ON CONFLICT (platform, day) DO UPDATE SET units = units + excluded.units, reply_units = reply_units + excluded.reply_units',
     );

@@ -20,7 +20,15 @@ interface Raw {
   ended_at: number | null;
 }
 
-const toRow = (r: Raw): StreamPlatformRow => ({ streamId: r.stream_id, platform: r.platform, videoId: r.video_id, vodUrl: r.vod_url, title: r.title, startedAt: r.started_at, endedAt: r.ended_at });
+const toRow = (r: Raw): StreamPlatformRow => ({
+  streamId: r.stream_id,
+  platform: r.platform,
+  videoId: r.video_id,
+  vodUrl: r.vod_url,
+  title: r.title,
+  startedAt: r.started_at,
+  endedAt: r.ended_at,
+});
 
 /** What each platform said about a stream session (its recording, title, start and end). */
 export class StreamPlatformsRepo {

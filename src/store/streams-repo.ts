@@ -56,18 +56,26 @@ export class StreamsRepo {
   /** Every session, newest first, with its questions counted by state (`lectern streams`). */
   summaries(): StreamSummary[] {
     const rows = this.db
-      .prepare(`
+      .prepare(
+        `
         SELECT s.*,
           (SELECT count(*) FROM questions q WHERE q.stream_id = s.id AND q.state = 'open') AS open_questions,
           (SELECT count(*) FROM questions q WHERE q.stream_id = s.id AND q.state = 'answered') AS answered_questions,
           (SELECT count(*) FROM questions q WHERE q.stream_id = s.id AND q.state != 'removed') AS all_questions,
           (SELECT group_concat(platform || char(31) || coalesce(title, ''), char(30)) FROM stream_platforms p WHERE p.stream_id = s.id) AS titles
-        FROM streams s ORDER BY s.id DESC`)
+        FROM streams s ORDER BY s.id DESC`,
+      )
       .all() as Array<RawRow & { open_questions: number; answered_questions: number; all_questions: number; titles: string | null }>;
     return rows.map((r) => ({
       ...toRow(r),
       questions: { open: r.open_questions, answered: r.answered_questions, all: r.all_questions },
-      titles: Object.fromEntries((r.titles ?? '').split('\u001e').filter(Boolean).map((t) => t.split('\u001f') as [string, string]).filter(([, t]) => t)),
+      titles: Object.fromEntries(
+        (r.titles ?? '')
+          .split('\u001e')
+          .filter(Boolean)
+          .map((t) => t.split('\u001f') as [string, string])
+          .filter(([, t]) => t),
+      ),
     }));
   }
 

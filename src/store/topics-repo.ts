@@ -20,7 +20,14 @@ interface Raw {
   set_by: string | null;
 }
 
-const toRow = (r: Raw): TopicRow => ({ id: r.id, streamId: r.stream_id, title: r.title, source: r.source as TopicSource, startedAt: r.started_at, setBy: r.set_by });
+const toRow = (r: Raw): TopicRow => ({
+  id: r.id,
+  streamId: r.stream_id,
+  title: r.title,
+  source: r.source as TopicSource,
+  startedAt: r.started_at,
+  setBy: r.set_by,
+});
 
 export class TopicsRepo {
   private readonly insertStmt;
@@ -28,7 +35,9 @@ export class TopicsRepo {
   private readonly currentStmt;
 
   constructor(db: Db) {
-    this.insertStmt = db.prepare<[number, string, string, number, string | null]>('INSERT INTO topics (stream_id, title, source, started_at, set_by) VALUES (?, ?, ?, ?, ?)');
+    this.insertStmt = db.prepare<[number, string, string, number, string | null]>(
+      'INSERT INTO topics (stream_id, title, source, started_at, set_by) VALUES (?, ?, ?, ?, ?)',
+    );
     this.listStmt = db.prepare<[number], Raw>('SELECT * FROM topics WHERE stream_id = ? ORDER BY started_at, id');
     this.currentStmt = db.prepare<[number], Raw>('SELECT * FROM topics WHERE stream_id = ? ORDER BY started_at DESC, id DESC LIMIT 1');
   }

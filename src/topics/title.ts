@@ -18,10 +18,17 @@ export function topicFromTitle(title: string): string {
   // Trailing parts that are chat commands, links, days or times.
   // Parts and the separators between them (kept, to join back what stays as it was).
   const parts = t.split(/(\s+[|–-]\s+|\s+\|\s*)/);
-  const noise = (p: string) => /^\s*$/.test(p) || /^(?:\s*!\w+)+\s*$/.test(p) || /https?:\/\/|www\./i.test(p)
-    || /^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*[\s/,&]*)+(?:\s*\d.*)?$/i.test(p) || /^\s*\d{1,2}(?::\d{2})?\s*(?:am|pm|utc|cet|est|pst)\b/i.test(p);
+  const noise = (p: string) =>
+    /^\s*$/.test(p) ||
+    /^(?:\s*!\w+)+\s*$/.test(p) ||
+    /https?:\/\/|www\./i.test(p) ||
+    /^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*[\s/,&]*)+(?:\s*\d.*)?$/i.test(p) ||
+    /^\s*\d{1,2}(?::\d{2})?\s*(?:am|pm|utc|cet|est|pst)\b/i.test(p);
   while (parts.length > 2 && noise(parts[parts.length - 1]!)) parts.splice(-2);
   t = parts.join('').replace(/(?:\s+!\w+)+\s*$/, '');
-  t = t.replace(/\s+/g, ' ').replace(/^[\s:|–-]+|[\s:|–-]+$/g, '').trim();
+  t = t
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s:|–-]+|[\s:|–-]+$/g, '')
+    .trim();
   return [...t].slice(0, MAX_TOPIC_LENGTH).join('').trim();
 }

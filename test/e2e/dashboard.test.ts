@@ -8,7 +8,16 @@ import { startHarness, until, viewer, type Harness } from '../helpers.js';
 
 const TOKEN = 'e2e-dashboard-token-0123456789abcdef';
 const SHOTS = fileURLToPath(new URL('../../test-results', import.meta.url));
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 // Debian's chromium (apt-get install chromium; .ci/run installs it), or LECTERN_CHROMIUM=/path.
 // Without it these tests are skipped with one warning, so `npm install` then `npm test` works on
@@ -26,7 +35,9 @@ function executable(path: string): boolean {
 const HAVE_BROWSER = executable(CHROMIUM);
 const SKIP = !HAVE_BROWSER && !REQUIRE_BROWSER;
 if (SKIP) {
-  console.warn(`e2e dashboard tests SKIPPED: ${CHROMIUM} not found; install it with \`apt-get install -y chromium\` to run them (or point LECTERN_CHROMIUM at a Chromium; LECTERN_REQUIRE_BROWSER=1 makes this a failure)`);
+  console.warn(
+    `e2e dashboard tests SKIPPED: ${CHROMIUM} not found; install it with \`apt-get install -y chromium\` to run them (or point LECTERN_CHROMIUM at a Chromium; LECTERN_REQUIRE_BROWSER=1 makes this a failure)`,
+  );
 }
 
 let browser: Browser;
@@ -40,7 +51,9 @@ async function harness(): Promise<{ x: Harness; base: string }> {
 describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
   beforeAll(async () => {
     if (!HAVE_BROWSER) {
-      throw new Error(`LECTERN_REQUIRE_BROWSER=1 but ${CHROMIUM} is not an executable: install it with \`apt-get install -y chromium\` or set LECTERN_CHROMIUM`);
+      throw new Error(
+        `LECTERN_REQUIRE_BROWSER=1 but ${CHROMIUM} is not an executable: install it with \`apt-get install -y chromium\` or set LECTERN_CHROMIUM`,
+      );
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
     mkdirSync(SHOTS, { recursive: true });
@@ -223,7 +236,12 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
   it('live use: distinct states with Undo, a stable selection, clamped chat newest at the bottom, the bot marked, words for votes, one time scale', async () => {
     const { x, base } = await harness();
     x.sim.chat('teacher', viewer('alice', { moderator: '1' }), '!topic set Attention');
-    for (const [who, q] of [['bob', 'why is softmax needed?'], ['carol', 'what learning rate do you use?'], ['dave', 'how does dropout work?']] as const) x.sim.chat('teacher', viewer(who), `!q ${q}`);
+    for (const [who, q] of [
+      ['bob', 'why is softmax needed?'],
+      ['carol', 'what learning rate do you use?'],
+      ['dave', 'how does dropout work?'],
+    ] as const)
+      x.sim.chat('teacher', viewer(who), `!q ${q}`);
     await until(() => x.app.questions.all().length === 3, 'three questions');
     x.sim.chat('teacher', viewer('erin'), '!up 1');
     x.sim.chat('teacher', viewer('spam'), `long ${'word '.repeat(2_000)}`);
@@ -274,7 +292,9 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     await dash.waitForSelector('#chat .chat-line.bot .bot-tag >> text=bot');
     expect(await dash.textContent('#chat .chat-line.bot .text')).toMatch(/noted as #1|\+1 on #1|Topic is now/);
     // Scrolled up, new lines do not pull the streamer down; a button says they are there.
-    await dash.$eval('#chat', (e) => { e.scrollTop = 0; });
+    await dash.$eval('#chat', (e) => {
+      e.scrollTop = 0;
+    });
     for (let i = 0; i < 40; i++) x.sim.chat('teacher', viewer(`v${i}`), `line ${i}`);
     await dash.waitForSelector('#chat .chat-line >> text=line 39');
     expect(await dash.$eval('#chat', (e) => e.scrollTop)).toBe(0);
@@ -319,10 +339,12 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     phone.setDefaultTimeout(5_000);
     await phone.goto(`${base}/?token=${TOKEN}`);
     await phone.waitForSelector('.q[data-id="1"] button.answer');
-    const small = await phone.$$eval('button:not([hidden]), select, input:not([readonly])', (els) => els
-      .filter((e) => e.getBoundingClientRect().width > 0 && !e.closest('[hidden]'))
-      .map((e) => ({ what: e.id || e.className || e.textContent, h: e.getBoundingClientRect().height }))
-      .filter((b) => b.h < 44));
+    const small = await phone.$$eval('button:not([hidden]), select, input:not([readonly])', (els) =>
+      els
+        .filter((e) => e.getBoundingClientRect().width > 0 && !e.closest('[hidden]'))
+        .map((e) => ({ what: e.id || e.className || e.textContent, h: e.getBoundingClientRect().height }))
+        .filter((b) => b.h < 44),
+    );
     expect(small).toEqual([]);
     expect(await phone.isVisible('.keys')).toBe(false);
     expect(await phone.getAttribute('#topic-input', 'placeholder')).not.toContain('(t)');
@@ -340,16 +362,31 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     /** The worst contrast of the card's texts against the card blended over the scene's colour. */
     const worst = (scene: [number, number, number]) => async (page: import('playwright-core').Page) =>
       page.evaluate((sc) => {
-        const rgba = (css: string) => { const n = (css.match(/[\d.]+/g) ?? []).map(Number); return [n[0]!, n[1]!, n[2]!, n[3] ?? 1] as const; };
-        const lum = ([r, g, b]: readonly number[]) => { const f = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4); return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!); };
-        const ratio = (a: readonly number[], b: readonly number[]) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x! + 0.05) / (y! + 0.05); };
+        const rgba = (css: string) => {
+          const n = (css.match(/[\d.]+/g) ?? []).map(Number);
+          return [n[0]!, n[1]!, n[2]!, n[3] ?? 1] as const;
+        };
+        const lum = ([r, g, b]: readonly number[]) => {
+          const f = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+          return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+        };
+        const ratio = (a: readonly number[], b: readonly number[]) => {
+          const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+          return (x! + 0.05) / (y! + 0.05);
+        };
         const [r, g, b, a] = rgba(getComputedStyle(document.getElementById('card')!).backgroundColor);
         const bg = [r * a + sc[0] * (1 - a), g * a + sc[1] * (1 - a), b * a + sc[2] * (1 - a)];
-        const texts = ['o-topic', 'o-number', 'o-text', 'o-meta'].map((id) => document.getElementById(id)!).filter((e) => e.textContent && e.getClientRects().length);
+        const texts = ['o-topic', 'o-number', 'o-text', 'o-meta']
+          .map((id) => document.getElementById(id)!)
+          .filter((e) => e.textContent && e.getClientRects().length);
         return Math.min(...texts.map((e) => ratio(rgba(getComputedStyle(e).color), bg)));
       }, scene);
     for (const theme of ['dark', 'light'] as const) {
-      for (const [name, scene] of [['dark', [30, 30, 30]], ['light', [255, 255, 255]], ['black', [0, 0, 0]]] as const) {
+      for (const [name, scene] of [
+        ['dark', [30, 30, 30]],
+        ['light', [255, 255, 255]],
+        ['black', [0, 0, 0]],
+      ] as const) {
         const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
         await page.goto(`${overlayUrl}&theme=${theme}&position=bottom-left`);
         await page.waitForSelector('#o-question:not([hidden])');
@@ -358,7 +395,12 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
         expect(await page.$eval('#card', (e) => getComputedStyle(e).opacity)).toBe('1');
         expect(await worst(scene as unknown as [number, number, number])(page), `${theme} card over a ${name} scene`).toBeGreaterThanOrEqual(4.5);
         if (name !== 'black') {
-          await page.evaluate((c) => { document.body.style.background = c; }, name === 'dark' ? '#1e1e1e' : '#ffffff');
+          await page.evaluate(
+            (c) => {
+              document.body.style.background = c;
+            },
+            name === 'dark' ? '#1e1e1e' : '#ffffff',
+          );
           await page.screenshot({ path: `${SHOTS}/overlay-${theme}-card-on-${name}.png` });
         }
         await page.close();
@@ -401,7 +443,10 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     expect((await fetch(`${base}/api/topic`, { method: 'POST', headers: auth, body: '{}' })).status).toBe(400);
     x.sim.chat('teacher', viewer('bob'), '!q how does BPE work?');
     await new Promise((r) => setTimeout(r, 100));
-    expect(await (await fetch(`${base}/api/questions/1/highlight`, { method: 'POST', headers: auth, body: '{}' })).json()).toMatchObject({ id: 1, highlighted: true });
+    expect(await (await fetch(`${base}/api/questions/1/highlight`, { method: 'POST', headers: auth, body: '{}' })).json()).toMatchObject({
+      id: 1,
+      highlighted: true,
+    });
     expect((await fetch(`${base}/api/questions/99/answer`, { method: 'POST', headers: auth, body: '{}' })).status).toBe(404);
     const md = await fetch(`${base}/api/export?format=md`, { headers: auth });
     expect(md.headers.get('content-type')).toContain('text/markdown');

@@ -27,7 +27,11 @@ async function twitchWorld(clock?: ManualClock) {
   const irc = new TwitchSim({ isValidToken: (t) => authSim.isValid(t), ...(clock ? { clock } : {}) });
   const port = await irc.start();
   const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup, () => irc.stop(), () => authSim.stop());
+  cleanups.push(
+    cleanup,
+    () => irc.stop(),
+    () => authSim.stop(),
+  );
   const e = authSim.endpoints;
   const yaml = `twitch:
   channel: teacher
@@ -72,7 +76,10 @@ describe('lectern auth', () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     const configPath = join(dir, 'lectern.yaml');
-    writeFileSync(configPath, `youtube:\n  videoId: vid-live-01\n  apiRoot: ${yt.rootUrl}\n  oauth: { tokenUrl: ${yt.rootUrl}token, authorizeUrl: ${yt.rootUrl}o/oauth2/v2/auth }\nstorage: { path: ${JSON.stringify(join(dir, 'l.db'))} }\n`);
+    writeFileSync(
+      configPath,
+      `youtube:\n  videoId: vid-live-01\n  apiRoot: ${yt.rootUrl}\n  oauth: { tokenUrl: ${yt.rootUrl}token, authorizeUrl: ${yt.rootUrl}o/oauth2/v2/auth }\nstorage: { path: ${JSON.stringify(join(dir, 'l.db'))} }\n`,
+    );
     const out = { ...io(), env: { YOUTUBE_CLIENT_ID: 'desktop-client', YOUTUBE_CLIENT_SECRET: 'desktop-secret' } };
     let opened = '';
     const code = await authYouTube(configPath, out, { readOnly: false, open: (url) => void fetch((opened = url)) });
@@ -150,9 +157,15 @@ describe('token lifecycle during a stream', () => {
     yt.addVideo('vid-live-01', 'chat-live-01');
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup, () => yt.stop());
-    const config = mustParse(`youtube:\n  videoId: vid-live-01\n  apiRoot: ${yt.rootUrl}\n  transport: poll\n  oauth: { tokenUrl: ${yt.rootUrl}token }\nstorage: { path: ${JSON.stringify(join(dir, 'l.db'))} }\n`, {
-      YOUTUBE_CLIENT_ID: 'c', YOUTUBE_CLIENT_SECRET: 's', YOUTUBE_REFRESH_TOKEN: '1//r', YOUTUBE_API_KEY: YT_KEY,
-    });
+    const config = mustParse(
+      `youtube:\n  videoId: vid-live-01\n  apiRoot: ${yt.rootUrl}\n  transport: poll\n  oauth: { tokenUrl: ${yt.rootUrl}token }\nstorage: { path: ${JSON.stringify(join(dir, 'l.db'))} }\n`,
+      {
+        YOUTUBE_CLIENT_ID: 'c',
+        YOUTUBE_CLIENT_SECRET: 's',
+        YOUTUBE_REFRESH_TOKEN: '1//r',
+        YOUTUBE_API_KEY: YT_KEY,
+      },
+    );
     yt.revoked.add('1//r');
     const app = new App({ config, logger: memoryLogger().logger, clock, random: () => 0.5 });
     await app.start();

@@ -25,7 +25,10 @@ const ytStatus = (x: YouTubeHarness) => (x.app.platforms.find((p) => p.id === 'y
 
 function rss(items: Array<{ title: string; url: string; summary: string }>): string {
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Teacher's blog</title><link>https://blog.example</link>${items
-    .map((i) => `<item><title>${i.title}</title><link>${i.url}</link><description>${i.summary}</description><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>`)
+    .map(
+      (i) =>
+        `<item><title>${i.title}</title><link>${i.url}</link><description>${i.summary}</description><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>`,
+    )
     .join('')}</channel></rss>`;
 }
 
@@ -47,7 +50,11 @@ describe('the backlog across two streams', () => {
   it('one item for a question asked in both, a new post proposes its answer, and the asker is told once in the next stream', async () => {
     const feed = await serveFeed();
     y = await startYouTubeHarness({
-      transport: 'poll', oauth: true, live: false, source: `channelId: ${CHANNEL}`, youtubeYaml: '  waitForLiveSeconds: 30\n',
+      transport: 'poll',
+      oauth: true,
+      live: false,
+      source: `channelId: ${CHANNEL}`,
+      youtubeYaml: '  waitForLiveSeconds: 30\n',
       extraYaml: `knowledge:\n  feeds: [${feed.url}]\n  feedRefreshMinutes: 1\n`,
     });
     const x = y;
@@ -63,10 +70,16 @@ describe('the backlog across two streams', () => {
     await untilClock(x.clock, () => x.app.storeForReading().streams.get(first)?.endedAt !== null, 'first session ended', 8000, 1000);
 
     // Between streams, a post about the KV cache appears in the feed.
-    feed.set(rss([
-      { title: 'Hello, world', url: 'https://blog.example/hello', summary: 'Why I stream.' },
-      { title: 'How the KV cache works in transformers', url: 'https://blog.example/kv-cache', summary: 'Keys and values of past tokens are cached so each new token attends without recomputing them.' },
-    ]));
+    feed.set(
+      rss([
+        { title: 'Hello, world', url: 'https://blog.example/hello', summary: 'Why I stream.' },
+        {
+          title: 'How the KV cache works in transformers',
+          url: 'https://blog.example/kv-cache',
+          summary: 'Keys and values of past tokens are cached so each new token attends without recomputing them.',
+        },
+      ]),
+    );
     const backlog = x.app.backlog.backlog;
     await untilClock(x.clock, () => backlog.proposals().length > 0, 'a proposal', 8000, 5000);
     const [proposal] = backlog.proposals();
@@ -91,13 +104,17 @@ describe('the backlog across two streams', () => {
     const followUps = x.yt.inserted.filter((m) => /is answered/.test(m.text));
     expect(followUps).toHaveLength(1);
     expect(followUps[0]!.chatId).toBe('chat-b');
-    expect(followUps[0]!.text).toMatch(/^@alice your question from \d{1,2} \w{3} is answered: How the KV cache works in transformers https:\/\/blog\.example\/kv-cache$/);
+    expect(followUps[0]!.text).toMatch(
+      /^@alice your question from \d{1,2} \w{3} is answered: How the KV cache works in transformers https:\/\/blog\.example\/kv-cache$/,
+    );
 
     await untilClock(x.clock, () => backlog.list().items.some((i) => i.streams.length === 2), 'the batch question in both streams', 8000, 1000);
     const items = backlog.list().items;
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ text: 'what batch size do you use for fine tuning?', streams: [first, second], askerCount: 2 });
-    expect(backlog.list({ state: 'answered' }).items.map((i) => i.answeredBy)).toEqual([{ url: 'https://blog.example/kv-cache', title: 'How the KV cache works in transformers' }]);
+    expect(backlog.list({ state: 'answered' }).items.map((i) => i.answeredBy)).toEqual([
+      { url: 'https://blog.example/kv-cache', title: 'How the KV cache works in transformers' },
+    ]);
 
     // lectern backlog --json, from another process while the service runs.
     const cfg = join(x.dir, 'cli.yaml');
@@ -105,7 +122,17 @@ describe('the backlog across two streams', () => {
     const p = lectern(['backlog', '--config', cfg, '--json'], { YOUTUBE_API_KEY: YT_KEY });
     expect(await p.exited).toBe(0);
     const json = JSON.parse(p.stdout) as Array<Record<string, unknown>>;
-    expect(json).toEqual([expect.objectContaining({ text: 'what batch size do you use for fine tuning?', askerCount: 2, votes: 0, streams: [first, second], topics: ['Fine tuning', 'fine tuning!'], note: null, answeredBy: null })]);
+    expect(json).toEqual([
+      expect.objectContaining({
+        text: 'what batch size do you use for fine tuning?',
+        askerCount: 2,
+        votes: 0,
+        streams: [first, second],
+        topics: ['Fine tuning', 'fine tuning!'],
+        note: null,
+        answeredBy: null,
+      }),
+    ]);
     expect(typeof json[0]!['score']).toBe('number');
     const all = lectern(['backlog', '--config', cfg, '--json', '--state', 'all'], {});
     expect(await all.exited).toBe(0);

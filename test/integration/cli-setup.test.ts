@@ -32,7 +32,10 @@ async function copiedExample(): Promise<{ config: string; dir: string }> {
   await yt.start();
   yt.addChannel('UCexampleexampleexample1', '@yourchannel');
   yt.addVideo('vid-example', 'chat-of-the-example', { channelId: 'UCexampleexampleexample1', title: 'Example stream' });
-  cleanups.push(() => twitch.stop(), () => yt.stop());
+  cleanups.push(
+    () => twitch.stop(),
+    () => yt.stop(),
+  );
   const { dir, cleanup } = tempDir();
   cleanups.push(cleanup);
   const text = readFileSync(EXAMPLE, 'utf8')
@@ -58,7 +61,9 @@ describe('the dashboard token and the data files', () => {
     await until(() => run.stdout.includes('lectern is running') || run.code !== null, 'running', 10_000);
     const token = readFileSync(join(dir, 'data', 'dashboard-token'), 'utf8').trim();
     expect(token.length).toBeGreaterThanOrEqual(32);
-    expect(run.stderr).toMatch(/Dashboard: http:\/\/127\.0\.0\.1:\d+\/ \(log in with the link `lectern dashboard-url` prints; the token is in .*dashboard-token\)/);
+    expect(run.stderr).toMatch(
+      /Dashboard: http:\/\/127\.0\.0\.1:\d+\/ \(log in with the link `lectern dashboard-url` prints; the token is in .*dashboard-token\)/,
+    );
     expect(run.stdout + run.stderr).not.toContain(token);
     const url = lectern(['dashboard-url', '--config', config]);
     expect(await url.exited, url.stderr).toBe(0);

@@ -17,7 +17,10 @@ async function simAndConfig(extra = '', simOptions: ConstructorParameters<typeof
   const { dir, cleanup } = tempDir();
   cleanups.push(cleanup, () => sim.stop());
   const config = join(dir, 'lectern.yaml');
-  writeFileSync(config, `twitch:\n  channel: teacher\n  username: lecternbot\n  server: { host: 127.0.0.1, port: ${port}, secure: false }\n${twitchExtra}storage: { path: ${JSON.stringify(join(dir, 'db', 'lectern.db'))} }\n${extra}`);
+  writeFileSync(
+    config,
+    `twitch:\n  channel: teacher\n  username: lecternbot\n  server: { host: 127.0.0.1, port: ${port}, secure: false }\n${twitchExtra}storage: { path: ${JSON.stringify(join(dir, 'db', 'lectern.db'))} }\n${extra}`,
+  );
   return { sim, dir, config, db: join(dir, 'db', 'lectern.db') };
 }
 
@@ -36,7 +39,10 @@ describe('lectern CLI', () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     const config = join(dir, 'bad.yaml');
-    writeFileSync(config, `twitch:\n  channel: teacher\n  server: { port: 99999 }\n  colour: red\nstorage: { path: ${JSON.stringify(join(dir, 'x.db'))} }\ncommands: { prefix: 5 }\n`);
+    writeFileSync(
+      config,
+      `twitch:\n  channel: teacher\n  server: { port: 99999 }\n  colour: red\nstorage: { path: ${JSON.stringify(join(dir, 'x.db'))} }\ncommands: { prefix: 5 }\n`,
+    );
     const p = lectern(['start', '--config', config]);
     expect(await p.exited).toBe(2);
     expect(p.stderr).toContain('3 problems');
@@ -71,7 +77,10 @@ describe('lectern CLI', () => {
     expect(await p.exited).toBe(0);
     const stopped = lectern(['healthcheck', '--config', config], { TWITCH_OAUTH_TOKEN: TOKEN });
     expect(await stopped.exited).toBe(1);
-    const messages = p.stdout.trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+    const messages = p.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string });
     const order = messages.map((m) => m.msg).filter((m) => ['shutting down', 'stopped'].includes(m));
     expect(order).toEqual(['shutting down', 'stopped']);
     expect(p.stdout).not.toContain(TOKEN);
@@ -110,12 +119,17 @@ describe('lectern CLI', () => {
     cleanups.push(cleanup);
     const write = (name: string, video: string) => {
       const path = join(dir, name);
-      writeFileSync(path, `youtube:\n  videoId: ${video}\n  apiRoot: ${yt.rootUrl}\n  oauth: { tokenUrl: ${yt.rootUrl}token }\nstorage: { path: ${JSON.stringify(join(dir, 'l.db'))} }\n`);
+      writeFileSync(
+        path,
+        `youtube:\n  videoId: ${video}\n  apiRoot: ${yt.rootUrl}\n  oauth: { tokenUrl: ${yt.rootUrl}token }\nstorage: { path: ${JSON.stringify(join(dir, 'l.db'))} }\n`,
+      );
       return path;
     };
     const live = lectern(['doctor', '--config', write('a.yaml', 'vid-live-01')], { YOUTUBE_API_KEY: YT_KEY });
     expect(await live.exited).toBe(0);
-    expect(live.stdout).toMatch(/ok\s+youtube\s+reached .*video vid-live-01 is live \("Live: vid-live-01"\) \(chat chat-live-01\); API key only: read-only.*quota today 0 of 10000 units used/);
+    expect(live.stdout).toMatch(
+      /ok\s+youtube\s+reached .*video vid-live-01 is live \("Live: vid-live-01"\) \(chat chat-live-01\); API key only: read-only.*quota today 0 of 10000 units used/,
+    );
     const later = lectern(['doctor', '--config', write('b.yaml', 'vid-later-1')], YT_OAUTH_ENV);
     expect(await later.exited).toBe(0);
     expect(later.stdout).toMatch(/video vid-later-1 is not live yet; start waits for it \(1 quota unit a check\); OAuth \(reads and replies\)/);

@@ -25,7 +25,9 @@ describe('npm run demo', () => {
     // Last week's session, then today's: a new post answers an old question and its asker hears of it once.
     expect(first).toContain('Stream session #2 started.');
     expect(first).toContain('(backlog: the new post "How the KV cache works" may answer #1 "how does the kv cache work?"');
-    expect(first.match(/lecternbot → @lurker42 your question from \d{1,2} \w{3} is answered: How the KV cache works https:\/\/blog\.example\/kv-cache/g)).toHaveLength(1);
+    expect(
+      first.match(/lecternbot → @lurker42 your question from \d{1,2} \w{3} is answered: How the KV cache works https:\/\/blog\.example\/kv-cache/g),
+    ).toHaveLength(1);
     // The softmax question of last week came back today: one backlog item, both streams.
     expect(first).toMatch(/#2 why do we need softmax in attention\?  \(score [\d.]+: 2 askers, \d+ votes?, streams #1 #2/);
     // Replies carry whole links.

@@ -84,7 +84,11 @@ describe('knowledge in chat', () => {
     x.sim.chat('teacher', viewer('c'), '!article');
     x.sim.chat('teacher', viewer('d'), '!links discord');
     await untilClock(x.clock, () => x.app.outboxes.get('twitch')!.stats.repliesDelivered === 4, 'answers', 10_000, 500);
-    const byUser = Object.fromEntries(texts(x).flatMap((t) => t.split(' · @').map((p, i) => (i ? `@${p}` : p))).map((t) => [t.split(' ')[0], t]));
+    const byUser = Object.fromEntries(
+      texts(x)
+        .flatMap((t) => t.split(' · @').map((p, i) => (i ? `@${p}` : p)))
+        .map((t) => [t.split(' ')[0], t]),
+    );
     expect(byUser['@a']!.split(' · ').length).toBe(3);
     expect([...byUser['@a']!].length).toBeLessThanOrEqual(500);
     expect(byUser['@b']).toBe('@b Debugging NaN losses → https://blog.example/nan-losses');
@@ -100,7 +104,21 @@ describe('knowledge in chat', () => {
     const make = () => {
       const clock = new ManualClock(Date.now());
       const health = new Health(clock);
-      return { health, kb: new KnowledgeBase({ notes: [], feeds: [{ url: feed.url }], links: [], cacheDir: join(dir, 'feeds'), feedRefreshMs: 60_000, feedTimeoutMs: 2_000, clock, logger, guard: createGuard(logger, health), health }) };
+      return {
+        health,
+        kb: new KnowledgeBase({
+          notes: [],
+          feeds: [{ url: feed.url }],
+          links: [],
+          cacheDir: join(dir, 'feeds'),
+          feedRefreshMs: 60_000,
+          feedTimeoutMs: 2_000,
+          clock,
+          logger,
+          guard: createGuard(logger, health),
+          health,
+        }),
+      };
     };
     const first = make();
     first.kb.start({ watch: false, fetchFeeds: false });
@@ -137,7 +155,11 @@ describe('knowledge in chat', () => {
     const helix = new HelixSim({ clientId: 'cid', tokens: { 'bcast-token-1': ['channel:manage:broadcast'] } });
     await helix.start();
     cleanups.push(() => helix.stop());
-    h = await startHarness({ extraYaml: `${knowledgeYaml(notesCopy())}`, twitchExtra: `  markers: { helixUrl: ${helix.url}, clientId: cid, broadcasterId: "1000" }\n`, env: { TWITCH_BROADCASTER_TOKEN: 'bcast-token-1' } });
+    h = await startHarness({
+      extraYaml: `${knowledgeYaml(notesCopy())}`,
+      twitchExtra: `  markers: { helixUrl: ${helix.url}, clientId: cid, broadcasterId: "1000" }\n`,
+      env: { TWITCH_BROADCASTER_TOKEN: 'bcast-token-1' },
+    });
     const x = h;
     x.sim.chat('teacher', mod, '!topic set Attention');
     await until(() => helix.markers.length === 1, 'marker');
@@ -167,7 +189,10 @@ describe('lectern search (CLI)', () => {
     const scores = results.map((r) => r['score'] as number);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     const many = await run(['search', '--config', config, '--stdin'], 'why softmax\n\ndiscord\n');
-    const lines = many.out.trim().split('\n').map((l) => JSON.parse(l) as Array<{ url: string }>);
+    const lines = many.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Array<{ url: string }>);
     expect(lines).toHaveLength(3);
     expect(lines[0]![0]!.url).toBe(`${BASE}attention.md#why-softmax`);
     expect(lines[1]).toEqual([]);

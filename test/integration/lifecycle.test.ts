@@ -18,12 +18,16 @@ describe('the service runs until a signal, whatever is configured', () => {
     const yt = new YouTubeSim({ apiKeys: [YT_KEY], pollingIntervalMillis: 1_000 });
     await yt.start();
     yt.addVideo('vid-live-01', 'chat-live-01');
-    cleanups.push(() => twitch.stop(), () => yt.stop());
+    cleanups.push(
+      () => twitch.stop(),
+      () => yt.stop(),
+    );
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     const twitchYaml = `twitch:\n  channel: teacher\n  username: lecternbot\n  server: { host: 127.0.0.1, port: ${port}, secure: false }\n`;
     // A large quota: the planner then reads as often as YouTube allows (every second here).
-    const youtubeYaml = (transport: string) => `youtube:\n  videoId: vid-live-01\n  apiRoot: ${yt.rootUrl}\n  transport: ${transport}\n  quota: { dailyUnits: 10000000 }\n`;
+    const youtubeYaml = (transport: string) =>
+      `youtube:\n  videoId: vid-live-01\n  apiRoot: ${yt.rootUrl}\n  transport: ${transport}\n  quota: { dailyUnits: 10000000 }\n`;
     const combos = [
       ['twitch', twitchYaml],
       ['youtube-poll', youtubeYaml('poll')],

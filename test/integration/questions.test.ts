@@ -67,7 +67,12 @@ describe('questions through both simulators', () => {
   it('states: only moderators answer or dismiss; one highlighted question at a time; !questions ranks by score without echoing text', async () => {
     t = await startHarness();
     const x = t;
-    for (const [who, text] of [['a', '!q how does dropout work?'], ['b', '!q what GPU do you train on?'], ['c', '!q is the code on github?']] as const) x.sim.chat('teacher', viewer(who), text);
+    for (const [who, text] of [
+      ['a', '!q how does dropout work?'],
+      ['b', '!q what GPU do you train on?'],
+      ['c', '!q is the code on github?'],
+    ] as const)
+      x.sim.chat('teacher', viewer(who), text);
     await untilClock(x.clock, () => x.app.questions.all().length === 3, 'three questions');
     for (const v of ['v1', 'v2']) x.sim.chat('teacher', viewer(v), '!up 3');
     x.sim.chat('teacher', viewer('v3'), '!up 2');
@@ -108,7 +113,7 @@ describe('questions through both simulators', () => {
     x.sim.chat('teacher', viewer('a'), 'how do you pick the number of heads in practice?');
     x.sim.chat('teacher', viewer('b'), 'great stream today, thanks');
     await untilClock(x.clock, () => x.app.bot.stats.processed === 2, 'processed');
-    for (let i = 0; i < 20; i++) x.clock.advance(500), await new Promise((r) => setTimeout(r, 2));
+    for (let i = 0; i < 20; i++) (x.clock.advance(500), await new Promise((r) => setTimeout(r, 2)));
     expect(x.app.questions.all()).toMatchObject([{ number: 1, source: 'detected', text: 'how do you pick the number of heads in practice?' }]);
     expect(x.sim.sent).toEqual([]);
   });
@@ -153,11 +158,18 @@ describe('questions through both simulators', () => {
     const db = x.config.storage.path;
     const md = exportFromDatabase(db, 'latest', 'md', x.config.stream.vodUrl, x.clock.now())[0]!.text;
     expect(md).toMatch(/## Attention \(00:0\d–03:0\d\)\n\n1\. \*\*#1\*\* why is softmax needed\?/);
-    expect(md).toMatch(/## Multi-head attention \(03:0\d–08:0\d\)\n\n1\. \*\*#2\*\* how many heads should I use\? {2}\n {3}asked by b \(twitch\); 1 vote; at \[03:0\d\]\(https:\/\/www\.twitch\.tv\/videos\/42\?t=3m\d+s\); not answered yet/);
+    expect(md).toMatch(
+      /## Multi-head attention \(03:0\d–08:0\d\)\n\n1\. \*\*#2\*\* how many heads should I use\? {2}\n {3}asked by b \(twitch\); 1 vote; at \[03:0\d\]\(https:\/\/www\.twitch\.tv\/videos\/42\?t=3m\d+s\); not answered yet/,
+    );
     const csv = parse(exportFromDatabase(db, 'latest', 'csv', x.config.stream.vodUrl, x.clock.now())[0]!.text, { bom: true }) as string[][];
     expect(csv.slice(1).map((r) => r[0])).toEqual(['2', '1']);
-    const json = JSON.parse(exportFromDatabase(db, 'latest', 'json', x.config.stream.vodUrl, x.clock.now())[0]!.text) as { questions: Array<{ id: number; topic: string }> };
-    expect(json.questions.map((q) => [q.id, q.topic])).toEqual([[1, 'Attention'], [2, 'Multi-head attention']]);
+    const json = JSON.parse(exportFromDatabase(db, 'latest', 'json', x.config.stream.vodUrl, x.clock.now())[0]!.text) as {
+      questions: Array<{ id: number; topic: string }>;
+    };
+    expect(json.questions.map((q) => [q.id, q.topic])).toEqual([
+      [1, 'Attention'],
+      [2, 'Multi-head attention'],
+    ]);
     const chapters = exportFromDatabase(db, 'latest', 'chapters', x.config.stream.vodUrl, x.clock.now() + 60_000)[0]!;
     const [first, second, third, ...rest] = chapters.text.trim().split('\n');
     expect(first).toBe('00:00 Attention');

@@ -23,13 +23,19 @@ const ytStatus = (x: YouTubeHarness) => (x.app.platforms.find((p) => p.id === 'y
 const exportOf = (app: Harness['app'], streamId: number) => collectExport(app.storeForReading(), streamId, app.config.stream.vodUrl, app.clock.now());
 
 describe('YouTube by channel', () => {
-  it('waits cheaply for the channel to go live, finds its stream with a key only, and links the VOD from the video\'s own start', async () => {
+  it("waits cheaply for the channel to go live, finds its stream with a key only, and links the VOD from the video's own start", async () => {
     y = await startYouTubeHarness({ transport: 'poll', live: false, source: `channelId: "@teacher"`, youtubeYaml: '  waitForLiveSeconds: 60\n', start: false });
     const x = y;
     x.yt.addChannel(CHANNEL, '@teacher');
     await x.app.start();
-    await untilClock(x.clock, () => /waiting for channel @teacher to go live \(checking every 60 s, 2 quota units a check\)/.test(ytStatus(x).detail ?? ''), 'waiting', 5000, 1000);
-    for (let i = 0; i < 180; i++) x.clock.advance(1000), await new Promise((r) => setTimeout(r, 1));
+    await untilClock(
+      x.clock,
+      () => /waiting for channel @teacher to go live \(checking every 60 s, 2 quota units a check\)/.test(ytStatus(x).detail ?? ''),
+      'waiting',
+      5000,
+      1000,
+    );
+    for (let i = 0; i < 180; i++) (x.clock.advance(1000), await new Promise((r) => setTimeout(r, 1)));
     const calls = (m: string) => x.yt.calls.filter((c) => c.method === m).length;
     // The handle once; then per minute one playlist look and (with uploads) one videos look.
     expect(calls('channels')).toBe(1);
@@ -49,7 +55,9 @@ describe('YouTube by channel', () => {
     const askedAt = x.app.questions.all()[0]!.createdAt;
     expect(Number(/t=(\d+)s/.exec(q.vodLink)![1])).toBe(Math.floor((askedAt - videoStart) / 1000));
     expect(Math.floor((askedAt - videoStart) / 1000)).toBeGreaterThan(600);
-    expect(data.recordings).toEqual([expect.objectContaining({ platform: 'youtube', title: 'Attention, live', vodUrl: 'https://youtu.be/vid-channel-1?t={seconds}s' })]);
+    expect(data.recordings).toEqual([
+      expect.objectContaining({ platform: 'youtube', title: 'Attention, live', vodUrl: 'https://youtu.be/vid-channel-1?t={seconds}s' }),
+    ]);
   });
 
   it('when the stream ends the session ends and the service waits; the next stream is a new session', async () => {
@@ -68,7 +76,10 @@ describe('YouTube by channel', () => {
     await untilClock(x.clock, () => x.app.currentStream!.id !== first && ytStatus(x).state === 'connected', 'second session', 8000, 1000);
     expect(x.app.questions.all()).toEqual([]);
     const list = x.app.storeForReading().streams.summaries();
-    expect(list.map((s) => [s.id, s.titles['youtube']])).toEqual([[first + 1, 'Wednesday: transformers'], [first, 'Monday: attention']]);
+    expect(list.map((s) => [s.id, s.titles['youtube']])).toEqual([
+      [first + 1, 'Wednesday: transformers'],
+      [first, 'Monday: attention'],
+    ]);
   });
 });
 
@@ -85,7 +96,12 @@ describe('Twitch live status from Helix', () => {
     const live = x.app.currentStream!.id;
     expect(live).toBe(first);
     const [rec] = x.app.storeForReading().streamPlatforms.list(live);
-    expect(rec).toMatchObject({ platform: 'twitch', title: 'Learning in public: RoPE', videoId: helix.archives.at(-1)!.id, vodUrl: `https://www.twitch.tv/videos/${helix.archives.at(-1)!.id}?t={hms}` });
+    expect(rec).toMatchObject({
+      platform: 'twitch',
+      title: 'Learning in public: RoPE',
+      videoId: helix.archives.at(-1)!.id,
+      vodUrl: `https://www.twitch.tv/videos/${helix.archives.at(-1)!.id}?t={hms}`,
+    });
     await advance(x.clock, 120_000, 1000);
     x.sim.chat('teacher', viewer('alice'), '!q what is rotary position embedding?');
     await untilClock(x.clock, () => x.app.questions.all().length === 1, 'question');

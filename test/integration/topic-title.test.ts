@@ -36,14 +36,14 @@ describe('the topic from the stream title', () => {
     expect(x.app.topics.current()!.title).toBe('Attention from scratch');
     // A moderator's topic is never replaced by a later title.
     x.sim.chat('teacher', viewer('mod', { moderator: '1' }), '!topic set Softmax');
-    await untilClock(x.clock, () => x.app.topics.current()?.title === 'Softmax', 'the moderator\'s topic');
+    await untilClock(x.clock, () => x.app.topics.current()?.title === 'Softmax', "the moderator's topic");
     helix.title = 'Something else entirely';
     await advance(x.clock, 61_000, 1000);
     await untilClock(x.clock, () => x.app.topicSuggestion?.title === 'Something else entirely', 'another proposal', 5000, 1000);
     expect(x.app.topics.current()!.title).toBe('Softmax');
   });
 
-  it('YouTube: the live video\'s title becomes the first topic, its changes are looked at every 10 minutes (1 unit) and proposed', async () => {
+  it("YouTube: the live video's title becomes the first topic, its changes are looked at every 10 minutes (1 unit) and proposed", async () => {
     y = await startYouTubeHarness({ transport: 'poll', source: 'videoId: vid-title', start: false });
     const x = y;
     x.yt.addVideo('vid-title', 'chat-title', { title: 'LIVE: Building a tokenizer (day 3) - Mon/Wed/Fri 18:00 UTC' });
@@ -65,11 +65,14 @@ describe('the topic from the stream title', () => {
 });
 
 describe('questions about another part of the notes', () => {
-  it('three questions in five minutes about one section other than the topic\'s propose switching to it; two do not', async () => {
+  it("three questions in five minutes about one section other than the topic's propose switching to it; two do not", async () => {
     const notes = tempDir();
     cleanups.push(notes.cleanup);
     mkdirSync(join(notes.dir, 'ml'));
-    writeFileSync(join(notes.dir, 'ml', 'training.md'), '# Training\n\n## Dropout\n\nDropout zeroes random activations during training so the network cannot rely on any one unit; at inference dropout is off.\n\n## Learning rate warmup\n\nWarmup raises the learning rate slowly over the first steps.\n');
+    writeFileSync(
+      join(notes.dir, 'ml', 'training.md'),
+      '# Training\n\n## Dropout\n\nDropout zeroes random activations during training so the network cannot rely on any one unit; at inference dropout is off.\n\n## Learning rate warmup\n\nWarmup raises the learning rate slowly over the first steps.\n',
+    );
     writeFileSync(join(notes.dir, 'ml', 'attention.md'), '# Attention\n\n## Softmax\n\nSoftmax turns attention scores into weights that sum to one.\n');
     t = await startHarness({ extraYaml: `knowledge:\n  notes:\n    - dir: ${JSON.stringify(notes.dir)}\n      baseUrl: https://notes.example/\n` });
     const x = t;
@@ -83,7 +86,11 @@ describe('questions about another part of the notes', () => {
     x.sim.chat('teacher', viewer('d'), '!q why do we use dropout activations at all?');
     await untilClock(x.clock, () => x.app.questions.all().length === 4, 'four questions');
     await untilClock(x.clock, () => x.app.topicSuggestion !== null, 'a proposal');
-    expect(x.app.topicSuggestion).toEqual({ title: 'Training › Dropout', reason: '3 questions in 5 minutes are about it', url: 'https://notes.example/ml/training.md#dropout' });
+    expect(x.app.topicSuggestion).toEqual({
+      title: 'Training › Dropout',
+      reason: '3 questions in 5 minutes are about it',
+      url: 'https://notes.example/ml/training.md#dropout',
+    });
     expect(x.app.topics.current()!.title).toBe('Attention');
     // Switching to it (what the dashboard's button does) clears the proposal.
     x.app.topics.set('Training › Dropout', 'dashboard');

@@ -95,7 +95,12 @@ describe('moderation', () => {
     x.sim.chat('teacher', { login: 'troll', displayName: 'troll', id: '666' }, 'spam one');
     x.sim.chat('teacher', { login: 'troll', displayName: 'troll', id: '666' }, 'spam two');
     x.sim.chat('teacher', viewer('bob'), 'a fine message');
-    const chat = async () => ((await (await fetch(`${x.app.dashboard!.url}/api/state`, { headers: { authorization: `Bearer ${token}` } })).json()) as { chat: Array<{ text: string }> }).chat.map((c) => c.text);
+    const chat = async () =>
+      (
+        (await (await fetch(`${x.app.dashboard!.url}/api/state`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+          chat: Array<{ text: string }>;
+        }
+      ).chat.map((c) => c.text);
     await untilClock(x.clock, () => x.app.bot.stats.processed === 4, 'four lines');
     x.sim.deleteMessage('teacher', gone, 'alice');
     x.sim.ban('teacher', { login: 'troll', displayName: 'troll', id: '666' });

@@ -27,7 +27,7 @@ describe.each(['stream', 'poll'] as const)('YouTube %s transport (real Google cl
     // The bot's own message comes back in the chat; it is not treated as a viewer's.
     await untilClock(x.clock, () => x.app.bot.stats.processed >= 1, 'processed', 3000, 500);
     const before = x.app.bot.stats.processed;
-    for (let i = 0; i < 30; i++) x.clock.advance(500), await new Promise((r) => setTimeout(r, 2));
+    for (let i = 0; i < 30; i++) (x.clock.advance(500), await new Promise((r) => setTimeout(r, 2)));
     expect(x.app.bot.stats.processed).toBe(before);
   });
 
@@ -66,7 +66,7 @@ describe.each(['stream', 'poll'] as const)('YouTube %s transport (real Google cl
     await untilClock(x.clock, () => x.yt.inserted.length === 1, 'first reply', 5000, 500);
     await x.restart();
     await untilClock(x.clock, () => status(x).state === 'connected', 'connected again', 5000, 500);
-    for (let i = 0; i < 40; i++) x.clock.advance(1000), await new Promise((r) => setTimeout(r, 2));
+    for (let i = 0; i < 40; i++) (x.clock.advance(1000), await new Promise((r) => setTimeout(r, 2)));
     expect(x.yt.inserted).toHaveLength(1);
     x.yt.post(CHAT, mod, '!help');
     await untilClock(x.clock, () => x.yt.inserted.length === 2, 'reply to the new command', 5000, 500);
@@ -81,7 +81,7 @@ describe('YouTube errors', () => {
     await untilClock(x.clock, () => status(x).state === 'connected', 'connected', 5000, 500);
     x.yt.post(CHAT, alice, '!help');
     await untilClock(x.clock, () => x.app.bot.stats.processed === 1, 'read', 5000, 500);
-    for (let i = 0; i < 20; i++) x.clock.advance(500), await new Promise((r) => setTimeout(r, 2));
+    for (let i = 0; i < 20; i++) (x.clock.advance(500), await new Promise((r) => setTimeout(r, 2)));
     expect(x.yt.inserted).toEqual([]);
     expect(status(x)).toMatchObject({ canSend: false, detail: expect.stringMatching(/read-only/) });
   });
@@ -91,7 +91,7 @@ describe('YouTube errors', () => {
     const x = h;
     await untilClock(x.clock, () => x.yt.calls.some((c) => c.method === 'videos'), 'first lookup', 5000, 1000);
     expect(status(x).detail).toMatch(/waiting for video vid-live-01 to go live/);
-    for (let i = 0; i < 300; i++) x.clock.advance(1000), await new Promise((r) => setTimeout(r, 1));
+    for (let i = 0; i < 300; i++) (x.clock.advance(1000), await new Promise((r) => setTimeout(r, 1)));
     const lookups = x.yt.calls.filter((c) => c.method === 'videos').length;
     expect(lookups).toBeGreaterThanOrEqual(5);
     expect(lookups).toBeLessThanOrEqual(7);
@@ -112,7 +112,7 @@ describe('YouTube errors', () => {
     await untilClock(x.clock, () => status(x).state === state, state, 5000, 500);
     if (state === 'failed') expect(status(x).detail).toMatch(/vid-live-01/);
     const calls = x.yt.calls.length;
-    for (let i = 0; i < 30; i++) x.clock.advance(1000), await new Promise((r) => setTimeout(r, 1));
+    for (let i = 0; i < 30; i++) (x.clock.advance(1000), await new Promise((r) => setTimeout(r, 1)));
     expect(x.yt.calls.length).toBe(calls);
   });
 
@@ -124,7 +124,7 @@ describe('YouTube errors', () => {
     await untilClock(x.clock, () => status(x).state === 'ended', 'ended', 5000, 500);
     expect(status(x).detail).toMatch(/offline/);
     const calls = x.yt.calls.length;
-    for (let i = 0; i < 30; i++) x.clock.advance(1000), await new Promise((r) => setTimeout(r, 1));
+    for (let i = 0; i < 30; i++) (x.clock.advance(1000), await new Promise((r) => setTimeout(r, 1)));
     expect(x.yt.calls.length).toBe(calls);
   });
 
@@ -162,7 +162,7 @@ describe('YouTube errors', () => {
     await untilClock(x.clock, () => /quota/.test(status(x).detail ?? ''), 'quota state', 5000, 500);
     expect(status(x).quota?.remaining).toBe(0);
     const calls = x.yt.calls.length;
-    for (let i = 0; i < 60; i++) x.clock.advance(60_000), await new Promise((r) => setTimeout(r, 1));
+    for (let i = 0; i < 60; i++) (x.clock.advance(60_000), await new Promise((r) => setTimeout(r, 1)));
     expect(x.yt.calls.length).toBe(calls);
   });
 
@@ -173,7 +173,7 @@ describe('YouTube errors', () => {
     x.yt.post(CHAT, alice, '!help');
     await untilClock(x.clock, () => x.yt.inserted.length === 1, 'reply', 5000, 500);
     x.yt.inject('list', { kind: 'http', status: 400, reason: 'pageTokenInvalid' });
-    for (let i = 0; i < 40; i++) x.clock.advance(1000), await new Promise((r) => setTimeout(r, 2));
+    for (let i = 0; i < 40; i++) (x.clock.advance(1000), await new Promise((r) => setTimeout(r, 2)));
     expect(x.yt.inserted).toHaveLength(1);
     expect(status(x).state).toBe('connected');
   });
@@ -200,13 +200,13 @@ describe('YouTube errors', () => {
     expect(status(x).state).toBe('connected');
   });
 
-  it('auto falls back to polling when the stream endpoint answers an HTTP error that is not the chat\'s', async () => {
+  it("auto falls back to polling when the stream endpoint answers an HTTP error that is not the chat's", async () => {
     h = await startYouTubeHarness({ transport: 'auto' });
     const x = h;
     await untilClock(x.clock, () => status(x).state === 'connected', 'connected', 5000, 500);
     x.yt.inject('stream', { kind: 'http', status: 501, reason: 'notImplemented', domain: 'global' });
     // End the current stream so the next call is a new stream call that fails.
-    for (let i = 0; i < 70; i++) x.clock.advance(1000), await new Promise((r) => setTimeout(r, 2));
+    for (let i = 0; i < 70; i++) (x.clock.advance(1000), await new Promise((r) => setTimeout(r, 2)));
     await untilClock(x.clock, () => status(x).transport === 'poll', 'polling', 5000, 500);
     x.yt.post(CHAT, alice, 'hello from poll');
     await untilClock(x.clock, () => x.app.bot.stats.processed >= 1, 'read by polling', 5000, 500);
@@ -220,14 +220,17 @@ describe('YouTube errors', () => {
     x.yt.inject('stream', { kind: 'cut' });
     for (let i = 0; i < 5; i++) x.yt.post(CHAT, { channelId: `UC-c${i}`, displayName: `@c${i}` }, `message ${i}`);
     await untilClock(x.clock, () => x.app.bot.stats.processed === 5, 'all five read once', 10_000, 500);
-    for (let i = 0; i < 20; i++) x.clock.advance(1000), await new Promise((r) => setTimeout(r, 2));
+    for (let i = 0; i < 20; i++) (x.clock.advance(1000), await new Promise((r) => setTimeout(r, 2)));
     expect(x.app.bot.stats.processed).toBe(5);
   });
 
   it('a revoked refresh token is a clear error naming the fix', async () => {
     h = await startYouTubeHarness({ transport: 'poll', oauth: true, start: false });
     h.yt.revoked.add('1//sim-refresh-token');
-    await expect(h.app.start()).rejects.toMatchObject({ code: 'PLATFORM_AUTH_FAILED', message: expect.stringMatching(/lectern auth youtube.*7 days|7 days.*lectern auth youtube/s) });
+    await expect(h.app.start()).rejects.toMatchObject({
+      code: 'PLATFORM_AUTH_FAILED',
+      message: expect.stringMatching(/lectern auth youtube.*7 days|7 days.*lectern auth youtube/s),
+    });
   });
 });
 

@@ -56,7 +56,7 @@ describe("the streamer's own channel as the bot (broadcast: mine)", () => {
 });
 
 describe('moderation on YouTube', () => {
-  it('a deleted message, or its tombstone alone, removes the question; a ban removes the viewer\'s questions and votes', async () => {
+  it("a deleted message, or its tombstone alone, removes the question; a ban removes the viewer's questions and votes", async () => {
     h = await startYouTubeHarness({ transport: 'stream' });
     const x = h;
     await connected(x);
@@ -72,7 +72,11 @@ describe('moderation on YouTube', () => {
     x.yt.ban(CHAT, mod, { channelId: 'UC-troll', displayName: 'troll' }, 300);
     await untilClock(x.clock, () => x.app.questions.all().every((q) => q.state === 'removed' || q.number === 2), 'removals', 5000, 500);
     await untilClock(x.clock, () => x.app.questions.get(2)?.state === 'removed', 'tombstone', 5000, 500);
-    expect(x.app.questions.all().map((q) => [q.number, q.state, q.votes])).toEqual([[1, 'removed', 0], [2, 'removed', 0], [3, 'removed', 0]]);
+    expect(x.app.questions.all().map((q) => [q.number, q.state, q.votes])).toEqual([
+      [1, 'removed', 0],
+      [2, 'removed', 0],
+      [3, 'removed', 0],
+    ]);
   });
 });
 

@@ -19,7 +19,8 @@ afterEach(async () => {
  * chat tests; here everything else is played into one live connection.
  */
 const sessionEnding = (line: string) =>
-  / RECONNECT\b/.test(line) || (/ NOTICE /.test(line) && /Login unsuccessful|Login authentication failed|Error logging in|Improperly formatted auth|Invalid NICK/.test(line));
+  / RECONNECT\b/.test(line) ||
+  (/ NOTICE /.test(line) && /Login unsuccessful|Login authentication failed|Error logging in|Improperly formatted auth|Invalid NICK/.test(line));
 
 /**
  * NOTICEs that say the bot may not speak (banned, unverified, a room mode) do stop it from
@@ -28,7 +29,9 @@ const sessionEnding = (line: string) =>
  */
 const blocksTheBot = (line: string) => {
   const id = / NOTICE /.test(line) ? /msg-id=([\w-]+)/.exec(line)?.[1] : undefined;
-  return id !== undefined && classifyNotice({ command: 'NOTICE', prefix: 'tmi.twitch.tv', params: ['#teacher', ''], tags: { 'msg-id': id } })?.kind === 'blocked';
+  return (
+    id !== undefined && classifyNotice({ command: 'NOTICE', prefix: 'tmi.twitch.tv', params: ['#teacher', ''], tags: { 'msg-id': id } })?.kind === 'blocked'
+  );
 };
 
 /** After the lines, the room's modes are open again (some lines put the room in subscribers-only mode). */
@@ -60,7 +63,10 @@ describe('IRC lines through the real tmi.js path', () => {
 
   it.skipIf(!existsSync(SHARED))('every line of shared/fixtures/twitch-irc/lines.txt', async () => {
     h = await startHarness();
-    const lines = readFileSync(SHARED, 'utf8').split('\n').filter((l) => l && !sessionEnding(l) && !blocksTheBot(l)).map(retarget);
+    const lines = readFileSync(SHARED, 'utf8')
+      .split('\n')
+      .filter((l) => l && !sessionEnding(l) && !blocksTheBot(l))
+      .map(retarget);
     expect(lines.length).toBeGreaterThan(450);
     await playAndCheckAlive(h, lines);
   });
@@ -68,14 +74,18 @@ describe('IRC lines through the real tmi.js path', () => {
   it('random lines and random bytes (fast-check)', async () => {
     h = await startHarness();
     const harness = h;
-    const line = fc.oneof(
-      fc.string({ maxLength: 300 }),
-      fc.string({ unit: 'binary', maxLength: 300 }),
-      fc.tuple(fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 200 })).map(([tags, text]) => `@${tags} :x!x@x.tmi.twitch.tv PRIVMSG #teacher :${text}`),
-      fc.constantFrom('PRIVMSG', 'USERNOTICE', 'CLEARCHAT', 'CLEARMSG', 'NOTICE', 'USERSTATE', 'ROOMSTATE').chain((cmd) =>
-        fc.string({ maxLength: 100 }).map((rest) => `@id=${rest.replace(/\s/g, '')} :tmi.twitch.tv ${cmd} #teacher :${rest}`),
-      ),
-    ).filter((l) => !sessionEnding(l) && !blocksTheBot(l) && !/[\r\n]/.test(l));
+    const line = fc
+      .oneof(
+        fc.string({ maxLength: 300 }),
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc
+          .tuple(fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 200 }))
+          .map(([tags, text]) => `@${tags} :x!x@x.tmi.twitch.tv PRIVMSG #teacher :${text}`),
+        fc
+          .constantFrom('PRIVMSG', 'USERNOTICE', 'CLEARCHAT', 'CLEARMSG', 'NOTICE', 'USERSTATE', 'ROOMSTATE')
+          .chain((cmd) => fc.string({ maxLength: 100 }).map((rest) => `@id=${rest.replace(/\s/g, '')} :tmi.twitch.tv ${cmd} #teacher :${rest}`)),
+      )
+      .filter((l) => !sessionEnding(l) && !blocksTheBot(l) && !/[\r\n]/.test(l));
     const samples = fc.sample(line, { numRuns: 2000, seed: 42 });
     await playAndCheckAlive(harness, samples);
   });

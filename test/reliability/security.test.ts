@@ -32,7 +32,12 @@ describe('security', () => {
     expect(sameSecret('abc', 'abcdef-longer', spy)).toBe(false);
     expect(sameSecret('', 'x', spy)).toBe(false);
     // Every comparison went through timingSafeEqual with two 32-byte digests (no early exit on length).
-    expect(seen).toEqual([[32, 32], [32, 32], [32, 32], [32, 32]]);
+    expect(seen).toEqual([
+      [32, 32],
+      [32, 32],
+      [32, 32],
+      [32, 32],
+    ]);
   });
 
   it('the bot never posts what a viewer wrote, whatever command it comes with', async () => {
@@ -70,7 +75,7 @@ describe('the dashboard session', () => {
     return /lectern_session=([^;]+)/.exec(r.headers.get('set-cookie') ?? '')?.[1];
   };
 
-  it('the cookie holds a random session id, never the token; state-changing requests need the dashboard\'s origin and JSON', async () => {
+  it("the cookie holds a random session id, never the token; state-changing requests need the dashboard's origin and JSON", async () => {
     const { x, base } = await dashboard();
     x.sim.chat('teacher', viewer('bob'), '!q why is softmax needed in attention?');
     await untilClock(x.clock, () => x.app.questions.all().length === 1, 'question');
@@ -78,7 +83,8 @@ describe('the dashboard session', () => {
     expect(id).toBeDefined();
     expect(id).not.toContain(TOKEN);
     const cookie = { cookie: `lectern_session=${id}` };
-    const post = (headers: Record<string, string>, body = '{}') => fetch(`${base}/api/questions/1/dismiss`, { method: 'POST', headers: { ...cookie, ...headers }, body });
+    const post = (headers: Record<string, string>, body = '{}') =>
+      fetch(`${base}/api/questions/1/dismiss`, { method: 'POST', headers: { ...cookie, ...headers }, body });
     const other = base.replace(/:(\d+)$/, (_m, p: string) => `:${Number(p) + 1}`);
     // Another local page (another port), a form post, a no-cors fetch: refused.
     expect((await post({ origin: other, 'content-type': 'application/json' })).status).toBe(403);
@@ -128,7 +134,8 @@ describe('the dashboard session', () => {
     const { x, base } = await dashboard();
     const key = new URL(x.app.dashboard!.overlayUrl).searchParams.get('key')!;
     expect(key).not.toContain(TOKEN);
-    for (const path of ['/api/state', '/api/questions', '/']) expect((await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+    for (const path of ['/api/state', '/api/questions', '/'])
+      expect((await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
     expect((await fetch(`${base}/?token=${key}`, { redirect: 'manual' })).status).toBe(401);
     const ws = new WebSocket(`${base.replace('http', 'ws')}/overlay/ws?key=${key}`);
     const got: Array<{ type: string; data?: unknown; events?: Array<{ type: string; data: unknown }> }> = [];
@@ -144,7 +151,10 @@ describe('the dashboard session', () => {
     const events = got.flatMap((m) => (m.type === 'batch' ? m.events! : [{ type: m.type, data: m.data }]));
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(['overlay']));
     expect(JSON.stringify(got)).not.toContain('must not see');
-    expect(events.at(-1)!.data).toEqual({ topic: { title: 'Attention' }, question: { id: 1, text: 'why is softmax needed in attention?', author: 'bob', askerCount: 1, votes: 0, paid: null } });
+    expect(events.at(-1)!.data).toEqual({
+      topic: { title: 'Attention' },
+      question: { id: 1, text: 'why is softmax needed in attention?', author: 'bob', askerCount: 1, votes: 0, paid: null },
+    });
   });
 });
 
@@ -178,12 +188,19 @@ describe('chat cannot stall the dashboard', () => {
     await untilClock(x.clock, () => x.app.questions.get(450)?.votes === 1, 'a vote');
     const auth = { authorization: `Bearer ${TOKEN}` };
     const base = x.app.dashboard!.url;
-    const state = (await (await fetch(`${base}/api/state`, { headers: auth })).json()) as { questions: Array<{ id: number; state: string }>; openQuestions: number };
+    const state = (await (await fetch(`${base}/api/state`, { headers: auth })).json()) as {
+      questions: Array<{ id: number; state: string }>;
+      openQuestions: number;
+    };
     expect(state.openQuestions).toBe(600);
     expect(state.questions.filter((q) => q.state === 'open')).toHaveLength(200);
     // Best first: the voted question leads.
     expect(state.questions[0]!.id).toBe(450);
-    const page = (await (await fetch(`${base}/api/questions?which=open&offset=200&limit=100`, { headers: auth })).json()) as { total: number; offset: number; items: Array<{ id: number }> };
+    const page = (await (await fetch(`${base}/api/questions?which=open&offset=200&limit=100`, { headers: auth })).json()) as {
+      total: number;
+      offset: number;
+      items: Array<{ id: number }>;
+    };
     expect(page).toMatchObject({ total: 600, offset: 200 });
     expect(page.items).toHaveLength(100);
     expect((await fetch(`${base}/api/questions?limit=100000`, { headers: auth })).status).toBe(400);

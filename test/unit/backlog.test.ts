@@ -41,7 +41,12 @@ describe('backlog score', () => {
 
 function viewer(id: string, platform: PlatformId = 'twitch', roles: Role[] = []) {
   return (text: string, n = Math.random()): ChatEvent => ({
-    platform, channel: 'c', id: `${id}-${n}`, kind: 'message', text, time: 0,
+    platform,
+    channel: 'c',
+    id: `${id}-${n}`,
+    kind: 'message',
+    text,
+    time: 0,
     author: { id, login: id, displayName: id, roles },
   });
 }
@@ -53,7 +58,11 @@ function world() {
   let stream: StreamRow = store.streams.begin(clock.now(), clock.now());
   const topics = new TopicTracker({ repo: store.topics, streamId: () => stream.id, clock });
   const log = new QuestionLog({ repo: store.questions, stream: () => stream, topics, clock, maxLength: 300 });
-  const backlog = new Backlog({ store, clock, noteFor: (t) => (/softmax/i.test(t) ? { title: 'Attention › Softmax', url: 'https://notes/attention#softmax' } : null) });
+  const backlog = new Backlog({
+    store,
+    clock,
+    noteFor: (t) => (/softmax/i.test(t) ? { title: 'Attention › Softmax', url: 'https://notes/attention#softmax' } : null),
+  });
   const next = (afterDays = 7) => {
     store.streams.end(stream.id, clock.now());
     clock.advance(afterDays * DAY);
@@ -187,8 +196,13 @@ describe('follow-ups', () => {
     open.push(w.store);
     const sent: Array<{ to: string; text: string }> = [];
     const f = new FollowUps({
-      repo: w.store.backlog, stream: w.stream, clock: w.clock, logger: silentLogger(), enabled,
-      reply: (e, text) => sent.push({ to: `${e.platform}:${e.author.id}`, text }), room: () => 480,
+      repo: w.store.backlog,
+      stream: w.stream,
+      clock: w.clock,
+      logger: silentLogger(),
+      enabled,
+      reply: (e, text) => sent.push({ to: `${e.platform}:${e.author.id}`, text }),
+      room: () => 480,
     });
     return { ...w, f, sent };
   }
@@ -212,7 +226,15 @@ describe('follow-ups', () => {
       { to: 'youtube:dave', text: 'your question from 1 Nov is answered: KV caches, explained https://blog.example/kv' },
     ]);
     // After a restart (a new FollowUps over the same database) nobody is told twice.
-    const again = new FollowUps({ repo: w.store.backlog, stream: w.stream, clock: w.clock, logger: silentLogger(), enabled: true, reply: (e, text) => w.sent.push({ to: e.author.id, text }), room: () => 480 });
+    const again = new FollowUps({
+      repo: w.store.backlog,
+      stream: w.stream,
+      clock: w.clock,
+      logger: silentLogger(),
+      enabled: true,
+      reply: (e, text) => w.sent.push({ to: e.author.id, text }),
+      room: () => 480,
+    });
     again.refresh();
     again.onChat(viewer('alice')('back'));
     w.next();
@@ -262,11 +284,20 @@ describe('engagement by topic', () => {
     const w = world();
     open.push(w.store);
     const health = new Health(w.clock);
-    const activity = new TopicActivity({ repo: w.store.engagement, topic: () => w.topics.current(), clock: w.clock, guard: createGuard(silentLogger(), health) });
+    const activity = new TopicActivity({
+      repo: w.store.engagement,
+      topic: () => w.topics.current(),
+      clock: w.clock,
+      guard: createGuard(silentLogger(), health),
+    });
     w.topics.set('Attention', 'command');
     for (let i = 0; i < 30; i++) activity.onChat(viewer(`v${i % 6}`)('chat'));
     w.log.ask(viewer('alice')('why do we need softmax?'), 'why do we need softmax?', 'command');
-    w.log.ask({ ...viewer('rich')('is attention quadratic?'), paid: { amount: 5, currency: 'USD', display: '$5.00', tier: 2 } } as ChatEvent, 'is attention quadratic?', 'command');
+    w.log.ask(
+      { ...viewer('rich')('is attention quadratic?'), paid: { amount: 5, currency: 'USD', display: '$5.00', tier: 2 } } as ChatEvent,
+      'is attention quadratic?',
+      'command',
+    );
     w.clock.advance(10 * 60_000);
     w.topics.set('Optimisers', 'command');
     for (let i = 0; i < 5; i++) activity.onChat(viewer('v1')('chat'));
@@ -280,7 +311,16 @@ describe('engagement by topic', () => {
     w.backlog.answer(w.backlog.list().items.find((i) => /quadratic/.test(i.text))!.id, 'live');
     const r = topicsReport(w.store, w.backlog);
     const first = r.perStream[0]!;
-    expect(first).toMatchObject({ title: 'Attention', minutes: 10, lines: 30, linesPerMinute: 3, chatters: 6, questions: 2, votes: 0, paid: [{ currency: 'USD', amount: 5 }] });
+    expect(first).toMatchObject({
+      title: 'Attention',
+      minutes: 10,
+      lines: 30,
+      linesPerMinute: 3,
+      chatters: 6,
+      questions: 2,
+      votes: 0,
+      paid: [{ currency: 'USD', amount: 5 }],
+    });
     expect(r.perStream[1]).toMatchObject({ title: 'Optimisers', minutes: 5, lines: 5, chatters: 1, questions: 0 });
     // "Attention" and "attention!" are one topic across the two streams.
     expect(r.topics.map((t) => t.title)).toEqual(['attention!', 'Optimisers']);

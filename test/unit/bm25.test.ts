@@ -29,7 +29,38 @@ const miniOptions = (typos: boolean) => ({
 });
 
 // Words chosen to collide: prefixes of each other, one letter apart, repeated, stop-words.
-const VOCAB = ['attention', 'attend', 'attentive', 'softmax', 'softmaz', 'soft', 'gradient', 'gradients', 'grad', 'learning', 'learn', 'learner', 'rate', 'rates', 'token', 'tokenizer', 'tokens', 'batch', 'batches', 'memory', 'kernel', 'kernels', 'layer', 'layers', 'norm', 'normal', 'normalize', 'the', 'of', 'Ünïcode'];
+const VOCAB = [
+  'attention',
+  'attend',
+  'attentive',
+  'softmax',
+  'softmaz',
+  'soft',
+  'gradient',
+  'gradients',
+  'grad',
+  'learning',
+  'learn',
+  'learner',
+  'rate',
+  'rates',
+  'token',
+  'tokenizer',
+  'tokens',
+  'batch',
+  'batches',
+  'memory',
+  'kernel',
+  'kernels',
+  'layer',
+  'layers',
+  'norm',
+  'normal',
+  'normalize',
+  'the',
+  'of',
+  'Ünïcode',
+];
 const SEPARATORS = [' ', ', ', '. ', '\n', ' - ', '!'];
 const text = fc.array(fc.tuple(fc.constantFrom(...VOCAB), fc.constantFrom(...SEPARATORS)), { maxLength: 25 }).map((ws) => ws.map(([w, s]) => w + s).join(''));
 const docTexts = fc.array(text, { minLength: 4, maxLength: 4 });
@@ -71,7 +102,10 @@ describe('Bm25Index scores as MiniSearch does', () => {
           const terms = q.map(processTerm).filter((t): t is string => Boolean(t));
           for (const typos of [false, true]) {
             const expected = m.search(q.join(' '), miniOptions(typos)).map((r) => ({ id: r.id as number, score: r.score }));
-            expectSameScores(ours(index, (s) => idOf.get(s)!, terms, typos ? TYPOS : EXACT), expected);
+            expectSameScores(
+              ours(index, (s) => idOf.get(s)!, terms, typos ? TYPOS : EXACT),
+              expected,
+            );
           }
         }
       }),
@@ -102,8 +136,13 @@ describe('Bm25Index scores as MiniSearch does', () => {
         for (const w of VOCAB.map(processTerm)) if (w) expect(index.has(w)).toBe(present.has(w));
         const bySlot = new Map([...live.values()].map((d) => [d.slot, d.id]));
         const terms = q.map(processTerm).filter((t): t is string => Boolean(t));
-        const expected = mini([...live.values()]).search(q.join(' '), miniOptions(true)).map((r) => ({ id: r.id as number, score: r.score }));
-        expectSameScores(ours(index, (s) => bySlot.get(s)!, terms, TYPOS), expected);
+        const expected = mini([...live.values()])
+          .search(q.join(' '), miniOptions(true))
+          .map((r) => ({ id: r.id as number, score: r.score }));
+        expectSameScores(
+          ours(index, (s) => bySlot.get(s)!, terms, TYPOS),
+          expected,
+        );
       }),
       { numRuns: 300 },
     );
@@ -114,16 +153,29 @@ describe('Bm25Index scores as MiniSearch does', () => {
     const folder = { dir: CORPUS, baseUrl: 'https://x/' };
     const docs: Doc[] = [];
     for (const rel of listNotes(folder)) {
-      for (const d of noteDocuments(folder, rel)) docs.push({ id: docs.length, texts: [d.noteTitle, [...d.parents, d.heading].join(' '), d.tags.join(' '), d.body] });
+      for (const d of noteDocuments(folder, rel))
+        docs.push({ id: docs.length, texts: [d.noteTitle, [...d.parents, d.heading].join(' '), d.tags.join(' '), d.body] });
     }
     const index = new Bm25Index(4, processTerm);
     const idOf = new Map(docs.map((d) => [index.add(d.texts), d.id]));
     const m = mini(docs);
-    for (const q of ['how do I debug an NCCL hang between nodes', 'gradient checkpointing memory', 'what is tensor parallelism', 'atention kernels', 'bf16 vs fp16 precision']) {
-      const terms = q.split(' ').map(processTerm).filter((t): t is string => Boolean(t));
+    for (const q of [
+      'how do I debug an NCCL hang between nodes',
+      'gradient checkpointing memory',
+      'what is tensor parallelism',
+      'atention kernels',
+      'bf16 vs fp16 precision',
+    ]) {
+      const terms = q
+        .split(' ')
+        .map(processTerm)
+        .filter((t): t is string => Boolean(t));
       const expected = m.search(q, miniOptions(true)).map((r) => ({ id: r.id as number, score: r.score }));
       expect(expected.length).toBeGreaterThan(10);
-      expectSameScores(ours(index, (s) => idOf.get(s)!, terms, TYPOS), expected);
+      expectSameScores(
+        ours(index, (s) => idOf.get(s)!, terms, TYPOS),
+        expected,
+      );
     }
   });
 });
@@ -184,12 +236,17 @@ describe('Bm25Index.top (MaxScore) equals exhaustive scoring', () => {
     // Zipf-like words: common ones in most documents, so that k is reached early and pruning
     // starts; a fixed seed keeps it reproducible.
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const words = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}ord`);
     const word = () => words[Math.min(words.length - 1, Math.floor(Math.exp(rand() * Math.log(words.length))) - 1)]!;
     const index = new Bm25Index(4, processTerm);
     const slots: number[] = [];
-    const make = () => [`${word()} ${word()}`, `${word()} ${word()} ${word()}`, rand() < 0.2 ? word() : '', Array.from({ length: 5 + Math.floor(rand() * 60) }, word).join(' ')];
+    const make = () => [
+      `${word()} ${word()}`,
+      `${word()} ${word()} ${word()}`,
+      rand() < 0.2 ? word() : '',
+      Array.from({ length: 5 + Math.floor(rand() * 60) }, word).join(' '),
+    ];
     for (let i = 0; i < 3_000; i++) slots.push(index.add(make()));
     // Remove and add again, so that slots are reused and inserted into sorted lists.
     for (let i = 0; i < 300; i++) index.remove(slots.splice(Math.floor(rand() * slots.length), 1));
@@ -199,7 +256,11 @@ describe('Bm25Index.top (MaxScore) equals exhaustive scoring', () => {
     for (let q = 0; q < 300; q++) {
       const terms = Array.from({ length: 1 + Math.floor(rand() * 4) }, word);
       for (const k of [1, 3, 10, 60]) {
-        for (const want of [{ k, minMatched: 0 }, { k, minMatched: terms.length / 2, filter: { bits, mask: 1 } }, { k, minMatched: 1, boost, boostMax: 1.5 }] as TopWanted[]) {
+        for (const want of [
+          { k, minMatched: 0 },
+          { k, minMatched: terms.length / 2, filter: { bits, mask: 1 } },
+          { k, minMatched: 1, boost, boostMax: 1.5 },
+        ] as TopWanted[]) {
           expectSame(index.top(terms, EXACT, want), index.topExhaustive(terms, EXACT, want), k);
         }
       }

@@ -62,14 +62,14 @@ unknownTop: 1
   });
 
   it('requires a platform section', () => {
-    expect(problems('storage: { path: x.db }')).toEqual([{ path: 'twitch', message: 'expected at least one platform section (twitch or youtube), or knowledge to search' }]);
+    expect(problems('storage: { path: x.db }')).toEqual([
+      { path: 'twitch', message: 'expected at least one platform section (twitch or youtube), or knowledge to search' },
+    ]);
     expect(problems('')).toEqual([{ path: 'twitch', message: 'expected at least one platform section (twitch or youtube), or knowledge to search' }]);
   });
 
   it('names the missing secret when a username is set, and takes it only from the environment', () => {
-    expect(problems('twitch: { channel: t, username: bot }')).toEqual([
-      expect.objectContaining({ path: 'TWITCH_OAUTH_TOKEN' }),
-    ]);
+    expect(problems('twitch: { channel: t, username: bot }')).toEqual([expect.objectContaining({ path: 'TWITCH_OAUTH_TOKEN' })]);
     const r = parseConfig('twitch: { channel: t, username: bot }', { TWITCH_OAUTH_TOKEN: 'oauth:abcdef123456' });
     expect(r.ok && r.config.secrets.twitchToken).toBe('abcdef123456');
     expect(problems('twitch: { channel: t, token: abc }')).toEqual([{ path: 'twitch.token', message: 'unknown key' }]);
@@ -84,7 +84,10 @@ unknownTop: 1
 
   it('suggests the closest known key for a typo, at any depth', () => {
     expect(problems('twitch: { chanel: teacher }')).toContainEqual({ path: 'twitch.chanel', message: 'unknown key; did you mean "channel"?' });
-    expect(problems('twitch: { channel: t }\ncommands: { custom: [{ name: a, respnse: b }] }')).toContainEqual({ path: 'commands.custom[0].respnse', message: 'unknown key; did you mean "response"?' });
+    expect(problems('twitch: { channel: t }\ncommands: { custom: [{ name: a, respnse: b }] }')).toContainEqual({
+      path: 'commands.custom[0].respnse',
+      message: 'unknown key; did you mean "response"?',
+    });
     expect(problems('twitch: { channel: t }\ndashbaord: { port: 1 }')).toContainEqual({ path: 'dashbaord', message: 'unknown key; did you mean "dashboard"?' });
     expect(problems('twitch: { channel: t, zzzzzz: 1 }')).toContainEqual({ path: 'twitch.zzzzzz', message: 'unknown key' });
   });
@@ -99,7 +102,11 @@ unknownTop: 1
 describe('youtube config', () => {
   it('accepts a config with only youtube and fills the quota defaults', () => {
     const r = parseConfig('youtube: { videoId: dQw4w9WgXcQ }', { YOUTUBE_API_KEY: 'k' });
-    expect(r.ok && r.config.youtube).toMatchObject({ transport: 'auto', plannedStreamHours: 4, quota: { dailyUnits: 10_000, costs: { list: 5, stream: 5, insert: 20, videos: 1 } } });
+    expect(r.ok && r.config.youtube).toMatchObject({
+      transport: 'auto',
+      plannedStreamHours: 4,
+      quota: { dailyUnits: 10_000, costs: { list: 5, stream: 5, insert: 20, videos: 1 } },
+    });
   });
 
   it('needs exactly one chat source and credentials from the environment', () => {
@@ -119,7 +126,8 @@ describe('config/lectern.example.yaml', () => {
     const text = readFileSync(new URL('../../config/lectern.example.yaml', import.meta.url), 'utf8');
     const r = parseConfig(text, { TWITCH_OAUTH_TOKEN: 'abcdef123456', YOUTUBE_API_KEY: 'AIza-example' });
     expect(r.ok).toBe(true);
-    for (const key of ['twitch', 'youtube', 'knowledge', 'topic', 'dashboard', 'storage', 'stream', 'questions', 'commands', 'outbox', 'log']) expect(text).toMatch(new RegExp(`^${key}:`, 'm'));
+    for (const key of ['twitch', 'youtube', 'knowledge', 'topic', 'dashboard', 'storage', 'stream', 'questions', 'commands', 'outbox', 'log'])
+      expect(text).toMatch(new RegExp(`^${key}:`, 'm'));
   });
 });
 
@@ -133,11 +141,15 @@ describe('youtube sources a streamer pastes', () => {
       'https://www.youtube.com/live/dQw4w9WgXcQ?feature=share',
       'https://studio.youtube.com/video/dQw4w9WgXcQ/livestreaming',
       'm.youtube.com/watch?v=dQw4w9WgXcQ',
-    ]) expect(videoIdFrom(v), v).toBe('dQw4w9WgXcQ');
+    ])
+      expect(videoIdFrom(v), v).toBe('dQw4w9WgXcQ');
     expect(videoIdFrom('https://example.com/watch?v=dQw4w9WgXcQ')).toBeUndefined();
     const r = parseConfig('youtube: { videoId: "https://youtu.be/dQw4w9WgXcQ" }', {});
     expect(r.ok && r.config.youtube?.videoId).toBe('dQw4w9WgXcQ');
-    expect(problems('youtube: { videoId: "https://example.com/x" }', { YOUTUBE_API_KEY: 'k' })[0]).toMatchObject({ path: 'youtube.videoId', message: expect.stringMatching(/address/) });
+    expect(problems('youtube: { videoId: "https://example.com/x" }', { YOUTUBE_API_KEY: 'k' })[0]).toMatchObject({
+      path: 'youtube.videoId',
+      message: expect.stringMatching(/address/),
+    });
   });
 
   it('takes a channel by id or handle', () => {

@@ -3,8 +3,14 @@ import { looksLikeQuestion, type DetectOptions } from '../../src/questions/index
 import type { ChatEvent } from '../../src/core/index.js';
 
 const chat = (text: string, extra: Partial<ChatEvent> = {}): ChatEvent => ({
-  platform: 'twitch', channel: 'teacher', id: 'x', kind: 'message', text, time: 0,
-  author: { id: 'u', login: 'u', displayName: 'u', roles: [] }, ...extra,
+  platform: 'twitch',
+  channel: 'teacher',
+  id: 'x',
+  kind: 'message',
+  text,
+  time: 0,
+  author: { id: 'u', login: 'u', displayName: 'u', roles: [] },
+  ...extra,
 });
 const opts: DetectOptions = { prefix: '!', minWords: 4, streamer: ['teacher'] };
 const detects = (text: string, o: DetectOptions = opts) => looksLikeQuestion(chat(text), o);
@@ -58,7 +64,7 @@ const TABLE: Array<[kind: string, line: string, question: boolean]> = [
   ['no question mark', 'whats the diff between pip and conda for cuda stuff', true],
   ['no question mark', 'wait so async functions always return a promise', true],
   ['no question mark', 'WAIT WHY IS THE GRADIENT ZERO THERE', true],
-  ['indirect', "i dont get why the derivative of relu at 0 even matters", true],
+  ['indirect', 'i dont get why the derivative of relu at 0 even matters', true],
   ['indirect', 'can you explain why the kv cache grows linearly', true],
   ['indirect', 'explain the sqrt(d_k) thing one more time pls', true],
   ['prefixed', 'noob question: what is a gradient exactly', true],

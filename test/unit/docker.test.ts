@@ -58,7 +58,12 @@ function ignoreRules(text: string): Array<{ re: RegExp; negate: boolean }> {
       const negate = l.startsWith('!');
       let p = (negate ? l.slice(1) : l).replace(/^\//, '').replace(/\/$/, '');
       const anchored = p.includes('/');
-      p = p.replace(/[.+^${}()|[\]]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*');
+      p = p
+        .replace(/[.+^${}()|[\]]/g, '\\$&')
+        .replace(/\*\*/g, '\u0000')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]')
+        .replace(/\u0000/g, '.*');
       return { re: new RegExp(`^${anchored ? '' : '(?:.*/)?'}${p}$`), negate };
     });
 }
@@ -148,24 +153,36 @@ describe('Dockerfile', () => {
     expect(ignored(GITIGNORE, '.env')).toBe(true);
   });
 
-  it('gives the build stage everything `npm ci` builds from (lock file, .npmrc, tsconfig includes, the build script\'s files)', () => {
-    const copied = inStage(0, 'COPY').flatMap((i) => plain(i.args).slice(0, -1).map((s) => s.replace(/\/$/, '')));
+  it("gives the build stage everything `npm ci` builds from (lock file, .npmrc, tsconfig includes, the build script's files)", () => {
+    const copied = inStage(0, 'COPY').flatMap((i) =>
+      plain(i.args)
+        .slice(0, -1)
+        .map((s) => s.replace(/\/$/, '')),
+    );
     const tsconfig = JSON.parse(read('tsconfig.json')) as { include: string[]; compilerOptions: { outDir: string } };
     const scriptFiles = [...PKG.scripts['build']!.matchAll(/\b(scripts\/[\w.-]+)/g)].map((m) => m[1]!);
     expect(scriptFiles.length).toBeGreaterThan(0);
     for (const need of ['package.json', 'package-lock.json', '.npmrc', 'tsconfig.json', ...tsconfig.include, ...scriptFiles]) {
-      expect(copied.some((c) => need === c || need.startsWith(`${c}/`)), `the build stage does not copy ${need}`).toBe(true);
+      expect(
+        copied.some((c) => need === c || need.startsWith(`${c}/`)),
+        `the build stage does not copy ${need}`,
+      ).toBe(true);
     }
     expect(inStage(0, 'RUN').some((i) => /\bnpm ci\b/.test(i.args))).toBe(true);
     expect(tsconfig.compilerOptions.outDir).toBe('dist');
   });
 
-  it('runs the built CLI: `lectern` on the PATH links to the package\'s bin, which is built with a shebang and executable', () => {
+  it("runs the built CLI: `lectern` on the PATH links to the package's bin, which is built with a shebang and executable", () => {
     const bin = PKG.bin['lectern']!;
     expect(bin).toBe('dist/src/cli.js');
     const fromBuild = inStage(RUN_STAGE, 'COPY').filter((i) => flags(i.args).some((f) => f.startsWith('--from')));
-    expect(fromBuild.some((i) => bin.startsWith(`${plain(i.args)[0]!.replace(/^\/app\//, '')}/`)), `the run stage copies ${bin} from the build`).toBe(true);
-    const runs = inStage(RUN_STAGE, 'RUN').map((i) => i.args).join(' && ');
+    expect(
+      fromBuild.some((i) => bin.startsWith(`${plain(i.args)[0]!.replace(/^\/app\//, '')}/`)),
+      `the run stage copies ${bin} from the build`,
+    ).toBe(true);
+    const runs = inStage(RUN_STAGE, 'RUN')
+      .map((i) => i.args)
+      .join(' && ');
     expect(runs).toContain(`ln -s /app/${bin} /usr/local/bin/lectern`);
     expect(inStage(RUN_STAGE, 'WORKDIR').at(-1)?.args).toBe('/app');
     expect(jsonForm(last('ENTRYPOINT')!.args)).toEqual(['lectern']);
@@ -189,18 +206,26 @@ describe('Dockerfile', () => {
   });
 
   it('ships what the package ships (package.json "files", but the README) and runs as node with /data as its volume', () => {
-    const copied = inStage(RUN_STAGE, 'COPY').map((i) => plain(i.args)[0]!.replace(/^\/app\//, '').replace(/\/$/, ''));
+    const copied = inStage(RUN_STAGE, 'COPY').map((i) =>
+      plain(i.args)[0]!
+        .replace(/^\/app\//, '')
+        .replace(/\/$/, ''),
+    );
     for (const f of PKG.files.filter((f) => !f.endsWith('.md'))) expect(copied, f).toContain(f);
     expect(copied).toContain('package.json');
     expect(existsSync(join(ROOT, 'demo/notes'))).toBe(true);
     expect(last('USER')!.args).toBe('node');
     expect(jsonForm(last('VOLUME')!.args)).toEqual(['/data']);
-    const runs = inStage(RUN_STAGE, 'RUN').map((i) => i.args).join(' && ');
+    const runs = inStage(RUN_STAGE, 'RUN')
+      .map((i) => i.args)
+      .join(' && ');
     expect(runs).toMatch(/chown node:node \/data \/exports/);
   });
 
-  it('listens on all of the container\'s interfaces, on the port the config uses', () => {
-    const env = inStage(RUN_STAGE, 'ENV').map((i) => i.args).join(' ');
+  it("listens on all of the container's interfaces, on the port the config uses", () => {
+    const env = inStage(RUN_STAGE, 'ENV')
+      .map((i) => i.args)
+      .join(' ');
     expect(env).toMatch(/\bLECTERN_DASHBOARD_HOST=0\.0\.0\.0\b/);
     expect(plain(last('EXPOSE')!.args)).toEqual([String(containerPort().target)]);
   });
@@ -217,7 +242,7 @@ describe('Dockerfile', () => {
 });
 
 describe('compose.yaml', () => {
-  it('builds this repository\'s Dockerfile and restarts unless stopped', () => {
+  it("builds this repository's Dockerfile and restarts unless stopped", () => {
     const build = typeof SERVICE.build === 'string' ? { context: SERVICE.build } : SERVICE.build;
     expect(resolve(ROOT, build.context)).toBe(resolve(ROOT));
     expect(existsSync(join(ROOT, build.context, build.dockerfile ?? 'Dockerfile'))).toBe(true);
@@ -239,7 +264,7 @@ describe('compose.yaml', () => {
     }
   });
 
-  it('publishes the dashboard on the host\'s loopback only, on the port the config and image use', () => {
+  it("publishes the dashboard on the host's loopback only, on the port the config and image use", () => {
     const { hostIp, published, target } = containerPort();
     expect(hostIp).toBe('127.0.0.1');
     expect(published).toBe(target);

@@ -2,23 +2,69 @@ import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
-import { backlogToMarkdown, CHAPTER_RULES, CSV_COLUMNS, csvCell, escapeMarkdown, hms, toChapters, toCsv, toJson, toMarkdown, type BacklogDraft, type BacklogDraftItem, type ExportData, type ExportQuestion } from '../../src/export/index.js';
+import {
+  backlogToMarkdown,
+  CHAPTER_RULES,
+  CSV_COLUMNS,
+  csvCell,
+  escapeMarkdown,
+  hms,
+  toChapters,
+  toCsv,
+  toJson,
+  toMarkdown,
+  type BacklogDraft,
+  type BacklogDraftItem,
+  type ExportData,
+  type ExportQuestion,
+} from '../../src/export/index.js';
 
 const T0 = Date.UTC(2026, 5, 1, 17, 0);
 
 function q(id: number, text: string, extra: Partial<ExportQuestion> = {}): ExportQuestion {
   return {
-    id, text, state: 'open', source: 'command', askerCount: 1, votes: 0, score: 1, platforms: ['twitch'], topic: 'Attention', topicId: 1,
-    offsetSeconds: 100 + id, askedAt: new Date(T0 + (100 + id) * 1000).toISOString(), highlighted: false, paid: null,
-    askers: [{ platform: 'twitch', name: `viewer${id}`, askedAt: new Date(T0).toISOString() }], stateAt: null, note: null, answeredBy: null, ...extra,
+    id,
+    text,
+    state: 'open',
+    source: 'command',
+    askerCount: 1,
+    votes: 0,
+    score: 1,
+    platforms: ['twitch'],
+    topic: 'Attention',
+    topicId: 1,
+    offsetSeconds: 100 + id,
+    askedAt: new Date(T0 + (100 + id) * 1000).toISOString(),
+    highlighted: false,
+    paid: null,
+    askers: [{ platform: 'twitch', name: `viewer${id}`, askedAt: new Date(T0).toISOString() }],
+    stateAt: null,
+    note: null,
+    answeredBy: null,
+    ...extra,
   };
 }
 
-function data(questions: ExportQuestion[], topicStarts: Array<[string, number]> = [['Attention', 5], ['Softmax', 600], ['Heads', 1800]], end = 3600): ExportData {
+function data(
+  questions: ExportQuestion[],
+  topicStarts: Array<[string, number]> = [
+    ['Attention', 5],
+    ['Softmax', 600],
+    ['Heads', 1800],
+  ],
+  end = 3600,
+): ExportData {
   return {
     generatedAt: T0 + end * 1000,
     stream: { id: 1, startedAt: T0, endedAt: T0 + end * 1000, lastSeenAt: T0 + end * 1000 },
-    topics: topicStarts.map(([title, start], i) => ({ id: i + 1, title, source: 'command', startedAt: T0 + start * 1000, startOffsetSeconds: start, endOffsetSeconds: topicStarts[i + 1]?.[1] ?? end })),
+    topics: topicStarts.map(([title, start], i) => ({
+      id: i + 1,
+      title,
+      source: 'command',
+      startedAt: T0 + start * 1000,
+      startOffsetSeconds: start,
+      endOffsetSeconds: topicStarts[i + 1]?.[1] ?? end,
+    })),
     questions,
     markers: [],
     vodUrl: { youtube: 'https://youtu.be/VID?t={seconds}s', twitch: 'https://www.twitch.tv/videos/1?t={hms}' },
@@ -100,11 +146,25 @@ describe('Markdown export', () => {
     const d = data(HOSTILE.map((t, i) => q(i + 1, t, { topicId: (i % 3) + 1, askers: [{ platform: 'twitch', name: `<b>${t}</b>`, askedAt: 'x' }] })));
     const md = toMarkdown(d);
     expect(md.startsWith('---\ntitle: "Questions from the stream of 2026-06-01"\ndate: 2026-06-01\ntags: ["Attention", "Softmax", "Heads"]\n---\n')).toBe(true);
-    const tagged = toMarkdown(data([], [['<img src=x onerror=alert(1)>Attention <b>heads</b>', 0], ['Softmax', 600]]));
+    const tagged = toMarkdown(
+      data(
+        [],
+        [
+          ['<img src=x onerror=alert(1)>Attention <b>heads</b>', 0],
+          ['Softmax', 600],
+        ],
+      ),
+    );
     expect(tagged).toContain('tags: ["Attention heads", "Softmax"]');
     const tokens = marked.lexer(md.replace(/^---[\s\S]*?---\n/, ''));
     const headings = tokens.filter((t) => t.type === 'heading').map((t) => (t as { text: string }).text);
-    expect(headings).toEqual(['Questions from the stream of 2026-06-01', 'Most asked', 'Attention (00:05–10:00)', 'Softmax (10:00–30:00)', 'Heads (30:00–1:00:00)']);
+    expect(headings).toEqual([
+      'Questions from the stream of 2026-06-01',
+      'Most asked',
+      'Attention (00:05–10:00)',
+      'Softmax (10:00–30:00)',
+      'Heads (30:00–1:00:00)',
+    ]);
     expect(tokens.some((t) => t.type === 'html')).toBe(false);
     const html = marked.parse(md) as string;
     expect(html).not.toMatch(/<img|<script|<b>|href="javascript/i);
@@ -117,10 +177,18 @@ describe('Markdown export', () => {
 
   it('escapes viewer text just enough that it renders as the same text (property)', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 80 }).filter((s) => !/[\r\n]/.test(s) && s.trim() === s && s.length > 0), (s) => {
-        const html = (marked.parseInline(escapeMarkdown(s)) as string).replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-        expect(html).toBe(s);
-      }),
+      fc.property(
+        fc.string({ maxLength: 80 }).filter((s) => !/[\r\n]/.test(s) && s.trim() === s && s.length > 0),
+        (s) => {
+          const html = (marked.parseInline(escapeMarkdown(s)) as string)
+            .replace(/&quot;/g, '"')
+            .replace(/&#39;/g, "'")
+            .replace(/&lt;/g, '<')
+            .replace(/&gt;/g, '>')
+            .replace(/&amp;/g, '&');
+          expect(html).toBe(s);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -129,16 +197,33 @@ describe('Markdown export', () => {
     const d = data([q(1, 'low'), q(2, 'high', { score: 7, votes: 4, askerCount: 3, state: 'answered' }), q(3, 'gone', { state: 'dismissed' })]);
     const md = toMarkdown(d);
     expect(md.indexOf('**#2** high')).toBeLessThan(md.indexOf('**#1** low'));
-    expect(md).toMatch(/\*\*#2\*\* high {2}\n {3}asked by viewer2 \(twitch\); 4 votes; at \[01:42\]\(https:\/\/www\.twitch\.tv\/videos\/1\?t=1m42s\); answered/);
+    expect(md).toMatch(
+      /\*\*#2\*\* high {2}\n {3}asked by viewer2 \(twitch\); 4 votes; at \[01:42\]\(https:\/\/www\.twitch\.tv\/videos\/1\?t=1m42s\); answered/,
+    );
     expect(md).not.toContain('gone');
   });
 });
 
 describe('JSON export', () => {
   it('has every documented field for each question', () => {
-    const parsed = JSON.parse(toJson(data([q(1, 'why?', { platforms: ['twitch', 'youtube'] })]))) as { schemaVersion: number; questions: Array<Record<string, unknown>>; topics: unknown[] };
+    const parsed = JSON.parse(toJson(data([q(1, 'why?', { platforms: ['twitch', 'youtube'] })]))) as {
+      schemaVersion: number;
+      questions: Array<Record<string, unknown>>;
+      topics: unknown[];
+    };
     expect(parsed.schemaVersion).toBe(3);
-    expect(parsed.questions[0]).toMatchObject({ id: 1, text: 'why?', askerCount: 1, votes: 0, state: 'open', platforms: ['twitch', 'youtube'], topic: 'Attention', offsetSeconds: 101, vodLink: 'https://www.twitch.tv/videos/1?t=1m41s', paid: null });
+    expect(parsed.questions[0]).toMatchObject({
+      id: 1,
+      text: 'why?',
+      askerCount: 1,
+      votes: 0,
+      state: 'open',
+      platforms: ['twitch', 'youtube'],
+      topic: 'Attention',
+      offsetSeconds: 101,
+      vodLink: 'https://www.twitch.tv/videos/1?t=1m41s',
+      paid: null,
+    });
     expect(parsed.topics).toHaveLength(3);
   });
 });
@@ -149,7 +234,11 @@ describe('paid and removed questions', () => {
 
   it('JSON keeps removed questions for the record and gives each its payment or null', () => {
     const parsed = JSON.parse(toJson(data(qs))) as { questions: Array<Record<string, unknown>> };
-    expect(parsed.questions.map((x) => [x['id'], x['state'], x['paid']])).toEqual([[1, 'open', paid], [2, 'removed', null], [3, 'open', null]]);
+    expect(parsed.questions.map((x) => [x['id'], x['state'], x['paid']])).toEqual([
+      [1, 'open', paid],
+      [2, 'removed', null],
+      [3, 'open', null],
+    ]);
   });
 
   it('the blog draft and the CSV leave removed questions out and show what was paid', () => {
@@ -164,15 +253,41 @@ describe('paid and removed questions', () => {
 
 describe('chapters', () => {
   const lines = (d: ExportData) => toChapters(d).text.trim().split('\n');
-  const seconds = (l: string) => l.split(' ')[0]!.split(':').map(Number).reduce((a, b) => a * 60 + b, 0);
+  const seconds = (l: string) =>
+    l
+      .split(' ')[0]!
+      .split(':')
+      .map(Number)
+      .reduce((a, b) => a * 60 + b, 0);
 
   it('starts at 00:00 and lists topics in order', () => {
     expect(lines(data([]))).toEqual(['00:00 Attention', '10:00 Softmax', '30:00 Heads']);
-    expect(lines(data([], [['A', 60], ['B', 600], ['C', 4000]], 5000))).toEqual(['0:00:00 Intro', '0:01:00 A', '0:10:00 B', '1:06:40 C']);
+    expect(
+      lines(
+        data(
+          [],
+          [
+            ['A', 60],
+            ['B', 600],
+            ['C', 4000],
+          ],
+          5000,
+        ),
+      ),
+    ).toEqual(['0:00:00 Intro', '0:01:00 A', '0:10:00 B', '1:06:40 C']);
   });
 
   it('merges topics shorter than 10 s and warns when fewer than three remain', () => {
-    const d = data([], [['A', 0], ['B', 100], ['C', 105], ['D', 300]], 400);
+    const d = data(
+      [],
+      [
+        ['A', 0],
+        ['B', 100],
+        ['C', 105],
+        ['D', 300],
+      ],
+      400,
+    );
     // B lasts 5 s: it joins A, and C starts where it ended.
     expect(lines(d)).toEqual(['00:00 A', '01:45 C', '05:00 D']);
     const short = toChapters(data([], [['Only', 0]], 100));
@@ -180,7 +295,9 @@ describe('chapters', () => {
   });
 
   it('always obeys YouTube rules when it reports no warning (property)', () => {
-    const timeline = fc.array(fc.tuple(fc.constantFrom('A', 'B', 'C', 'D', 'E'), fc.integer({ min: 0, max: 7200 })), { maxLength: 12 }).map((ts) => ts.sort((a, b) => a[1] - b[1]));
+    const timeline = fc
+      .array(fc.tuple(fc.constantFrom('A', 'B', 'C', 'D', 'E'), fc.integer({ min: 0, max: 7200 })), { maxLength: 12 })
+      .map((ts) => ts.sort((a, b) => a[1] - b[1]));
     fc.assert(
       fc.property(timeline, fc.integer({ min: 0, max: 600 }), (ts, extra) => {
         const end = (ts[ts.length - 1]?.[1] ?? 0) + extra;
@@ -268,7 +385,17 @@ describe('Markdown draft as a reader sees it', () => {
   const md = toMarkdown(d);
 
   it('escapes only what would change the rendering', () => {
-    for (const t of ['Attention: queries?', 'hi!', 'Alice_Learns', '@MariaCodes', 'use a_b_c', '# not a heading', '1. not a list', 'why do we need softmax 😀🙏🏽 in attention?', '注意力机制中的查询是什么？']) {
+    for (const t of [
+      'Attention: queries?',
+      'hi!',
+      'Alice_Learns',
+      '@MariaCodes',
+      'use a_b_c',
+      '# not a heading',
+      '1. not a list',
+      'why do we need softmax 😀🙏🏽 in attention?',
+      '注意力机制中的查询是什么？',
+    ]) {
       expect(md).toContain(`** ${t}  \n`);
     }
     expect(md).toContain("** what's 2\\*3\\*4?  \n");
@@ -282,7 +409,10 @@ describe('Markdown draft as a reader sees it', () => {
       expect(items).toHaveLength(READ_AS_TYPED.length + 5);
       for (const it of items) {
         const expected = texts.get(it.id)!;
-        const shownText = it.html.startsWith(`<strong>#${it.id}</strong>`) && !it.html.includes('<br>') ? it.shown.replace(/ \(score \d+: \d+ asked, \d+ votes?\)$/, '') : it.shown;
+        const shownText =
+          it.html.startsWith(`<strong>#${it.id}</strong>`) && !it.html.includes('<br>')
+            ? it.shown.replace(/ \(score \d+: \d+ asked, \d+ votes?\)$/, '')
+            : it.shown;
         expect(shownText).toBe(expected);
         expect(it.element).toBe(false);
       }
@@ -300,7 +430,14 @@ describe('Markdown draft as a reader sees it', () => {
         // Control characters other than tab are not text a reader sees.
         fc.pre(oneLine.length > 0 && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(oneLine));
         const items = renderedItems(toMarkdown(data([q(1, s)])), { gfm });
-        const backlog = renderedItems(backlogToMarkdown({ generatedAt: T0, topic: null, items: [{ id: 1, text: s, score: 1, askerCount: 1, votes: 0, paid: [], topics: [], note: null, answeredBy: null, asked: [] }] }), { gfm });
+        const backlog = renderedItems(
+          backlogToMarkdown({
+            generatedAt: T0,
+            topic: null,
+            items: [{ id: 1, text: s, score: 1, askerCount: 1, votes: 0, paid: [], topics: [], note: null, answeredBy: null, asked: [] }],
+          }),
+          { gfm },
+        );
         for (const it of [items[1]!, backlog[0]!]) {
           expect(it.element).toBe(false);
           expect(it.shown).toBe(oneLine);
@@ -314,13 +451,28 @@ describe('Markdown draft as a reader sees it', () => {
 describe('Markdown draft content', () => {
   it('gives no section to a topic without kept questions, merges a topic set twice in a row, and counts distinct topics', () => {
     const d = data(
-      [q(1, 'why softmax?', { topicId: 1 }), q(2, 'how many heads?', { topicId: 3 }), q(3, 'dropped', { topicId: 2, state: 'dismissed' }), q(4, 'again softmax', { topicId: 4 })],
-      [['Softmax', 0], ['Heads', 300], ['Multi-head attention', 600], [' multi-head  Attention', 900], ['Softmax', 1200], ['Wrap-up', 1500]],
+      [
+        q(1, 'why softmax?', { topicId: 1 }),
+        q(2, 'how many heads?', { topicId: 3 }),
+        q(3, 'dropped', { topicId: 2, state: 'dismissed' }),
+        q(4, 'again softmax', { topicId: 4 }),
+      ],
+      [
+        ['Softmax', 0],
+        ['Heads', 300],
+        ['Multi-head attention', 600],
+        [' multi-head  Attention', 900],
+        ['Softmax', 1200],
+        ['Wrap-up', 1500],
+      ],
       1800,
     );
     const md = toMarkdown(d);
     expect(md).not.toMatch(/No questions/);
-    const headings = marked.lexer(md.replace(/^---[\s\S]*?---\n/, '')).filter((t) => t.type === 'heading').map((t) => (t as { text: string }).text);
+    const headings = marked
+      .lexer(md.replace(/^---[\s\S]*?---\n/, ''))
+      .filter((t) => t.type === 'heading')
+      .map((t) => (t as { text: string }).text);
     // Heads (only a dismissed question), the second Softmax and Wrap-up have no section.
     expect(headings).toEqual(['Questions from the stream of 2026-06-01', 'Most asked', 'Softmax (00:00–05:00)', 'Multi-head attention (10:00–20:00)']);
     expect(md).toMatch(/## Multi-head attention \(10:00–20:00\)\n\n1\. \*\*#2\*\* how many heads\?[^\n]*\n[^\n]*\n2\. \*\*#4\*\* again softmax/);
@@ -344,11 +496,18 @@ describe('Markdown draft content', () => {
     const note = { title: 'Attention › Queries, keys & values', url: 'https://github.com/me/notes/blob/main/attention.md#queries' };
     const d = data([
       q(1, 'what is a query?', { note, state: 'answered', stateAt: new Date(T0 + 754_000).toISOString(), score: 3 }),
-      q(2, 'and a key?', { state: 'answered', answeredBy: { title: 'Keys, explained', url: 'https://blog.example/keys' }, stateAt: new Date(T0 + 900_000).toISOString(), score: 2 }),
+      q(2, 'and a key?', {
+        state: 'answered',
+        answeredBy: { title: 'Keys, explained', url: 'https://blog.example/keys' },
+        stateAt: new Date(T0 + 900_000).toISOString(),
+        score: 2,
+      }),
       q(3, 'open one', { note: { title: 'Bad', url: 'javascript:alert(1)' } }),
     ]);
     const md = toMarkdown(d);
-    expect(md).toContain('**#1** what is a query?  \n   asked by viewer1 (twitch); 0 votes; at [01:41](https://www.twitch.tv/videos/1?t=1m41s); answered at [12:34](https://www.twitch.tv/videos/1?t=12m34s)  \n   Notes: [Attention › Queries, keys & values](https://github.com/me/notes/blob/main/attention.md#queries)\n');
+    expect(md).toContain(
+      '**#1** what is a query?  \n   asked by viewer1 (twitch); 0 votes; at [01:41](https://www.twitch.tv/videos/1?t=1m41s); answered at [12:34](https://www.twitch.tv/videos/1?t=12m34s)  \n   Notes: [Attention › Queries, keys & values](https://github.com/me/notes/blob/main/attention.md#queries)\n',
+    );
     expect(md).toContain('; answered in [Keys, explained](https://blog.example/keys)\n');
     expect(md).toContain('not answered yet  \n   Notes: Bad (javascript:alert(1))\n');
     const html = marked.parse(md, { async: false });
@@ -365,15 +524,39 @@ describe('CSV export: askers and the new columns', () => {
   const d = data([
     q(1, 'why softmax?', {
       platforms: ['youtube'],
-      askers: [{ platform: 'youtube', name: '@MariaCodes', askedAt: 'x' }, { platform: 'twitch', name: 'alice_learns', askedAt: 'x' }, { platform: 'youtube', name: '@=cmd', askedAt: 'x' }],
-      state: 'answered', stateAt: new Date(T0 + 754_000).toISOString(),
+      askers: [
+        { platform: 'youtube', name: '@MariaCodes', askedAt: 'x' },
+        { platform: 'twitch', name: 'alice_learns', askedAt: 'x' },
+        { platform: 'youtube', name: '@=cmd', askedAt: 'x' },
+      ],
+      state: 'answered',
+      stateAt: new Date(T0 + 754_000).toISOString(),
       note: { title: 'Softmax › Why', url: 'https://notes.example/s.md#why' },
     }),
-    q(2, 'what about heads?', { answeredBy: { title: 'Heads', url: 'https://blog.example/heads' }, state: 'answered', stateAt: new Date(T0 + 800_000).toISOString() }),
+    q(2, 'what about heads?', {
+      answeredBy: { title: 'Heads', url: 'https://blog.example/heads' },
+      state: 'answered',
+      stateAt: new Date(T0 + 800_000).toISOString(),
+    }),
   ]);
 
   it('keeps the old columns in order and appends the new ones', () => {
-    expect(CSV_COLUMNS.slice(0, 14)).toEqual(['id', 'text', 'state', 'score', 'asker_count', 'votes', 'paid', 'platforms', 'topic', 'offset_seconds', 'vod_link', 'asked_at', 'source', 'askers']);
+    expect(CSV_COLUMNS.slice(0, 14)).toEqual([
+      'id',
+      'text',
+      'state',
+      'score',
+      'asker_count',
+      'votes',
+      'paid',
+      'platforms',
+      'topic',
+      'offset_seconds',
+      'vod_link',
+      'asked_at',
+      'source',
+      'askers',
+    ]);
     expect(CSV_COLUMNS.slice(14)).toEqual(['state_at', 'note_title', 'note_url', 'answered_by_url', 'answer_vod_link']);
     const rows = parse(toCsv(d), { columns: true, bom: true }) as Array<Record<string, string>>;
     expect(Object.keys(rows[0]!)).toEqual([...CSV_COLUMNS]);
@@ -404,13 +587,22 @@ describe('JSON export, version 3', () => {
   it('carries stateAt, note, answeredBy and the VOD link of a live answer', () => {
     const note = { title: 'Softmax › Why', url: 'https://notes.example/s.md#why' };
     const post = { title: 'Heads', url: 'https://blog.example/heads' };
-    const parsed = JSON.parse(toJson(data([
-      q(1, 'why?', { state: 'answered', stateAt: new Date(T0 + 754_000).toISOString(), note }),
-      q(2, 'heads?', { state: 'answered', stateAt: new Date(T0 + 800_000).toISOString(), answeredBy: post }),
-      q(3, 'open'),
-    ]))) as { schemaVersion: number; questions: Array<Record<string, unknown>> };
+    const parsed = JSON.parse(
+      toJson(
+        data([
+          q(1, 'why?', { state: 'answered', stateAt: new Date(T0 + 754_000).toISOString(), note }),
+          q(2, 'heads?', { state: 'answered', stateAt: new Date(T0 + 800_000).toISOString(), answeredBy: post }),
+          q(3, 'open'),
+        ]),
+      ),
+    ) as { schemaVersion: number; questions: Array<Record<string, unknown>> };
     expect(parsed.schemaVersion).toBe(3);
-    expect(parsed.questions[0]).toMatchObject({ stateAt: new Date(T0 + 754_000).toISOString(), note, answeredBy: null, answerVodLink: 'https://www.twitch.tv/videos/1?t=12m34s' });
+    expect(parsed.questions[0]).toMatchObject({
+      stateAt: new Date(T0 + 754_000).toISOString(),
+      note,
+      answeredBy: null,
+      answerVodLink: 'https://www.twitch.tv/videos/1?t=12m34s',
+    });
     expect(parsed.questions[1]).toMatchObject({ answeredBy: post, note: null, answerVodLink: null });
     expect(parsed.questions[2]).toMatchObject({ stateAt: null, note: null, answeredBy: null, answerVodLink: null });
   });
@@ -419,24 +611,41 @@ describe('JSON export, version 3', () => {
 describe('backlog draft', () => {
   const GEN = Date.UTC(2026, 5, 10, 9);
   const item = (id: number, text: string, extra: Partial<BacklogDraftItem> = {}): BacklogDraftItem => ({
-    id, text, score: 10 - id, askerCount: 1, votes: 0, paid: [], topics: ['Attention'], note: null, answeredBy: null,
-    asked: [{ streamId: 4, number: id, askedAt: '2026-06-01T17:05:00.000Z', vodLink: `https://youtu.be/A?t=${id}s` }], ...extra,
+    id,
+    text,
+    score: 10 - id,
+    askerCount: 1,
+    votes: 0,
+    paid: [],
+    topics: ['Attention'],
+    note: null,
+    answeredBy: null,
+    asked: [{ streamId: 4, number: id, askedAt: '2026-06-01T17:05:00.000Z', vodLink: `https://youtu.be/A?t=${id}s` }],
+    ...extra,
   });
   const draft = (items: BacklogDraftItem[], topic: string | null = 'Attention'): BacklogDraft => ({ generatedAt: GEN, topic, items });
 
   it('has front matter, a summary line with the right plurals, and the items in the order given', () => {
-    const md = backlogToMarkdown(draft([
-      item(2, 'why is softmax needed?', {
-        askerCount: 3, votes: 1, paid: ['€5.00', '100 bits'],
-        note: { title: 'Softmax › Why', url: 'https://notes.example/s.md#why' },
-        asked: [
-          { streamId: 7, number: 3, askedAt: '2026-06-08T17:00:00.000Z', vodLink: null },
-          { streamId: 4, number: 12, askedAt: '2026-06-01T17:05:00.000Z', vodLink: 'https://youtu.be/A?t=300s' },
-        ],
-      }),
-      item(1, 'how many heads?'),
-    ]));
-    expect(md.startsWith('---\ntitle: "Open questions: Attention"\ndate: 2026-06-10\ntags: ["Attention"]\n---\n\n# Open questions: Attention\n\n2 questions from 4 viewers over 2 streams.\n\n')).toBe(true);
+    const md = backlogToMarkdown(
+      draft([
+        item(2, 'why is softmax needed?', {
+          askerCount: 3,
+          votes: 1,
+          paid: ['€5.00', '100 bits'],
+          note: { title: 'Softmax › Why', url: 'https://notes.example/s.md#why' },
+          asked: [
+            { streamId: 7, number: 3, askedAt: '2026-06-08T17:00:00.000Z', vodLink: null },
+            { streamId: 4, number: 12, askedAt: '2026-06-01T17:05:00.000Z', vodLink: 'https://youtu.be/A?t=300s' },
+          ],
+        }),
+        item(1, 'how many heads?'),
+      ]),
+    );
+    expect(
+      md.startsWith(
+        '---\ntitle: "Open questions: Attention"\ndate: 2026-06-10\ntags: ["Attention"]\n---\n\n# Open questions: Attention\n\n2 questions from 4 viewers over 2 streams.\n\n',
+      ),
+    ).toBe(true);
     expect(md).toContain(
       '1. **#2** why is softmax needed?  \n' +
         '   asked by 3 viewers; 1 vote; €5.00, 100 bits paid  \n' +
@@ -462,7 +671,12 @@ describe('backlog draft', () => {
 
   for (const gfm of [true, false]) {
     it(`renders each item's text exactly as typed, with no element and no link of its own (marked, gfm ${gfm})`, () => {
-      const md = backlogToMarkdown(draft(READ_AS_TYPED.map((t, i) => item(i + 1, t, { topics: [t] })), '<img src=x onerror=alert(1)> [x](javascript:alert(1))'));
+      const md = backlogToMarkdown(
+        draft(
+          READ_AS_TYPED.map((t, i) => item(i + 1, t, { topics: [t] })),
+          '<img src=x onerror=alert(1)> [x](javascript:alert(1))',
+        ),
+      );
       expect(md).toContain('title: "Open questions: [x](javascript:alert(1))"');
       const items = renderedItems(md, { gfm });
       expect(items.map((i) => i.shown)).toEqual(READ_AS_TYPED);

@@ -67,7 +67,11 @@ describe('JsonArrayReader', () => {
   });
 
   it('parses the same elements however the text is cut (property)', () => {
-    const element = fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 })), { maxKeys: 5 });
+    const element = fc.dictionary(
+      fc.string({ maxLength: 8 }),
+      fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 })),
+      { maxKeys: 5 },
+    );
     fc.assert(
       fc.property(fc.array(element, { maxLength: 8 }), fc.array(fc.nat({ max: 2000 }), { maxLength: 20 }), (items, cuts) => {
         const text = JSON.stringify(items, null, items.length % 2 ? 1 : 0);

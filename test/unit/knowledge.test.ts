@@ -2,7 +2,17 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import GithubSlugger from 'github-slugger';
 import { describe, expect, it } from 'vitest';
-import { decodeFeed, FeedParseError, headingText, listNotes, noteDocuments, parseFeed, parseNote, SearchIndex, type KnowledgeDoc } from '../../src/knowledge/index.js';
+import {
+  decodeFeed,
+  FeedParseError,
+  headingText,
+  listNotes,
+  noteDocuments,
+  parseFeed,
+  parseNote,
+  SearchIndex,
+  type KnowledgeDoc,
+} from '../../src/knowledge/index.js';
 
 const NOTES = fileURLToPath(new URL('../fixtures/notes', import.meta.url));
 const FEEDS = fileURLToPath(new URL('../fixtures/feeds', import.meta.url));
@@ -34,12 +44,32 @@ describe('notes: sections and GitHub anchors', () => {
   });
 
   it('matches github-slugger on the rendered heading text, duplicates included', () => {
-    const cases = ['Hello World', 'Hello World', 'C++ & Rust?', '`torch.compile`', '[Link](http://x) text', '**Bold** and _it_', '😀 Emoji', 'MACs vs FLOP vs FLOPS vs FLOP/s', 'Trailing hashes ##'];
+    const cases = [
+      'Hello World',
+      'Hello World',
+      'C++ & Rust?',
+      '`torch.compile`',
+      '[Link](http://x) text',
+      '**Bold** and _it_',
+      '😀 Emoji',
+      'MACs vs FLOP vs FLOPS vs FLOP/s',
+      'Trailing hashes ##',
+    ];
     const headings = cases.map((c) => `## ${c}`).join('\n\n');
     const parsed = parseNote(headings, 'x.md').sections.map((s) => s.anchor);
     const slugger = new GithubSlugger();
     expect(parsed).toEqual(cases.map((c) => slugger.slug(headingText(c))));
-    expect(parsed).toEqual(['hello-world', 'hello-world-1', 'c--rust', 'torchcompile', 'link-text', 'bold-and-it', '-emoji', 'macs-vs-flop-vs-flops-vs-flops', 'trailing-hashes']);
+    expect(parsed).toEqual([
+      'hello-world',
+      'hello-world-1',
+      'c--rust',
+      'torchcompile',
+      'link-text',
+      'bold-and-it',
+      '-emoji',
+      'macs-vs-flop-vs-flops-vs-flops',
+      'trailing-hashes',
+    ]);
   });
 
   it('builds links from baseUrl, the relative path and the anchor; include/exclude apply', () => {
@@ -79,27 +109,57 @@ describe('feeds', () => {
 
   it.skipIf(!existsSync(SHARED_FEEDS))('every real sample in shared/fixtures/feeds parses or is rejected cleanly', () => {
     const results = Object.fromEntries(
-      readdirSync(SHARED_FEEDS).filter((f) => /\.(rss|atom)$/.test(f)).map((f) => {
-        try {
-          return [f, parseFeed(decodeFeed(readFileSync(`${SHARED_FEEDS}/${f}`)), 'https://feed.example/').articles.length];
-        } catch (err) {
-          return [f, err instanceof FeedParseError ? 'rejected' : `crashed: ${String(err)}`];
-        }
-      }),
+      readdirSync(SHARED_FEEDS)
+        .filter((f) => /\.(rss|atom)$/.test(f))
+        .map((f) => {
+          try {
+            return [f, parseFeed(decodeFeed(readFileSync(`${SHARED_FEEDS}/${f}`)), 'https://feed.example/').articles.length];
+          } catch (err) {
+            return [f, err instanceof FeedParseError ? 'rejected' : `crashed: ${String(err)}`];
+          }
+        }),
     );
-    expect(results).toMatchObject({ 'feedburner.atom': 25, 'many-links.rss': 25, 'content-encoded.rss': 7, 'gulp-atom.atom': 10, 'heise.atom': 15, 'reddit-atom.rss': 24, 'rss-1.rss': 69, 'heraldsun.rss': 2, 'encoding.rss': 40, 'unrecognized.rss': 'rejected', 'missing-fields.atom': 0, 'incomplete-fields.atom': 0 });
+    expect(results).toMatchObject({
+      'feedburner.atom': 25,
+      'many-links.rss': 25,
+      'content-encoded.rss': 7,
+      'gulp-atom.atom': 10,
+      'heise.atom': 15,
+      'reddit-atom.rss': 24,
+      'rss-1.rss': 69,
+      'heraldsun.rss': 2,
+      'encoding.rss': 40,
+      'unrecognized.rss': 'rejected',
+      'missing-fields.atom': 0,
+      'incomplete-fields.atom': 0,
+    });
     expect(parseFeed(decodeFeed(readFileSync(`${SHARED_FEEDS}/encoding.rss`))).articles[0]!.title).toBe('Mãe de utente é a nova presidente da Raríssimas');
   });
 });
 
 function doc(id: string, title: string, heading: string, body: string, extra: Partial<KnowledgeDoc> = {}): KnowledgeDoc {
-  return { id, kind: 'section', source: 'notes', group: id, title: `${title} › ${heading}`, noteTitle: title, heading, parents: [], tags: [], body, url: `https://n/${id}`, ...extra };
+  return {
+    id,
+    kind: 'section',
+    source: 'notes',
+    group: id,
+    title: `${title} › ${heading}`,
+    noteTitle: title,
+    heading,
+    parents: [],
+    tags: [],
+    body,
+    url: `https://n/${id}`,
+    ...extra,
+  };
 }
 
 describe('search ranking', () => {
   const index = new SearchIndex();
   index.replaceGroup('a', [doc('a', 'Attention', 'Why softmax', 'softmax turns scores into weights')]);
-  index.replaceGroup('b', [doc('b', 'Optimizers', 'Learning rate', 'mentions attention once and softmax once in passing, among many other words about schedules')]);
+  index.replaceGroup('b', [
+    doc('b', 'Optimizers', 'Learning rate', 'mentions attention once and softmax once in passing, among many other words about schedules'),
+  ]);
   index.replaceGroup('c', [doc('c', 'Tokenizers', 'Byte pair encoding', 'merges frequent pairs of characters')]);
   index.replaceGroup('d', [doc('d', 'Attention', 'Multi-head attention', 'heads attend to different subspaces')]);
   index.replaceGroup('e', [doc('e', 'Normalisation', 'Softmax temperature', 'temperature sharpens the distribution', { tags: ['sampling'] })]);
@@ -129,7 +189,12 @@ describe('search ranking', () => {
     kb.replaceGroup('other', [doc('other', 'Other', 'Limits of time travel', 'paradoxes')]);
     // Only through the compound: neither "time" nor "limit" is in that section.
     expect(kb.search('time').map((r) => r.doc.id)).toEqual(['other']);
-    expect(kb.search('time limit', { minMatch: 0.5 }).map((r) => r.doc.id).sort()).toEqual(['admin', 'other']);
+    expect(
+      kb
+        .search('time limit', { minMatch: 0.5 })
+        .map((r) => r.doc.id)
+        .sort(),
+    ).toEqual(['admin', 'other']);
   });
 
   it('meets a shorter form of a long word that stems differently ("deterministic" / "determinism")', () => {
@@ -141,7 +206,7 @@ describe('search ranking', () => {
     expect(kb.search('markdown')).toEqual([]);
   });
 
-  it('reads a query\'s first 16 distinct words, so a flood of made-up words stays cheap', () => {
+  it("reads a query's first 16 distinct words, so a flood of made-up words stays cheap", () => {
     const filler = Array.from({ length: 16 }, (_, i) => `zzfiller${String.fromCharCode(97 + i)}`).join(' ');
     expect(index.search(`softmax ${filler}`).map((r) => r.doc.id)).toContain('a');
     expect(index.search(`${filler} softmax`)).toEqual([]);
@@ -195,10 +260,36 @@ describe('search: the pruned top-k search answers exactly as scoring every secti
   it('same results and scores, with topic, kinds, minMatch and limits, after re-indexing', () => {
     // A generated corpus: common words in many sections (so that pruning happens), rare ones in few.
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const vocab = ['attention', 'attend', 'softmax', 'gradient', 'gradients', 'learning', 'rate', 'memory', 'kernel', 'batch', 'cache', 'checkpoint', 'checkpointing', 'node', 'network', 'time', 'limit', 'timelimit', ...Array.from({ length: 300 }, (_, i) => `zz${i.toString(36)}word`)];
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const vocab = [
+      'attention',
+      'attend',
+      'softmax',
+      'gradient',
+      'gradients',
+      'learning',
+      'rate',
+      'memory',
+      'kernel',
+      'batch',
+      'cache',
+      'checkpoint',
+      'checkpointing',
+      'node',
+      'network',
+      'time',
+      'limit',
+      'timelimit',
+      ...Array.from({ length: 300 }, (_, i) => `zz${i.toString(36)}word`),
+    ];
     const word = () => vocab[Math.min(vocab.length - 1, Math.floor(Math.exp(rand() * Math.log(vocab.length))) - 1)]!;
-    const note = (g: number) => Array.from({ length: 1 + Math.floor(rand() * 6) }, (_, i) => doc(`n${g}-${i}`, `${word()} ${word()}`, `${word()} ${word()}`, Array.from({ length: 10 + Math.floor(rand() * 50) }, word).join(' '), { group: `n${g}`, kind: rand() < 0.9 ? 'section' : 'article' }));
+    const note = (g: number) =>
+      Array.from({ length: 1 + Math.floor(rand() * 6) }, (_, i) =>
+        doc(`n${g}-${i}`, `${word()} ${word()}`, `${word()} ${word()}`, Array.from({ length: 10 + Math.floor(rand() * 50) }, word).join(' '), {
+          group: `n${g}`,
+          kind: rand() < 0.9 ? 'section' : 'article',
+        }),
+      );
     const pruned = new SearchIndex();
     const exhaustive = new SearchIndex({ exhaustive: true });
     const notes = Array.from({ length: 300 }, (_, g) => note(g));
@@ -208,7 +299,14 @@ describe('search: the pruned top-k search answers exactly as scoring every secti
       [pruned, exhaustive].forEach((ix) => ix.replaceGroup(`n${g}`, docs));
     }
     const queries = Array.from({ length: 150 }, () => Array.from({ length: 1 + Math.floor(rand() * 4) }, word).join(' '));
-    const options = [{}, { limit: 3 }, { limit: 1, minMatch: 0.5, kinds: ['section'] as const }, { limit: 5, topic: 'attention softmax' }, { limit: 3, minMatch: 0.5, topic: 'gradient checkpointing' }, { limit: 80 }];
+    const options = [
+      {},
+      { limit: 3 },
+      { limit: 1, minMatch: 0.5, kinds: ['section'] as const },
+      { limit: 5, topic: 'attention softmax' },
+      { limit: 3, minMatch: 0.5, topic: 'gradient checkpointing' },
+      { limit: 80 },
+    ];
     for (const q of queries) {
       for (const o of options) {
         const a = pruned.search(q, o).map((r) => [r.doc.id, r.score]);
@@ -266,15 +364,27 @@ describe('search: chat phrasing (abbreviations, compounds, spellings) and the re
   });
 
   it('a section whose own heading names the words ranks above one that only uses them', () => {
-    kb.replaceGroup('ib', [doc('ib-diag', 'Things to add', 'Diagnostics', 'infiniband infiniband tools', { group: 'ib', parents: ['InfiniBand'] }), doc('ib-net', 'Networking', 'InfiniBand', 'A fabric for clusters.', { group: 'ib' })]);
+    kb.replaceGroup('ib', [
+      doc('ib-diag', 'Things to add', 'Diagnostics', 'infiniband infiniband tools', { group: 'ib', parents: ['InfiniBand'] }),
+      doc('ib-net', 'Networking', 'InfiniBand', 'A fabric for clusters.', { group: 'ib' }),
+    ]);
     expect(top('what is infiniband')).toBe('ib-net');
     kb.removeGroup('ib');
   });
 
   it('a summary that links to a chapter does not outrank it (by its links, whatever the file is called)', () => {
     const index = new SearchIndex();
-    const chapter = doc('chapter', 'Performance', 'Asynchronous DataLoader', 'Use several workers in the DataLoader so that the GPUs are never starved.', { url: 'https://n/training/perf.md#asynchronous-dataloader', group: 'training/perf.md' });
-    const course = doc('course', 'Lessons learned', 'DataLoaders', 'The DataLoader starved the GPUs: the data loader needed more workers, and the workers needed memory. See [Asynchronous DataLoader](../training/perf.md#asynchronous-dataloader)', { url: 'https://n/courses/lessons.md#dataloaders', group: 'courses/lessons.md' });
+    const chapter = doc('chapter', 'Performance', 'Asynchronous DataLoader', 'Use several workers in the DataLoader so that the GPUs are never starved.', {
+      url: 'https://n/training/perf.md#asynchronous-dataloader',
+      group: 'training/perf.md',
+    });
+    const course = doc(
+      'course',
+      'Lessons learned',
+      'DataLoaders',
+      'The DataLoader starved the GPUs: the data loader needed more workers, and the workers needed memory. See [Asynchronous DataLoader](../training/perf.md#asynchronous-dataloader)',
+      { url: 'https://n/courses/lessons.md#dataloaders', group: 'courses/lessons.md' },
+    );
     index.replaceGroup('training/perf.md', [chapter]);
     index.replaceGroup('courses/lessons.md', [course]);
     expect(index.search('dataloader workers gpus').map((r) => r.doc.id)).toEqual(['chapter', 'course']);

@@ -47,7 +47,10 @@ describe('abbreviations the notes define', () => {
   it('prefers the long form the notes give most often', () => {
     const lexicon = new Lexicon();
     lexicon.set('a', [{ short: 'tp', long: ['tensor', 'parallel'] }]);
-    lexicon.set('b', [{ short: 'tp', long: ['token', 'per', 'second'] }, { short: 'tp', long: ['token', 'per', 'second'] }]);
+    lexicon.set('b', [
+      { short: 'tp', long: ['token', 'per', 'second'] },
+      { short: 'tp', long: ['token', 'per', 'second'] },
+    ]);
     expect(lexicon.expand('tp')[0]).toEqual(['token', 'per', 'second']);
     lexicon.remove('b');
     expect(lexicon.expand('tp')).toEqual([['tensor', 'parallel']]);

@@ -172,7 +172,12 @@ describe('outbox', () => {
     expect(p.sent.length).toBe(3);
     expect(p.sent[0]!.text.startsWith('@alice word0 ')).toBe(true);
     expect(p.sent.every((s) => [...s.text].length <= 500)).toBe(true);
-    expect(p.sent.map((s) => s.text).join(' ').replace('@alice ', '')).toBe(words);
+    expect(
+      p.sent
+        .map((s) => s.text)
+        .join(' ')
+        .replace('@alice ', ''),
+    ).toBe(words);
   });
 
   it('never sends a chat command and never more than one line', () => {

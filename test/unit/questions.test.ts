@@ -44,8 +44,14 @@ describe('question similarity (the threshold is what these pairs justify)', () =
 });
 
 const chat = (text: string, extra: Partial<ChatEvent> = {}): ChatEvent => ({
-  platform: 'twitch', channel: 'c', id: 'x', kind: 'message', text, time: 0,
-  author: { id: 'u', login: 'u', displayName: 'u', roles: [] }, ...extra,
+  platform: 'twitch',
+  channel: 'c',
+  id: 'x',
+  kind: 'message',
+  text,
+  time: 0,
+  author: { id: 'u', login: 'u', displayName: 'u', roles: [] },
+  ...extra,
 });
 
 describe('question detection in ordinary chat', () => {
@@ -90,7 +96,26 @@ describe('the open-question index', () => {
   };
 
   it('finds exactly what comparing with every open question finds (property)', () => {
-    const vocab = ['softmax', 'attention', 'gradient', 'learning', 'rate', 'batch', 'norm', 'layer', 'dropout', 'heads', 'why', 'how', 'is', 'the', 'needed', 'work', 'does', 'what'];
+    const vocab = [
+      'softmax',
+      'attention',
+      'gradient',
+      'learning',
+      'rate',
+      'batch',
+      'norm',
+      'layer',
+      'dropout',
+      'heads',
+      'why',
+      'how',
+      'is',
+      'the',
+      'needed',
+      'work',
+      'does',
+      'what',
+    ];
     const question = fc.array(fc.constantFrom(...vocab), { minLength: 0, maxLength: 7 }).map((w) => w.join(' '));
     fc.assert(
       fc.property(fc.array(question, { maxLength: 40 }), fc.array(fc.nat({ max: 39 }), { maxLength: 10 }), question, (asked, closed, probe) => {
@@ -133,9 +158,20 @@ describe('what counts as a question at all', () => {
 
 describe('normalizeText', () => {
   it('gives the same words for plain ASCII on its fast path as the Unicode path would (property)', () => {
-    const slow = (t: string) => t.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/['’]/g, '').replace(/(\p{L})-(\p{L})/gu, '$1$2').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-    fc.assert(fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 60 }), (t) => {
-      expect(normalizeText(t)).toBe(slow(t));
-    }), { numRuns: 3000 });
+    const slow = (t: string) =>
+      t
+        .normalize('NFKD')
+        .replace(/\p{M}/gu, '')
+        .toLowerCase()
+        .replace(/['’]/g, '')
+        .replace(/(\p{L})-(\p{L})/gu, '$1$2')
+        .replace(/[^\p{L}\p{N}]+/gu, ' ')
+        .trim();
+    fc.assert(
+      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 60 }), (t) => {
+        expect(normalizeText(t)).toBe(slow(t));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

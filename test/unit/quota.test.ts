@@ -21,7 +21,14 @@ const MORNING = Date.UTC(2026, 5, 1, 16, 0);
 function planner(hours: number, opts: { dailyUnits?: number; replyReserve?: number; start?: number } = {}) {
   const clock = new ManualClock(opts.start ?? MORNING);
   const ledger = memoryLedger();
-  const p = new QuotaPlanner({ dailyUnits: opts.dailyUnits ?? 10_000, replyReserve: opts.replyReserve ?? 1_000, costs: COSTS, plannedStreamMs: hours * 3_600_000, clock, ledger });
+  const p = new QuotaPlanner({
+    dailyUnits: opts.dailyUnits ?? 10_000,
+    replyReserve: opts.replyReserve ?? 1_000,
+    costs: COSTS,
+    plannedStreamMs: hours * 3_600_000,
+    clock,
+    ledger,
+  });
   return { p, clock, ledger };
 }
 

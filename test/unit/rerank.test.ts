@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { HEADING_COVERAGE, HEADING_PHRASE, HeadingVocabulary, headingFactor, LINK_RATIO, rerank, rerankQuery, type Candidate, type RerankDoc, type RerankQuery } from '../../src/knowledge/rerank.js';
+import {
+  HEADING_COVERAGE,
+  HEADING_PHRASE,
+  HeadingVocabulary,
+  headingFactor,
+  LINK_RATIO,
+  rerank,
+  rerankQuery,
+  type Candidate,
+  type RerankDoc,
+  type RerankQuery,
+} from '../../src/knowledge/rerank.js';
 import { plainWords, textTerms } from '../../src/knowledge/text.js';
 
 const vocabulary = new HeadingVocabulary();
@@ -8,7 +19,12 @@ const doc = (url: string, heading: string, links: string[] = []): RerankDoc => {
   return { heading: ids.terms, headingWords: ids.words, links, url, group: url.replace(/#.*$/, '') };
 };
 // The query is made after the documents, as in a search (heading words get their ids first).
-const query = (q: string, idf: Record<string, number> = {}): RerankQuery => rerankQuery(textTerms(q).map((t) => ({ terms: [t], idf: idf[t] ?? 1 })), plainWords(q), vocabulary);
+const query = (q: string, idf: Record<string, number> = {}): RerankQuery =>
+  rerankQuery(
+    textTerms(q).map((t) => ({ terms: [t], idf: idf[t] ?? 1 })),
+    plainWords(q),
+    vocabulary,
+  );
 const ranked = <T>(list: Array<Candidate<T>>) => list.map((c) => c.item);
 
 describe('reranking: the heading factor', () => {
@@ -51,33 +67,59 @@ describe('reranking: summaries below what they link to', () => {
   const q = query('zzz');
 
   it('puts a section just below a candidate of another note it links to, when that one scores at least LINK_RATIO of it', () => {
-    const out = rerank([
-      { item: 'summary', doc: summary, score: 10 },
-      { item: 'chapter', doc: chapter, score: 10 * LINK_RATIO + 0.01 },
-    ], q);
+    const out = rerank(
+      [
+        { item: 'summary', doc: summary, score: 10 },
+        { item: 'chapter', doc: chapter, score: 10 * LINK_RATIO + 0.01 },
+      ],
+      q,
+    );
     expect(ranked(out)).toEqual(['chapter', 'summary']);
     expect(out[1]!.score).toBeLessThan(out[0]!.score);
   });
 
   it('leaves it where the linked section scores much less, or is not a candidate', () => {
-    expect(ranked(rerank([{ item: 'summary', doc: summary, score: 10 }, { item: 'chapter', doc: chapter, score: 10 * LINK_RATIO - 0.5 }], q))).toEqual(['summary', 'chapter']);
+    expect(
+      ranked(
+        rerank(
+          [
+            { item: 'summary', doc: summary, score: 10 },
+            { item: 'chapter', doc: chapter, score: 10 * LINK_RATIO - 0.5 },
+          ],
+          q,
+        ),
+      ),
+    ).toEqual(['summary', 'chapter']);
     expect(ranked(rerank([{ item: 'summary', doc: summary, score: 10 }], q))).toEqual(['summary']);
   });
 
-  it('follows a link to a whole note to that note\'s best candidate', () => {
+  it("follows a link to a whole note to that note's best candidate", () => {
     const toNote = doc('https://n/index.md#training', 'Training', ['https://n/training/perf.md']);
     const other = doc('https://n/training/perf.md#batch', 'Batch size');
-    const out = rerank([
-      { item: 'index', doc: toNote, score: 10 },
-      { item: 'chapter-best', doc: chapter, score: 9 },
-      { item: 'chapter-other', doc: other, score: 8 },
-    ], q);
+    const out = rerank(
+      [
+        { item: 'index', doc: toNote, score: 10 },
+        { item: 'chapter-best', doc: chapter, score: 9 },
+        { item: 'chapter-other', doc: other, score: 8 },
+      ],
+      q,
+    );
     expect(ranked(out)).toEqual(['chapter-best', 'index', 'chapter-other']);
   });
 
   it('ignores links within the same note', () => {
     const a = doc('https://n/perf.md#a', 'A', ['https://n/perf.md#b']);
     const b = doc('https://n/perf.md#b', 'B');
-    expect(ranked(rerank([{ item: 'a', doc: a, score: 10 }, { item: 'b', doc: b, score: 9 }], q))).toEqual(['a', 'b']);
+    expect(
+      ranked(
+        rerank(
+          [
+            { item: 'a', doc: a, score: 10 },
+            { item: 'b', doc: b, score: 9 },
+          ],
+          q,
+        ),
+      ),
+    ).toEqual(['a', 'b']);
   });
 });

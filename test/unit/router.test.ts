@@ -3,7 +3,12 @@ import { CommandRouter, helpCommand, parseCommand, type Outcome } from '../../sr
 import { ManualClock, silentLogger, type ChatEvent, type Role } from '../../src/core/index.js';
 
 const event = (text: string, login = 'viewer', roles: Role[] = [], kind: ChatEvent['kind'] = 'message'): ChatEvent => ({
-  platform: 'twitch', channel: 'c', id: `id-${Math.random()}`, kind, text, time: 0,
+  platform: 'twitch',
+  channel: 'c',
+  id: `id-${Math.random()}`,
+  kind,
+  text,
+  time: 0,
   author: { id: `u-${login}`, login, displayName: login, roles },
 });
 
@@ -80,8 +85,20 @@ describe('CommandRouter stages', () => {
 
   it('turns a throwing or rejecting command into a failed outcome', async () => {
     const { router, outcomes } = setup();
-    router.register({ name: 'boom', description: 'x', run: () => { throw new Error('sync'); } });
-    router.register({ name: 'later', description: 'x', run: async () => { throw new Error('async'); } });
+    router.register({
+      name: 'boom',
+      description: 'x',
+      run: () => {
+        throw new Error('sync');
+      },
+    });
+    router.register({
+      name: 'later',
+      description: 'x',
+      run: async () => {
+        throw new Error('async');
+      },
+    });
     await router.handle(event('!boom'));
     await router.handle(event('!later'));
     expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed']);

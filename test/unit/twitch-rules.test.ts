@@ -5,7 +5,12 @@ import { BLOCK_RETRY_MS, classifyNotice } from '../../src/platforms/twitch/notic
 import { applyRoomState, describeModes, OPEN_ROOM, roomBlock, slowMs } from '../../src/platforms/twitch/room.js';
 
 const ctx = { now: 1_000, nextLocalId: () => 'local-1' };
-const msg = (command: string, params: string[], tags: Record<string, unknown> = {}, prefix: string | null = 'alice!alice@alice.tmi.twitch.tv') => ({ command, params, tags, prefix });
+const msg = (command: string, params: string[], tags: Record<string, unknown> = {}, prefix: string | null = 'alice!alice@alice.tmi.twitch.tv') => ({
+  command,
+  params,
+  tags,
+  prefix,
+});
 const notice = (id: string, text = '') => classifyNotice(msg('NOTICE', ['#t', text], { 'msg-id': id }, 'tmi.twitch.tv'));
 
 describe('cheers', () => {
@@ -33,7 +38,10 @@ describe('cheers', () => {
 describe('Twitch mapper: lines seen on real servers', () => {
   it('an empty /me is empty, a /me resub keeps no ACTION marker', () => {
     expect(mapIrcMessage(msg('PRIVMSG', ['#t', '\u0001ACTION\u0001'], { id: 'e' }), ctx)).toMatchObject({ action: true, text: '' });
-    const resub = mapIrcMessage(msg('USERNOTICE', ['#t', '\u0001ACTION Kappa TEST TEST Kappa :)\u0001'], { id: 'r', 'msg-id': 'resub', login: 'randers' }, 'tmi.twitch.tv'), ctx)!;
+    const resub = mapIrcMessage(
+      msg('USERNOTICE', ['#t', '\u0001ACTION Kappa TEST TEST Kappa :)\u0001'], { id: 'r', 'msg-id': 'resub', login: 'randers' }, 'tmi.twitch.tv'),
+      ctx,
+    )!;
     expect(resub).toMatchObject({ kind: 'membership', text: 'Kappa TEST TEST Kappa :)' });
   });
 

@@ -11,13 +11,27 @@ const base = (type: string, extra: Record<string, unknown> = {}) => ({
 describe('YouTube mapper', () => {
   it('maps a text message with roles and publish time', () => {
     const e = mapLiveChatMessage(base('textMessageEvent', { textMessageDetails: { messageText: 'why softmax?' }, displayMessage: 'why softmax?' }), 'vid', 0);
-    expect(e).toMatchObject({ platform: 'youtube', kind: 'message', text: 'why softmax?', time: Date.parse('2026-01-01T12:00:00Z'), author: { id: 'UC1', displayName: '@Alice', login: 'Alice', roles: ['moderator', 'subscriber'] } });
+    expect(e).toMatchObject({
+      platform: 'youtube',
+      kind: 'message',
+      text: 'why softmax?',
+      time: Date.parse('2026-01-01T12:00:00Z'),
+      author: { id: 'UC1', displayName: '@Alice', login: 'Alice', roles: ['moderator', 'subscriber'] },
+    });
   });
 
   it('maps every snippet.type of the Data API', () => {
     const cases: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
-      ['superChatEvent', { superChatDetails: { amountMicros: '5000000', currency: 'USD', userComment: 'thanks!', tier: 2 } }, { kind: 'paid-message', text: 'thanks!', paid: { amount: 5, currency: 'USD', display: '5 USD', tier: 2 } }],
-      ['superStickerEvent', { superStickerDetails: { amountMicros: '2000000', currency: 'EUR', amountDisplayString: '€2.00', tier: 1, superStickerMetadata: { altText: 'cat' } } }, { kind: 'paid-message', text: '', paid: { amount: 2, currency: 'EUR', display: '€2.00', tier: 1 } }],
+      [
+        'superChatEvent',
+        { superChatDetails: { amountMicros: '5000000', currency: 'USD', userComment: 'thanks!', tier: 2 } },
+        { kind: 'paid-message', text: 'thanks!', paid: { amount: 5, currency: 'USD', display: '5 USD', tier: 2 } },
+      ],
+      [
+        'superStickerEvent',
+        { superStickerDetails: { amountMicros: '2000000', currency: 'EUR', amountDisplayString: '€2.00', tier: 1, superStickerMetadata: { altText: 'cat' } } },
+        { kind: 'paid-message', text: '', paid: { amount: 2, currency: 'EUR', display: '€2.00', tier: 1 } },
+      ],
       ['newSponsorEvent', { newSponsorDetails: { memberLevelName: 'Student' } }, { kind: 'membership' }],
       ['memberMilestoneChatEvent', { memberMilestoneChatDetails: { memberMonth: 6, userComment: 'half a year' } }, { kind: 'membership', text: 'half a year' }],
       ['membershipGiftingEvent', { membershipGiftingDetails: { giftMembershipsCount: 5 } }, { kind: 'membership', giftCount: 5 }],
@@ -25,13 +39,25 @@ describe('YouTube mapper', () => {
       ['giftEvent', { giftDetails: {} }, { kind: 'paid-message' }],
       ['messageDeletedEvent', { messageDeletedDetails: { deletedMessageId: 'm9' } }, { kind: 'deletion', target: { messageId: 'm9' } }],
       ['messageRetractedEvent', { messageRetractedDetails: { retractedMessageId: 'm8' } }, { kind: 'deletion', target: { messageId: 'm8' } }],
-      ['userBannedEvent', { userBannedDetails: { bannedUserDetails: { channelId: 'UC9' }, banType: 'temporary', banDurationSeconds: '300' } }, { kind: 'ban', target: { userId: 'UC9', durationSeconds: 300 } }],
-      ['pollEvent', { pollDetails: { metadata: { questionText: 'Next topic?', options: [{ optionText: 'RoPE' }, { optionText: 'KV cache' }] }, status: 'active' } }, { kind: 'system', subtype: 'pollEvent', text: 'Poll: Next topic?' }],
+      [
+        'userBannedEvent',
+        { userBannedDetails: { bannedUserDetails: { channelId: 'UC9' }, banType: 'temporary', banDurationSeconds: '300' } },
+        { kind: 'ban', target: { userId: 'UC9', durationSeconds: 300 } },
+      ],
+      [
+        'pollEvent',
+        { pollDetails: { metadata: { questionText: 'Next topic?', options: [{ optionText: 'RoPE' }, { optionText: 'KV cache' }] }, status: 'active' } },
+        { kind: 'system', subtype: 'pollEvent', text: 'Poll: Next topic?' },
+      ],
       ['sponsorOnlyModeStartedEvent', {}, { kind: 'system' }],
       ['sponsorOnlyModeEndedEvent', {}, { kind: 'system' }],
       ['chatEndedEvent', {}, { kind: 'system', subtype: 'chatEndedEvent' }],
       ['tombstone', {}, { kind: 'deletion', target: { messageId: 'id-tombstone' } }],
-      ['fanFundingEvent', { fanFundingEventDetails: { amountMicros: '3000000', currency: 'USD', amountDisplayString: '$3.00', userComment: 'what is a monad?' } }, { kind: 'paid-message', text: 'what is a monad?', paid: { amount: 3, currency: 'USD', display: '$3.00', tier: 1 } }],
+      [
+        'fanFundingEvent',
+        { fanFundingEventDetails: { amountMicros: '3000000', currency: 'USD', amountDisplayString: '$3.00', userComment: 'what is a monad?' } },
+        { kind: 'paid-message', text: 'what is a monad?', paid: { amount: 3, currency: 'USD', display: '$3.00', tier: 1 } },
+      ],
     ];
     for (const [type, extra, expected] of cases) expect(mapLiveChatMessage(base(type, extra), 'vid', 0), type).toMatchObject(expected);
   });
@@ -48,7 +74,11 @@ describe('YouTube mapper', () => {
 
 describe('YouTube mapper on hostile shapes', () => {
   it('does not trust a currency (or any field) to be a string (a case found by fuzzing)', () => {
-    const m = { id: ' ', snippet: { type: 'textMessageEvent', superChatDetails: { amountMicros: 0, currency: { toString: 0 } } }, authorDetails: { channelId: 0, displayName: 0, isChatOwner: 0 } };
+    const m = {
+      id: ' ',
+      snippet: { type: 'textMessageEvent', superChatDetails: { amountMicros: 0, currency: { toString: 0 } } },
+      authorDetails: { channelId: 0, displayName: 0, isChatOwner: 0 },
+    };
     expect(() => mapLiveChatMessage(m as never, 'c', 0)).not.toThrow();
   });
 });

@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { decide, STREAM_RETRY_MS, type Decision, type DecisionContext } from '../../src/platforms/youtube/error-policy.js';
 
-const ctx = (over: Partial<DecisionContext> = {}): DecisionContext => ({ transport: 'poll', mode: 'auto', canFallBackToKey: false, where: 'video vid-1', ...over });
+const ctx = (over: Partial<DecisionContext> = {}): DecisionContext => ({
+  transport: 'poll',
+  mode: 'auto',
+  canFallBackToKey: false,
+  where: 'video vid-1',
+  ...over,
+});
 
-type Row = readonly [reason: string, context: Partial<DecisionContext>, action: Decision['action'], detail: RegExp | null, extra?: Partial<Record<string, unknown>>];
+type Row = readonly [
+  reason: string,
+  context: Partial<DecisionContext>,
+  action: Decision['action'],
+  detail: RegExp | null,
+  extra?: Partial<Record<string, unknown>>,
+];
 
 /** One row per error the YouTube documentation (docs/youtube.md) lists. */
 const rows: readonly Row[] = [

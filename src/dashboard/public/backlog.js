@@ -31,34 +31,83 @@ function itemRow(item) {
     `${plural(item.streams.length, 'stream')} (${item.streams.map((s) => `#${s}`).join(' ')})`,
     ...(item.topics.length ? [item.topics.join(', ')] : []),
   ].join(' · ');
-  const state = item.state === 'open' ? [] : [el('span', { class: `b-state b-${item.state}`, text: item.answeredBy ? 'answered by a post' : item.answeredLive ? 'answered on stream' : item.state })];
+  const state =
+    item.state === 'open'
+      ? []
+      : [
+          el('span', {
+            class: `b-state b-${item.state}`,
+            text: item.answeredBy ? 'answered by a post' : item.answeredLive ? 'answered on stream' : item.state,
+          }),
+        ];
   const urlInput = el('input', { type: 'url', placeholder: 'https://… the post that answers it', 'aria-label': `Post that answers backlog item ${item.id}` });
   const mergeInput = el('input', { type: 'number', min: '1', placeholder: 'into #', 'aria-label': `Merge backlog item ${item.id} into` });
-  const actions = item.state === 'open'
-    ? [
-        el('form', { class: 'b-form', onsubmit: (e) => { e.preventDefault(); if (urlInput.value.trim()) void act(`/api/backlog/${item.id}/answer`, { url: urlInput.value.trim() }); } }, urlInput, el('button', { type: 'submit', text: 'Answered by post' })),
-        el('button', { onclick: () => act(`/api/backlog/${item.id}/answer-live`, {}), text: 'Answered live' }),
-        el('button', { onclick: () => act(`/api/backlog/${item.id}/dismiss`, {}), text: 'Dismiss' }),
-        el('form', { class: 'b-form', onsubmit: (e) => { e.preventDefault(); const into = Number(mergeInput.value); if (into > 0) void act('/api/backlog/merge', { from: item.id, into }); } }, mergeInput, el('button', { type: 'submit', text: 'Merge' })),
-      ]
-    : [el('button', { onclick: () => act(`/api/backlog/${item.id}/reopen`, {}), text: 'Reopen' })];
-  return el('li', { class: `b-item b-item-${item.state}`, 'data-id': String(item.id) },
+  const actions =
+    item.state === 'open'
+      ? [
+          el(
+            'form',
+            {
+              class: 'b-form',
+              onsubmit: (e) => {
+                e.preventDefault();
+                if (urlInput.value.trim()) void act(`/api/backlog/${item.id}/answer`, { url: urlInput.value.trim() });
+              },
+            },
+            urlInput,
+            el('button', { type: 'submit', text: 'Answered by post' }),
+          ),
+          el('button', { onclick: () => act(`/api/backlog/${item.id}/answer-live`, {}), text: 'Answered live' }),
+          el('button', { onclick: () => act(`/api/backlog/${item.id}/dismiss`, {}), text: 'Dismiss' }),
+          el(
+            'form',
+            {
+              class: 'b-form',
+              onsubmit: (e) => {
+                e.preventDefault();
+                const into = Number(mergeInput.value);
+                if (into > 0) void act('/api/backlog/merge', { from: item.id, into });
+              },
+            },
+            mergeInput,
+            el('button', { type: 'submit', text: 'Merge' }),
+          ),
+        ]
+      : [el('button', { onclick: () => act(`/api/backlog/${item.id}/reopen`, {}), text: 'Reopen' })];
+  return el(
+    'li',
+    { class: `b-item b-item-${item.state}`, 'data-id': String(item.id) },
     el('span', { class: 'q-number', text: `#${item.id}` }),
     el('span', { class: 'q-text', text: item.text }, ...state),
     el('span', { class: 'q-meta', text: `score ${item.score} · ${meta}` }),
-    ...(item.note ? [el('span', { class: 'q-meta' }, 'notes: ', el('a', { href: item.note.url, target: '_blank', rel: 'noopener noreferrer', text: item.note.title }))] : []),
-    ...(item.answeredBy ? [el('span', { class: 'q-meta' }, 'answered in ', el('a', { href: item.answeredBy.url, target: '_blank', rel: 'noopener noreferrer', text: item.answeredBy.title }))] : []),
-    el('span', { class: 'q-actions b-actions' }, ...actions));
+    ...(item.note
+      ? [el('span', { class: 'q-meta' }, 'notes: ', el('a', { href: item.note.url, target: '_blank', rel: 'noopener noreferrer', text: item.note.title }))]
+      : []),
+    ...(item.answeredBy
+      ? [
+          el(
+            'span',
+            { class: 'q-meta' },
+            'answered in ',
+            el('a', { href: item.answeredBy.url, target: '_blank', rel: 'noopener noreferrer', text: item.answeredBy.title }),
+          ),
+        ]
+      : []),
+    el('span', { class: 'q-actions b-actions' }, ...actions),
+  );
 }
 
 function proposalRow(p, items) {
   const item = items.get(p.itemId);
-  return el('li', { class: 'b-proposal' },
+  return el(
+    'li',
+    { class: 'b-proposal' },
     el('span', { text: 'New post ' }),
     el('a', { href: p.url, target: '_blank', rel: 'noopener noreferrer', text: p.title }),
     el('span', { text: ` may answer #${p.itemId}${item ? `: “${item.text}”` : ''} ` }),
     el('button', { onclick: () => act('/api/backlog/proposals', { itemId: p.itemId, url: p.url, action: 'confirm' }), text: 'Confirm' }),
-    el('button', { onclick: () => act('/api/backlog/proposals', { itemId: p.itemId, url: p.url, action: 'reject' }), text: 'Ignore' }));
+    el('button', { onclick: () => act('/api/backlog/proposals', { itemId: p.itemId, url: p.url, action: 'reject' }), text: 'Ignore' }),
+  );
 }
 
 /** Horizontal bars: questions per topic, the unanswered part darker. */
@@ -66,7 +115,10 @@ function chart(topics) {
   const NS = 'http://www.w3.org/2000/svg';
   const top = topics.slice(0, 12);
   const svg = document.createElementNS(NS, 'svg');
-  const rowH = 26, labelW = 180, barW = 260, width = labelW + barW + 90;
+  const rowH = 26,
+    labelW = 180,
+    barW = 260,
+    width = labelW + barW + 90;
   svg.setAttribute('viewBox', `0 0 ${width} ${Math.max(rowH, top.length * rowH)}`);
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', 'Questions per topic across streams');
@@ -81,7 +133,9 @@ function chart(topics) {
       return n;
     };
     const label = t.title.length > 26 ? `${t.title.slice(0, 25)}…` : t.title;
-    add('text', { x: labelW - 8, y: y + 17, 'text-anchor': 'end', class: 'c-label' }, label).append(Object.assign(document.createElementNS(NS, 'title'), { textContent: t.title }));
+    add('text', { x: labelW - 8, y: y + 17, 'text-anchor': 'end', class: 'c-label' }, label).append(
+      Object.assign(document.createElementNS(NS, 'title'), { textContent: t.title }),
+    );
     const all = (t.questions / max) * barW;
     const open = (t.unanswered / max) * barW;
     add('rect', { x: labelW, y: y + 5, width: Math.max(all, t.questions ? 2 : 0), height: rowH - 10, rx: 3, class: 'c-bar' });
@@ -109,9 +163,21 @@ export async function load() {
     select.replaceChildren(el('option', { value: '', text: 'All topics' }), ...b.topics.map((topic) => el('option', { value: topic, text: topic })));
     select.value = b.topics.includes(chosen) ? chosen : '';
     $('b-proposals').replaceChildren(...b.proposals.map((p) => proposalRow(p, items)));
-    $('b-items').replaceChildren(...(b.items.length ? b.items.map(itemRow) : [el('li', { class: 'hint', text: view.state === 'open' ? 'Nothing waits: every question is answered or dismissed.' : 'None.' })]));
+    $('b-items').replaceChildren(
+      ...(b.items.length
+        ? b.items.map(itemRow)
+        : [el('li', { class: 'hint', text: view.state === 'open' ? 'Nothing waits: every question is answered or dismissed.' : 'None.' })]),
+    );
     $('b-chart').replaceChildren(...(t.topics.length ? [chart(t.topics)] : [el('p', { class: 'hint', text: 'No topics yet.' })]));
-    $('b-topics').replaceChildren(...t.topics.slice(0, 12).map((x) => el('li', { text: `${x.title}: ${plural(x.questions, 'question')}, ${x.unanswered} unanswered, ${plural(x.votes, 'vote')}, ${x.minutes} min in ${plural(x.streams.length, 'stream')}, ${x.linesPerMinute} lines/min` })));
+    $('b-topics').replaceChildren(
+      ...t.topics
+        .slice(0, 12)
+        .map((x) =>
+          el('li', {
+            text: `${x.title}: ${plural(x.questions, 'question')}, ${x.unanswered} unanswered, ${plural(x.votes, 'vote')}, ${x.minutes} min in ${plural(x.streams.length, 'stream')}, ${x.linesPerMinute} lines/min`,
+          }),
+        ),
+    );
   } catch (err) {
     flash(`The backlog could not be loaded (${err.message}).`);
   } finally {
@@ -130,6 +196,12 @@ export function changed() {
   timer = setTimeout(() => void load(), 300);
 }
 
-$('b-state').addEventListener('change', (e) => { view.state = e.target.value; void load(); });
-$('b-topic').addEventListener('change', (e) => { view.topic = e.target.value; void load(); });
+$('b-state').addEventListener('change', (e) => {
+  view.state = e.target.value;
+  void load();
+});
+$('b-topic').addEventListener('change', (e) => {
+  view.topic = e.target.value;
+  void load();
+});
 void load();

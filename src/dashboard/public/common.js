@@ -21,14 +21,21 @@ export function connect(path, onMessage, onStatus, onResync = () => {}) {
   let delay = 500;
   const open = () => {
     const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`);
-    ws.onopen = () => { delay = 500; onStatus(true); };
+    ws.onopen = () => {
+      delay = 500;
+      onStatus(true);
+    };
     ws.onmessage = (m) => {
       const msg = JSON.parse(m.data);
       if (msg.type !== 'batch') return onMessage(msg);
       for (const e of msg.events) onMessage(e);
       if (msg.resync) onResync();
     };
-    ws.onclose = () => { onStatus(false); setTimeout(open, delay); delay = Math.min(delay * 2, 10000); };
+    ws.onclose = () => {
+      onStatus(false);
+      setTimeout(open, delay);
+      delay = Math.min(delay * 2, 10000);
+    };
   };
   open();
 }
@@ -41,7 +48,9 @@ export async function api(path, body) {
 }
 
 export const clock = (s) => {
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    sec = s % 60;
   return `${h ? `${h}:` : ''}${String(m).padStart(h ? 2 : 1, '0')}:${String(sec).padStart(2, '0')}`;
 };
 

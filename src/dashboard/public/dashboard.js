@@ -19,13 +19,21 @@ const rows = new Map();
 function renderHealth() {
   const box = $('health');
   const ordered = [...state.platforms].sort((a, b) => PLATFORM_ORDER.indexOf(a.platform) - PLATFORM_ORDER.indexOf(b.platform));
-  box.replaceChildren(...ordered.map((p) => {
-    const quota = p.quota ? ` · quota ${p.quota.used}/${p.quota.dailyUnits}, ~${Math.round(p.quota.projectedMsLeft / 3600000 * 10) / 10} h left` : '';
-    const modes = p.modes && p.modes.length ? ` · ${p.modes.join(', ')}` : '';
-    const speech = p.sendBlocked ? ' (refused)' : p.canSend ? '' : ' (read-only)';
-    const title = `${p.platform}: ${p.state}${p.detail ? ` — ${p.detail}` : ''}; last message ${ago(p.lastMessageAt)}; ${p.reconnects} reconnects${p.canSend ? '' : '; read-only'}${quota}${modes}`;
-    return el('span', { class: `badge state-${p.sendBlocked ? 'failed' : p.state}`, title, 'data-platform': p.platform, text: `${p.platform} ${p.state}${speech}${quota}${modes}` });
-  }), ...state.problems.slice(-3).map((pr) => el('span', { class: 'badge problem', title: pr.message, text: `${pr.component}: ${pr.code} ×${pr.count}` })));
+  box.replaceChildren(
+    ...ordered.map((p) => {
+      const quota = p.quota ? ` · quota ${p.quota.used}/${p.quota.dailyUnits}, ~${Math.round((p.quota.projectedMsLeft / 3600000) * 10) / 10} h left` : '';
+      const modes = p.modes && p.modes.length ? ` · ${p.modes.join(', ')}` : '';
+      const speech = p.sendBlocked ? ' (refused)' : p.canSend ? '' : ' (read-only)';
+      const title = `${p.platform}: ${p.state}${p.detail ? ` — ${p.detail}` : ''}; last message ${ago(p.lastMessageAt)}; ${p.reconnects} reconnects${p.canSend ? '' : '; read-only'}${quota}${modes}`;
+      return el('span', {
+        class: `badge state-${p.sendBlocked ? 'failed' : p.state}`,
+        title,
+        'data-platform': p.platform,
+        text: `${p.platform} ${p.state}${speech}${quota}${modes}`,
+      });
+    }),
+    ...state.problems.slice(-3).map((pr) => el('span', { class: 'badge problem', title: pr.message, text: `${pr.component}: ${pr.code} ×${pr.count}` })),
+  );
 }
 
 let suggestion = null;
@@ -47,7 +55,9 @@ $('suggestion-dismiss').addEventListener('click', () => void api('/api/topic/sug
 
 function renderTopic() {
   $('topic').textContent = state.topic ? state.topic.title : 'No topic yet';
-  $('timeline').replaceChildren(...state.timeline.map((t) => el('li', { title: `${clockTime(t.startedAt)} · set by ${t.source}`, text: `${intoStream(t.startedAt)} · ${t.title}` })));
+  $('timeline').replaceChildren(
+    ...state.timeline.map((t) => el('li', { title: `${clockTime(t.startedAt)} · set by ${t.source}`, text: `${intoStream(t.startedAt)} · ${t.title}` })),
+  );
 }
 
 /** Open first, best first; closed after, newest first. */
@@ -62,22 +72,37 @@ const sorted = () => [...state.questions.values()].sort(compare);
 const STATE_LABEL = { answered: 'Answered', dismissed: 'Dismissed' };
 
 function questionRow(q) {
-  const act = (action) => (e) => { e.preventDefault(); void questionAction(q.id, action); };
-  const meta = [plural(q.askerCount, 'asker'), plural(q.votes, 'vote'), `${q.author} (${q.platform})`, ...(q.source === 'detected' ? ['detected'] : [])].join(' · ');
+  const act = (action) => (e) => {
+    e.preventDefault();
+    void questionAction(q.id, action);
+  };
+  const meta = [plural(q.askerCount, 'asker'), plural(q.votes, 'vote'), `${q.author} (${q.platform})`, ...(q.source === 'detected' ? ['detected'] : [])].join(
+    ' · ',
+  );
   const open = q.state === 'open';
-  const li = el('li', { class: `q q-${q.state}${q.highlighted ? ' highlighted' : ''}${q.id === state.selectedId ? ' selected' : ''}`, 'data-id': String(q.id) },
+  const li = el(
+    'li',
+    { class: `q q-${q.state}${q.highlighted ? ' highlighted' : ''}${q.id === state.selectedId ? ' selected' : ''}`, 'data-id': String(q.id) },
     el('span', { class: 'q-number', text: `#${q.id}` }),
-    el('span', { class: 'q-text', text: q.text },
+    el(
+      'span',
+      { class: 'q-text', text: q.text },
       ...(open ? [] : [el('span', { class: `q-state s-${q.state}`, text: STATE_LABEL[q.state] ?? q.state })]),
-      ...(q.paid ? [el('span', { class: 'q-paid', title: 'paid with the question', text: q.paid })] : [])),
+      ...(q.paid ? [el('span', { class: 'q-paid', title: 'paid with the question', text: q.paid })] : []),
+    ),
     el('span', { class: 'q-meta' }, `score ${q.score} · ${meta} · `, el('time', { title: clockTime(q.askedAt), text: clock(q.offsetSeconds) })),
-    el('span', { class: 'q-actions' }, ...(open
-      ? [
-          el('button', { class: 'answer', onclick: act('answer'), text: 'Answered' }),
-          el('button', { class: 'dismiss', onclick: act('dismiss'), text: 'Dismiss' }),
-          el('button', { class: 'highlight', onclick: act(q.highlighted ? 'unhighlight' : 'highlight'), text: q.highlighted ? 'Hide' : 'Show' }),
-        ]
-      : [el('button', { class: 'reopen', onclick: act('reopen'), text: 'Reopen' })])));
+    el(
+      'span',
+      { class: 'q-actions' },
+      ...(open
+        ? [
+            el('button', { class: 'answer', onclick: act('answer'), text: 'Answered' }),
+            el('button', { class: 'dismiss', onclick: act('dismiss'), text: 'Dismiss' }),
+            el('button', { class: 'highlight', onclick: act(q.highlighted ? 'unhighlight' : 'highlight'), text: q.highlighted ? 'Hide' : 'Show' }),
+          ]
+        : [el('button', { class: 'reopen', onclick: act('reopen'), text: 'Reopen' })]),
+    ),
+  );
   return li;
 }
 
@@ -111,11 +136,13 @@ function trimOpen() {
 
 function renderAllQuestions() {
   rows.clear();
-  $('questions').replaceChildren(...sorted().map((q) => {
-    const li = questionRow(q);
-    rows.set(q.id, li);
-    return li;
-  }));
+  $('questions').replaceChildren(
+    ...sorted().map((q) => {
+      const li = questionRow(q);
+      rows.set(q.id, li);
+      return li;
+    }),
+  );
   updateCount();
 }
 
@@ -150,13 +177,20 @@ const nearBottom = (box) => box.scrollHeight - box.scrollTop - box.clientHeight 
 function chatLine(c) {
   const text = el('span', { class: 'text', text: c.text });
   const long = c.text.length > LONG_LINE;
-  const li = el('li', { class: `chat-line p-${c.platform}${c.shared ? ' shared' : ''}${c.bot ? ' bot' : ''}${long ? ' clamped' : ''}`, 'data-id': c.id, title: clockTime(c.time) },
+  const li = el(
+    'li',
+    {
+      class: `chat-line p-${c.platform}${c.shared ? ' shared' : ''}${c.bot ? ' bot' : ''}${long ? ' clamped' : ''}`,
+      'data-id': c.id,
+      title: clockTime(c.time),
+    },
     el('span', { class: 'platform', text: c.platform === 'twitch' ? 'TW' : 'YT' }),
     el('span', { class: 'author', text: c.author }),
     ...(c.bot ? [el('span', { class: 'bot-tag', text: 'bot' })] : []),
     ...(c.roles.length ? [el('span', { class: 'roles', text: c.roles.join(' ') })] : []),
     ...(c.paid ? [el('span', { class: 'paid', text: c.paid })] : []),
-    text);
+    text,
+  );
   if (long) {
     const toggle = el('button', { class: 'more', type: 'button', text: 'show all', 'aria-expanded': 'false' });
     toggle.addEventListener('click', () => {
@@ -179,7 +213,9 @@ function addChat(c) {
   else $('chat-more').hidden = false;
 }
 
-$('chat').addEventListener('scroll', () => { if (nearBottom($('chat'))) $('chat-more').hidden = true; });
+$('chat').addEventListener('scroll', () => {
+  if (nearBottom($('chat'))) $('chat-more').hidden = true;
+});
 $('chat-more').addEventListener('click', () => {
   $('chat').scrollTop = $('chat').scrollHeight;
   $('chat-more').hidden = true;
@@ -197,7 +233,9 @@ function toast(q) {
   $('toast-text').textContent = `#${q.id} ${q.state === 'answered' ? 'marked answered' : 'dismissed'}.`;
   $('toast').hidden = false;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { $('toast').hidden = true; }, 6000);
+  toastTimer = setTimeout(() => {
+    $('toast').hidden = true;
+  }, 6000);
 }
 $('toast-undo').addEventListener('click', () => {
   $('toast').hidden = true;
@@ -226,7 +264,14 @@ async function questionAction(id, action) {
 
 function loadState(s) {
   state.questions = new Map(s.questions.map((q) => [q.id, q]));
-  Object.assign(state, { topic: s.topic, timeline: s.timeline, platforms: s.platforms, problems: s.problems, openTotal: s.openQuestions, streamStart: s.stream.startedAt });
+  Object.assign(state, {
+    topic: s.topic,
+    timeline: s.timeline,
+    platforms: s.platforms,
+    problems: s.problems,
+    openTotal: s.openQuestions,
+    streamStart: s.stream.startedAt,
+  });
   $('overlay-url').value = s.overlayUrl;
   $('chat').replaceChildren(...s.chat.map(chatLine));
   $('chat').scrollTop = $('chat').scrollHeight;
@@ -251,36 +296,40 @@ async function resync() {
   }
 }
 
-connect('/ws', (msg) => {
-  if (msg.type === 'state') loadState(msg.data);
-  else if (msg.type === 'chat') addChat(msg.data);
-  else if (msg.type === 'chat-removed') removeChat(msg.data.ids);
-  else if (msg.type === 'question') upsertQuestion(msg.data);
-  else if (msg.type === 'stream') void resync();
-  else if (msg.type === 'backlog') backlogChanged();
-  else if (msg.type === 'topic-suggestion') {
-    suggestion = msg.data;
-    renderSuggestion();
-  }
-  else if (msg.type === 'topic') {
-    state.topic = msg.data;
-    if (suggestion && suggestion.title === msg.data.title) {
-      suggestion = null;
+connect(
+  '/ws',
+  (msg) => {
+    if (msg.type === 'state') loadState(msg.data);
+    else if (msg.type === 'chat') addChat(msg.data);
+    else if (msg.type === 'chat-removed') removeChat(msg.data.ids);
+    else if (msg.type === 'question') upsertQuestion(msg.data);
+    else if (msg.type === 'stream') void resync();
+    else if (msg.type === 'backlog') backlogChanged();
+    else if (msg.type === 'topic-suggestion') {
+      suggestion = msg.data;
       renderSuggestion();
+    } else if (msg.type === 'topic') {
+      state.topic = msg.data;
+      if (suggestion && suggestion.title === msg.data.title) {
+        suggestion = null;
+        renderSuggestion();
+      }
+      state.timeline.push(msg.data);
+      renderTopic();
+    } else if (msg.type === 'status') {
+      state.platforms = state.platforms.filter((p) => p.platform !== msg.data.platform).concat(msg.data);
+      renderHealth();
+    } else if (msg.type === 'problem') {
+      state.problems.push(msg.data);
+      renderHealth();
     }
-    state.timeline.push(msg.data);
-    renderTopic();
-  } else if (msg.type === 'status') {
-    state.platforms = state.platforms.filter((p) => p.platform !== msg.data.platform).concat(msg.data);
-    renderHealth();
-  } else if (msg.type === 'problem') {
-    state.problems.push(msg.data);
-    renderHealth();
-  }
-}, (up) => {
-  $('link').textContent = up ? 'live' : 'reconnecting…';
-  $('link').className = `badge ${up ? 'state-connected' : 'state-reconnecting'}`;
-}, () => void resync());
+  },
+  (up) => {
+    $('link').textContent = up ? 'live' : 'reconnecting…';
+    $('link').className = `badge ${up ? 'state-connected' : 'state-reconnecting'}`;
+  },
+  () => void resync(),
+);
 
 $('topic-form').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -299,7 +348,18 @@ $('search-form').addEventListener('submit', async (e) => {
   const q = $('search-input').value.trim();
   if (!q) return;
   const results = await api(`/api/search?q=${encodeURIComponent(q)}`);
-  $('results').replaceChildren(...(results.length ? results.map((r) => el('li', {}, el('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer', text: r.title }), el('span', { class: 'q-meta', text: ` ${r.source}` }))) : [el('li', { text: 'Nothing matches.' })]));
+  $('results').replaceChildren(
+    ...(results.length
+      ? results.map((r) =>
+          el(
+            'li',
+            {},
+            el('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer', text: r.title }),
+            el('span', { class: 'q-meta', text: ` ${r.source}` }),
+          ),
+        )
+      : [el('li', { text: 'Nothing matches.' })]),
+  );
 });
 
 setInterval(renderHealth, 5000);
@@ -321,7 +381,10 @@ document.addEventListener('keydown', (e) => {
     return;
   }
   const list = sorted();
-  const i = Math.max(0, list.findIndex((q) => q.id === state.selectedId));
+  const i = Math.max(
+    0,
+    list.findIndex((q) => q.id === state.selectedId),
+  );
   const q = list.find((x) => x.id === state.selectedId) ?? list[0];
   const keys = {
     j: () => list.length && select(list[Math.min(i + (state.selectedId === null ? 0 : 1), list.length - 1)].id),

@@ -72,6 +72,10 @@ function show(view) {
   lastQuestion = q ? q.id : null;
 }
 
-connect(`/overlay/ws?key=${encodeURIComponent(params.get('key') ?? '')}`, (msg) => {
-  if (msg.type === 'overlay') show(msg.data);
-}, () => {});
+connect(
+  `/overlay/ws?key=${encodeURIComponent(params.get('key') ?? '')}`,
+  (msg) => {
+    if (msg.type === 'overlay') show(msg.data);
+  },
+  () => {},
+);

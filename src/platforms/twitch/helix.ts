@@ -38,8 +38,13 @@ export class Helix {
     } catch (cause) {
       throw new LecternError('PLATFORM_CONNECT_FAILED', 'Twitch Helix cannot be reached', { cause });
     }
-    if (res.status === 401) throw new LecternError('PLATFORM_AUTH_FAILED', 'Twitch Helix refused the token: it must belong to the client id in the config (twitch.auth.clientId or twitch.clientId)');
-    if (!res.ok) throw new LecternError('PLATFORM_CONNECT_FAILED', `Twitch Helix answered ${res.status} for ${path.split('?')[0]}`, { details: { status: res.status } });
+    if (res.status === 401)
+      throw new LecternError(
+        'PLATFORM_AUTH_FAILED',
+        'Twitch Helix refused the token: it must belong to the client id in the config (twitch.auth.clientId or twitch.clientId)',
+      );
+    if (!res.ok)
+      throw new LecternError('PLATFORM_CONNECT_FAILED', `Twitch Helix answered ${res.status} for ${path.split('?')[0]}`, { details: { status: res.status } });
     const body = (await res.json()) as { data?: T[] };
     return Array.isArray(body.data) ? body.data : [];
   }
@@ -65,7 +70,9 @@ export class Helix {
 
   /** The archive video of a broadcast (its `stream_id`), if Twitch has made it yet. */
   async archive(userId: string, streamId: string): Promise<HelixVideo | undefined> {
-    const videos = await this.get<{ id?: string; stream_id?: string | null; url?: string; created_at?: string }>(`/videos?user_id=${encodeURIComponent(userId)}&type=archive&first=5`);
+    const videos = await this.get<{ id?: string; stream_id?: string | null; url?: string; created_at?: string }>(
+      `/videos?user_id=${encodeURIComponent(userId)}&type=archive&first=5`,
+    );
     const v = videos.find((x) => x.stream_id === streamId);
     return v?.id ? { id: v.id, url: v.url ?? `https://www.twitch.tv/videos/${v.id}`, createdAt: Date.parse(v.created_at ?? '') || 0 } : undefined;
   }

@@ -42,7 +42,10 @@ export class TwitchLiveWatch {
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    this.timer = this.opts.clock.setTimeout(this.opts.guard('twitch.live', () => this.check()), ms);
+    this.timer = this.opts.clock.setTimeout(
+      this.opts.guard('twitch.live', () => this.check()),
+      ms,
+    );
   }
 
   private async check(): Promise<void> {

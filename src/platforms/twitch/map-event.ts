@@ -32,7 +32,7 @@ function nickFromPrefix(prefix: string | null): string | undefined {
   return nick && /^[a-z0-9_]{1,25}$/i.test(nick) ? nick.toLowerCase() : undefined;
 }
 
- /** Display names are usually the login with capitals; anything else is cleaned like chat. */
+/** Display names are usually the login with capitals; anything else is cleaned like chat. */
 function displayName(raw: string | undefined, login: string): string {
   if (raw === undefined) return login;
   if (/^\w{1,25}$/.test(raw)) return raw;
@@ -49,8 +49,17 @@ function actionText(trailing: string): string | undefined {
 }
 
 const MEMBERSHIP_NOTICES = new Set([
-  'sub', 'resub', 'subgift', 'anonsubgift', 'submysterygift', 'anonsubmysterygift',
-  'giftpaidupgrade', 'anongiftpaidupgrade', 'primepaidupgrade', 'standardpayforward', 'communitypayforward',
+  'sub',
+  'resub',
+  'subgift',
+  'anonsubgift',
+  'submysterygift',
+  'anonsubmysterygift',
+  'giftpaidupgrade',
+  'anongiftpaidupgrade',
+  'primepaidupgrade',
+  'standardpayforward',
+  'communitypayforward',
 ]);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

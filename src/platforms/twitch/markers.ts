@@ -30,8 +30,11 @@ export async function createStreamMarker(opts: MarkerOptions, description: strin
     throw new LecternError('PLATFORM_CONNECT_FAILED', 'Twitch Helix cannot be reached for a stream marker', { cause });
   }
   if (!res.ok) {
-    const reason = res.status === 401 ? 'the token is invalid or lacks channel:manage:broadcast' : res.status === 404 ? 'the channel is not live' : `HTTP ${res.status}`;
-    throw new LecternError(res.status === 401 ? 'PLATFORM_AUTH_FAILED' : 'PLATFORM_SEND_FAILED', `Twitch refused the stream marker: ${reason}`, { details: { status: res.status } });
+    const reason =
+      res.status === 401 ? 'the token is invalid or lacks channel:manage:broadcast' : res.status === 404 ? 'the channel is not live' : `HTTP ${res.status}`;
+    throw new LecternError(res.status === 401 ? 'PLATFORM_AUTH_FAILED' : 'PLATFORM_SEND_FAILED', `Twitch refused the stream marker: ${reason}`, {
+      details: { status: res.status },
+    });
   }
   const body = (await res.json()) as { data?: Array<{ position_seconds?: number }> };
   return { positionSeconds: body.data?.[0]?.position_seconds ?? 0 };

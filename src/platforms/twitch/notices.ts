@@ -31,14 +31,23 @@ const BLOCKED: Record<string, { scope: 'lasting' | 'room'; fix: string }> = {
   msg_banned: { scope: 'lasting', fix: 'the bot account is banned in this channel: unban it (/unban <bot>) so it can answer' },
   msg_channel_blocked: { scope: 'lasting', fix: 'Twitch says the bot account is not in good standing in this channel: check its account, or use another' },
   msg_banned_email_alias: { scope: 'lasting', fix: "the bot account's email address is banned in this channel: use another account" },
-  msg_requires_verified_phone_number: { scope: 'lasting', fix: "this channel requires a verified phone number: verify the bot account's phone number (twitch.tv/settings/security), or make it a moderator" },
-  msg_verified_email: { scope: 'lasting', fix: "this channel requires a verified email: verify the bot account's email (twitch.tv/settings/security), or make it a moderator" },
+  msg_requires_verified_phone_number: {
+    scope: 'lasting',
+    fix: "this channel requires a verified phone number: verify the bot account's phone number (twitch.tv/settings/security), or make it a moderator",
+  },
+  msg_verified_email: {
+    scope: 'lasting',
+    fix: "this channel requires a verified email: verify the bot account's email (twitch.tv/settings/security), or make it a moderator",
+  },
   msg_suspended: { scope: 'lasting', fix: 'Twitch has suspended the bot account: it can only read' },
   tos_ban: { scope: 'lasting', fix: 'Twitch has closed this channel for a Terms of Service violation' },
   msg_warned: { scope: 'lasting', fix: 'the bot account has a warning to acknowledge: log in to Twitch as the bot and acknowledge it' },
   msg_facebook: { scope: 'lasting', fix: 'Twitch refuses messages from this account here: use another account' },
   msg_followersonly: { scope: 'room', fix: 'the channel is in followers-only mode: follow it with the bot account, or make the bot a moderator or VIP' },
-  msg_followersonly_followed: { scope: 'room', fix: 'the channel is in followers-only mode and the bot has not followed long enough: make the bot a moderator or VIP' },
+  msg_followersonly_followed: {
+    scope: 'room',
+    fix: 'the channel is in followers-only mode and the bot has not followed long enough: make the bot a moderator or VIP',
+  },
   msg_followersonly_zero: { scope: 'room', fix: 'the channel is in followers-only mode: follow it with the bot account, or make the bot a moderator or VIP' },
   msg_subsonly: { scope: 'room', fix: 'the channel is in subscribers-only mode: make the bot a moderator or VIP' },
   msg_emoteonly: { scope: 'room', fix: 'the channel is in emote-only mode: the bot answers again when it ends (or make it a moderator)' },
@@ -59,7 +68,13 @@ export function classifyNotice(msg: TmiIrcMessage): Notice | null {
     // "You are timed out for 3600 more seconds." (older: "... for 86387 more seconds.")
     const text = typeof msg.params?.[1] === 'string' ? msg.params[1] : '';
     const seconds = Number(/(\d+) more seconds?/.exec(text)?.[1]);
-    return { kind: 'blocked', code, scope: 'timeout', fix: 'the bot account is timed out in this channel; it answers again when the timeout ends', ...(seconds > 0 ? { seconds } : {}) };
+    return {
+      kind: 'blocked',
+      code,
+      scope: 'timeout',
+      fix: 'the bot account is timed out in this channel; it answers again when the timeout ends',
+      ...(seconds > 0 ? { seconds } : {}),
+    };
   }
   const b = BLOCKED[code];
   return b ? { kind: 'blocked', code, scope: b.scope, fix: b.fix } : null;

@@ -49,7 +49,8 @@ const staff = (roles: readonly Role[]) => roles.includes('broadcaster') || roles
 export function roomBlock(m: RoomModes, botRoles: readonly Role[]): string | undefined {
   if (staff(botRoles)) return undefined;
   if (m.emoteOnly) return 'the channel is in emote-only mode: the bot answers again when it ends (or make it a moderator)';
-  if (m.subsOnly && !botRoles.includes('subscriber') && !botRoles.includes('vip')) return 'the channel is in subscribers-only mode: make the bot a moderator or VIP';
+  if (m.subsOnly && !botRoles.includes('subscriber') && !botRoles.includes('vip'))
+    return 'the channel is in subscribers-only mode: make the bot a moderator or VIP';
   return undefined;
 }
 

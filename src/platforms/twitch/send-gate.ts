@@ -45,9 +45,17 @@ export class SendGate {
   botBanned(durationSeconds: number | undefined): void {
     const now = this.opts.clock.now();
     if (durationSeconds) {
-      this.close({ code: 'msg_timedout', fix: `the bot account is timed out in this channel for ${durationSeconds} s; it answers again when the timeout ends`, until: now + durationSeconds * 1000 });
+      this.close({
+        code: 'msg_timedout',
+        fix: `the bot account is timed out in this channel for ${durationSeconds} s; it answers again when the timeout ends`,
+        until: now + durationSeconds * 1000,
+      });
     } else {
-      this.close({ code: 'msg_banned', fix: 'the bot account is banned in this channel: unban it (/unban <bot>) so it can answer', until: now + BLOCK_RETRY_MS });
+      this.close({
+        code: 'msg_banned',
+        fix: 'the bot account is banned in this channel: unban it (/unban <bot>) so it can answer',
+        until: now + BLOCK_RETRY_MS,
+      });
     }
   }
 
@@ -97,9 +105,14 @@ export class SendGate {
     const first = !this.block || this.block.code !== block.code;
     this.block = block;
     this.opts.clock.clearTimeout(this.timer);
-    this.timer = this.opts.clock.setTimeout(this.opts.guard('twitch.unblock', () => this.open()), block.until - this.opts.clock.now());
+    this.timer = this.opts.clock.setTimeout(
+      this.opts.guard('twitch.unblock', () => this.open()),
+      block.until - this.opts.clock.now(),
+    );
     if (first) {
-      const err = new LecternError('PLATFORM_SEND_REFUSED', `Twitch refuses the bot's messages in #${this.opts.channel} (${block.code}): ${block.fix}`, { details: { code: block.code } });
+      const err = new LecternError('PLATFORM_SEND_REFUSED', `Twitch refuses the bot's messages in #${this.opts.channel} (${block.code}): ${block.fix}`, {
+        details: { code: block.code },
+      });
       this.opts.health.report('twitch.send', err);
       this.opts.logger.error({ code: block.code }, err.message);
     }

@@ -1,7 +1,21 @@
 import {
-  Backoff, LecternError, PlatformState, SeenSet, toError,
-  type ChatEvent, type ChatPlatform, type Clock, type Guard, type Health, type Logger,
-  type OutgoingMessage, type PlatformSignal, type PlatformStatus, type Role, type SendLimits, type TimerHandle,
+  Backoff,
+  LecternError,
+  PlatformState,
+  SeenSet,
+  toError,
+  type ChatEvent,
+  type ChatPlatform,
+  type Clock,
+  type Guard,
+  type Health,
+  type Logger,
+  type OutgoingMessage,
+  type PlatformSignal,
+  type PlatformStatus,
+  type Role,
+  type SendLimits,
+  type TimerHandle,
 } from '../../core/index.js';
 import type { TmiIrcMessage } from './irc.external.js';
 import { botRolesFromUserstate, isLoginFailure, mapIrcMessage } from './map-event.js';
@@ -41,7 +55,6 @@ export interface TwitchPlatformOptions {
 /** Twitch answers a JOIN in well under a second; 15 s without an answer means no such channel. */
 export const JOIN_TIMEOUT_MS = 15_000;
 
-
 /** Twitch chat behind `ChatPlatform`; tmi.js itself is touched only here and in tmi-client.ts. */
 export class TwitchPlatform implements ChatPlatform {
   readonly id = 'twitch' as const;
@@ -79,7 +92,16 @@ export class TwitchPlatform implements ChatPlatform {
     });
     if (opts.helix) {
       const { clock, guard, health } = opts;
-      this.liveWatch = new TwitchLiveWatch({ helix: opts.helix, channel: opts.channel, clock, guard, health, logger: this.log, onLive: (live) => this.ps.signal({ type: 'live', live }), onTitle: (title) => this.ps.signal({ type: 'title', title }) });
+      this.liveWatch = new TwitchLiveWatch({
+        helix: opts.helix,
+        channel: opts.channel,
+        clock,
+        guard,
+        health,
+        logger: this.log,
+        onLive: (live) => this.ps.signal({ type: 'live', live }),
+        onTitle: (title) => this.ps.signal({ type: 'title', title }),
+      });
     }
   }
 
@@ -112,20 +134,37 @@ export class TwitchPlatform implements ChatPlatform {
   private createClient(): TmiClient {
     const { username, token } = this;
     const client = createTmiClient({
-      channel: this.opts.channel, server: this.opts.server, username, token, logger: this.log, health: this.opts.health,
+      channel: this.opts.channel,
+      server: this.opts.server,
+      username,
+      token,
+      logger: this.log,
+      health: this.opts.health,
       onReconnect: () => this.onServerReconnect(client),
       onLine: (message) => this.onLine(client, message),
     });
     // Logged in (376): tmi.js sends the JOIN now; Twitch answers it at once or never.
-    client.on('connected', this.opts.guard('twitch.connected', () => {
-      if (client !== this.client) return;
-      this.opts.clock.clearTimeout(this.joinTimer);
-      this.joinTimer = this.opts.clock.setTimeout(this.opts.guard('twitch.join', () => this.onChannelMissing(client, 'no such channel, or it is suspended')), this.opts.joinTimeoutMs ?? JOIN_TIMEOUT_MS);
-    }));
-    client.on('join', this.opts.guard('twitch.join', (channel: string, _user: string, self: boolean) => {
-      if (self && channel === `#${this.opts.channel}` && client === this.client) this.onJoined();
-    }));
-    client.on('disconnected', this.opts.guard('twitch.disconnected', (reason: string) => this.onDisconnected(client, reason)));
+    client.on(
+      'connected',
+      this.opts.guard('twitch.connected', () => {
+        if (client !== this.client) return;
+        this.opts.clock.clearTimeout(this.joinTimer);
+        this.joinTimer = this.opts.clock.setTimeout(
+          this.opts.guard('twitch.join', () => this.onChannelMissing(client, 'no such channel, or it is suspended')),
+          this.opts.joinTimeoutMs ?? JOIN_TIMEOUT_MS,
+        );
+      }),
+    );
+    client.on(
+      'join',
+      this.opts.guard('twitch.join', (channel: string, _user: string, self: boolean) => {
+        if (self && channel === `#${this.opts.channel}` && client === this.client) this.onJoined();
+      }),
+    );
+    client.on(
+      'disconnected',
+      this.opts.guard('twitch.disconnected', (reason: string) => this.onDisconnected(client, reason)),
+    );
     return client;
   }
 
@@ -210,9 +249,13 @@ export class TwitchPlatform implements ChatPlatform {
     if (client !== this.client || this.stopping) return;
     if (this.authFailed && this.opts.onAuthFailure && !this.authRetried) return this.retryAuth(client);
     if (this.authFailed) {
-      const err = new LecternError('PLATFORM_AUTH_FAILED', 'Twitch refused the login: the token in TWITCH_OAUTH_TOKEN is invalid or expired, or does not belong to twitch.username', {
-        details: { reason },
-      });
+      const err = new LecternError(
+        'PLATFORM_AUTH_FAILED',
+        'Twitch refused the login: the token in TWITCH_OAUTH_TOKEN is invalid or expired, or does not belong to twitch.username',
+        {
+          details: { reason },
+        },
+      );
       this.ps.detail = err.message;
       this.ps.set('failed');
       this.opts.health.report('twitch', err);
@@ -225,7 +268,10 @@ export class TwitchPlatform implements ChatPlatform {
     this.scheduleReconnect(client, delay, `connection lost (${reason || 'closed'})`);
     if (this.firstJoin && this.backoff.attempts() === 1) {
       // Start-up goes on; the platform keeps retrying and says so in its status.
-      this.opts.health.report('twitch', new LecternError('PLATFORM_CONNECT_FAILED', `Cannot reach Twitch chat at ${this.opts.server.host}:${this.opts.server.port}; retrying`));
+      this.opts.health.report(
+        'twitch',
+        new LecternError('PLATFORM_CONNECT_FAILED', `Cannot reach Twitch chat at ${this.opts.server.host}:${this.opts.server.port}; retrying`),
+      );
       this.firstJoin.resolve();
       this.firstJoin = null;
     }

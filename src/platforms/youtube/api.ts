@@ -19,13 +19,24 @@ export type LiveChatMessage = youtube_v3.Schema$LiveChatMessage;
 export interface YouTubeApiOptions {
   readonly apiRoot: string;
   readonly apiKey?: string;
-  readonly oauth?: { readonly clientId: string; readonly clientSecret: string; readonly refreshToken: string; readonly tokenUrl: string; readonly readOnly?: boolean };
+  readonly oauth?: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly refreshToken: string;
+    readonly tokenUrl: string;
+    readonly readOnly?: boolean;
+  };
   readonly timeoutMs?: number;
 }
 
 /** What went wrong with a call, as Google says it: HTTP status and the first error reason. */
 export class YouTubeApiError extends LecternError {
-  constructor(readonly status: number, readonly reason: string, message: string, cause?: unknown) {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+    cause?: unknown,
+  ) {
     super(status === 401 ? 'PLATFORM_AUTH_FAILED' : 'PLATFORM_CONNECT_FAILED', message, { cause, details: { status, reason } });
   }
 }
@@ -151,13 +162,15 @@ export class YouTubeApi {
     return (data.items ?? []).flatMap((v) => {
       if (!v.id) return [];
       const d = v.liveStreamingDetails;
-      return [{
-        videoId: v.id,
-        title: v.snippet?.title ?? '',
-        ...(d?.activeLiveChatId ? { liveChatId: d.activeLiveChatId } : {}),
-        ...(d?.actualStartTime ? { startedAt: Date.parse(d.actualStartTime) } : {}),
-        ...(d?.actualEndTime ? { endedAt: Date.parse(d.actualEndTime) } : {}),
-      }];
+      return [
+        {
+          videoId: v.id,
+          title: v.snippet?.title ?? '',
+          ...(d?.activeLiveChatId ? { liveChatId: d.activeLiveChatId } : {}),
+          ...(d?.actualStartTime ? { startedAt: Date.parse(d.actualStartTime) } : {}),
+          ...(d?.actualEndTime ? { endedAt: Date.parse(d.actualEndTime) } : {}),
+        },
+      ];
     });
   }
 
@@ -167,7 +180,12 @@ export class YouTubeApi {
     const b = data.items?.[0];
     const s = b?.snippet;
     if (!b?.id || !s) return undefined;
-    return { videoId: b.id, title: s.title ?? '', ...(s.liveChatId ? { liveChatId: s.liveChatId } : {}), ...(s.actualStartTime ? { startedAt: Date.parse(s.actualStartTime) } : {}) };
+    return {
+      videoId: b.id,
+      title: s.title ?? '',
+      ...(s.liveChatId ? { liveChatId: s.liveChatId } : {}),
+      ...(s.actualStartTime ? { startedAt: Date.parse(s.actualStartTime) } : {}),
+    };
   }
 
   /** channels.list forHandle (1 unit): a handle's channel id, or undefined when there is none. */
@@ -184,7 +202,9 @@ export class YouTubeApi {
 
   /** liveChatMessages.list (5 units). */
   listMessages(liveChatId: string, pageToken: string | undefined): Promise<ListResponse> {
-    return this.call(() => this.yt.liveChatMessages.list({ liveChatId, part: ['snippet', 'authorDetails'], maxResults: 2000, ...(pageToken ? { pageToken } : {}) }));
+    return this.call(() =>
+      this.yt.liveChatMessages.list({ liveChatId, part: ['snippet', 'authorDetails'], maxResults: 2000, ...(pageToken ? { pageToken } : {}) }),
+    );
   }
 
   /**
@@ -217,13 +237,17 @@ export class YouTubeApi {
       throw new YouTubeApiError(0, 'streamCut', 'the chat stream broke off', err);
     }
     if (signal.aborted) return;
-    if (!reader.complete) throw new YouTubeApiError(0, reader.midElement ? 'streamCut' : 'unreadableStream', 'the chat stream ended before the end of its array');
+    if (!reader.complete)
+      throw new YouTubeApiError(0, reader.midElement ? 'streamCut' : 'unreadableStream', 'the chat stream ended before the end of its array');
   }
 
   /** liveChatMessages.insert (OAuth; 20 units in the current documentation). */
   insertMessage(liveChatId: string, text: string): Promise<LiveChatMessage> {
     return this.call(() =>
-      this.yt.liveChatMessages.insert({ part: ['snippet'], requestBody: { snippet: { liveChatId, type: 'textMessageEvent', textMessageDetails: { messageText: text } } } }),
+      this.yt.liveChatMessages.insert({
+        part: ['snippet'],
+        requestBody: { snippet: { liveChatId, type: 'textMessageEvent', textMessageDetails: { messageText: text } } },
+      }),
     );
   }
 }

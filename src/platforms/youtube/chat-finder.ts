@@ -26,7 +26,10 @@ const RECENT_UPLOADS = 5;
 export class ChatFinder {
   private channel: string | undefined;
 
-  constructor(private readonly source: YouTubeSource, private readonly planner: QuotaPlanner) {
+  constructor(
+    private readonly source: YouTubeSource,
+    private readonly planner: QuotaPlanner,
+  ) {
     const c = source.channelId;
     if (c?.startsWith('UC')) this.channel = c;
   }

@@ -27,7 +27,15 @@ export const STREAM_RETRY_MS = 10 * 60_000;
 
 /** The chat's own errors: answers about the chat, not about the endpoint being unavailable. */
 export const CHAT_REASONS = new Set([
-  'liveChatEnded', 'liveChatDisabled', 'liveChatNotFound', 'forbidden', 'quotaExceeded', 'rateLimitExceeded', 'pageTokenInvalid', 'authError', 'invalid_grant',
+  'liveChatEnded',
+  'liveChatDisabled',
+  'liveChatNotFound',
+  'forbidden',
+  'quotaExceeded',
+  'rateLimitExceeded',
+  'pageTokenInvalid',
+  'authError',
+  'invalid_grant',
 ]);
 
 export function decide(reason: string, ctx: DecisionContext): Decision {
@@ -47,8 +55,11 @@ export function decide(reason: string, ctx: DecisionContext): Decision {
     case 'authError':
       return { action: 'fail', auth: true, detail: 'YouTube rejected the credentials: check YOUTUBE_API_KEY, or run `lectern auth youtube` again' };
     case 'invalid_grant': {
-      const detail = 'YouTube refused to refresh the OAuth token (revoked, or expired: consent screens left in "Testing" issue refresh tokens that die after 7 days); run `lectern auth youtube` again';
-      return ctx.canFallBackToKey ? { action: 'fallbackToKey', detail: `${detail}. Reading goes on with YOUTUBE_API_KEY, read-only.` } : { action: 'fail', auth: true, detail };
+      const detail =
+        'YouTube refused to refresh the OAuth token (revoked, or expired: consent screens left in "Testing" issue refresh tokens that die after 7 days); run `lectern auth youtube` again';
+      return ctx.canFallBackToKey
+        ? { action: 'fallbackToKey', detail: `${detail}. Reading goes on with YOUTUBE_API_KEY, read-only.` }
+        : { action: 'fail', auth: true, detail };
     }
     case 'quotaExceeded':
       return { action: 'waitForReset', detail: 'YouTube says the quota is spent; reading resumes when it resets at midnight Pacific time' };
@@ -58,7 +69,8 @@ export function decide(reason: string, ctx: DecisionContext): Decision {
       return { action: 'resetCursor' };
     default:
       // The stream endpoint itself is unavailable (not the chat): poll for a while instead.
-      if (ctx.transport === 'stream' && ctx.mode === 'auto' && !CHAT_REASONS.has(reason) && reason !== 'streamCut') return { action: 'pollFor', ms: STREAM_RETRY_MS };
+      if (ctx.transport === 'stream' && ctx.mode === 'auto' && !CHAT_REASONS.has(reason) && reason !== 'streamCut')
+        return { action: 'pollFor', ms: STREAM_RETRY_MS };
       return { action: 'backoff', which: 'error', detail: `YouTube ${reason}; retrying` };
   }
 }

@@ -28,7 +28,10 @@ export class ReadPosition {
   private readonly pending = new Map<string, number>();
   private ownChannel: string | undefined;
 
-  constructor(private readonly state: PositionState, readonly chatId: string) {
+  constructor(
+    private readonly state: PositionState,
+    readonly chatId: string,
+  ) {
     this.pageToken = state.get(`pageToken:${chatId}`);
     for (const id of parseIds(state.get(`seen:${chatId}`))) this.remember(id);
     for (const id of parseIds(state.get(`own:${chatId}`))) this.markOwn(id);

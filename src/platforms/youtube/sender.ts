@@ -66,9 +66,10 @@ export class YouTubeSender {
     if (reason === 'liveChatEnded') this.o.host.endChat('the live chat ended');
     if (reason === 'forbidden' || reason === 'liveChatDisabled') {
       // The bot's account may not post here: stop trying for a while, keep reading, say what to do.
-      const detail = reason === 'forbidden'
-        ? 'YouTube refuses the bot\'s messages (forbidden): the signed-in account may be banned or hidden from this chat; unban it or make it a moderator'
-        : 'YouTube refuses messages: the live chat is disabled';
+      const detail =
+        reason === 'forbidden'
+          ? "YouTube refuses the bot's messages (forbidden): the signed-in account may be banned or hidden from this chat; unban it or make it a moderator"
+          : 'YouTube refuses messages: the live chat is disabled';
       this.block = { reason: detail, until: this.o.clock.now() + SEND_RETRY_MS };
       const e = new LecternError('PLATFORM_SEND_REFUSED', detail, { cause: err });
       this.o.health.report('youtube.send', e);

@@ -1,7 +1,20 @@
 import {
-  Backoff, LecternError, PlatformState, Sleeper, toError,
-  type ChatEvent, type ChatPlatform, type Clock, type Guard, type Health, type Logger,
-  type OutgoingMessage, type PlatformSignal, type PlatformStatus, type SendLimits, type TimerHandle,
+  Backoff,
+  LecternError,
+  PlatformState,
+  Sleeper,
+  toError,
+  type ChatEvent,
+  type ChatPlatform,
+  type Clock,
+  type Guard,
+  type Health,
+  type Logger,
+  type OutgoingMessage,
+  type PlatformSignal,
+  type PlatformStatus,
+  type SendLimits,
+  type TimerHandle,
 } from '../../core/index.js';
 import { YouTubeApiError, type ListResponse, type LiveVideo, type YouTubeApi } from './api.js';
 import { ChatFinder, liveSignal, type YouTubeSource } from './chat-finder.js';
@@ -62,7 +75,10 @@ export class YouTubePlatform implements ChatPlatform {
     this.sleeper = new Sleeper(opts.clock);
     this.log = opts.logger.child({ platform: 'youtube' });
     this.sender = new YouTubeSender({
-      planner: opts.planner, clock: opts.clock, health: opts.health, log: this.log,
+      planner: opts.planner,
+      clock: opts.clock,
+      health: opts.health,
+      log: this.log,
       host: {
         api: () => this.api,
         chat: () => (this.ended || this.ps.state !== 'connected' ? undefined : this.position),
@@ -320,7 +336,14 @@ export class YouTubePlatform implements ChatPlatform {
       canSend: this.api.canWrite && this.ps.state === 'connected' && !q.replyExhausted && !blocked,
       botRoles: [],
       transport: this.pacing.transport,
-      quota: { dailyUnits: q.dailyUnits, used: q.used, remaining: q.remaining, replyRemaining: q.replyRemaining, projectedMsLeft: q.projectedMsLeft, resetsAt: q.resetsAt },
+      quota: {
+        dailyUnits: q.dailyUnits,
+        used: q.used,
+        remaining: q.remaining,
+        replyRemaining: q.replyRemaining,
+        projectedMsLeft: q.projectedMsLeft,
+        resetsAt: q.resetsAt,
+      },
       ...(detail ? { detail } : {}),
       ...(blocked ? { sendBlocked: blocked } : {}),
     };
