@@ -37,6 +37,7 @@ const ASSETS: Record<string, string> = {
   'overlay.js': 'text/javascript; charset=utf-8',
   'common.js': 'text/javascript; charset=utf-8',
   'backlog.js': 'text/javascript; charset=utf-8',
+  'chat.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
 
@@ -132,13 +133,10 @@ export class DashboardServer {
     if (how === 'bad-bearer' || how === undefined) {
       if (this.throttled(req, reply)) return;
       if (how === 'bad-bearer') this.throttle.failed(req.ip);
-      return void reply
-        .code(401)
-        .header('www-authenticate', 'Bearer')
-        .send({
-          error: 'unauthorized',
-          message: 'Open the dashboard with the link Lectern printed, or `lectern dashboard-url`; scripts send Authorization: Bearer <token>.',
-        });
+      return void reply.code(401).header('www-authenticate', 'Bearer').send({
+        error: 'unauthorized',
+        message: 'Open the dashboard with the link Lectern printed, or `lectern dashboard-url`; scripts send Authorization: Bearer <token>.',
+      });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const forbidden = this.crossSite(req, how);

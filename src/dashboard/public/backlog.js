@@ -170,13 +170,11 @@ export async function load() {
     );
     $('b-chart').replaceChildren(...(t.topics.length ? [chart(t.topics)] : [el('p', { class: 'hint', text: 'No topics yet.' })]));
     $('b-topics').replaceChildren(
-      ...t.topics
-        .slice(0, 12)
-        .map((x) =>
-          el('li', {
-            text: `${x.title}: ${plural(x.questions, 'question')}, ${x.unanswered} unanswered, ${plural(x.votes, 'vote')}, ${x.minutes} min in ${plural(x.streams.length, 'stream')}, ${x.linesPerMinute} lines/min`,
-          }),
-        ),
+      ...t.topics.slice(0, 12).map((x) =>
+        el('li', {
+          text: `${x.title}: ${plural(x.questions, 'question')}, ${x.unanswered} unanswered, ${plural(x.votes, 'vote')}, ${x.minutes} min in ${plural(x.streams.length, 'stream')}, ${x.linesPerMinute} lines/min`,
+        }),
+      ),
     );
   } catch (err) {
     flash(`The backlog could not be loaded (${err.message}).`);

@@ -23,29 +23,15 @@ import type { QuotaPlanner } from './quota.js';
 import { newEvents, ReadPosition, type PositionState } from './read-position.js';
 import { ReadPacing, type Transport } from './pacing.js';
 import { YouTubeSender } from './sender.js';
+import type { YouTubePlatformOptions } from './options.js';
+
+export type { YouTubePlatformOptions } from './options.js';
 
 /** YouTube's chat limits that matter to the outbox. Replies cost quota, so they are paced slowly
  * enough that answers waiting together go out as one message. */
 export const YOUTUBE_LIMITS: SendLimits = { maxLength: 200, perWindow: 10, windowMs: 30_000, minIntervalMs: 3_000, duplicateWindowMs: 30_000 };
 
 export type { YouTubeSource } from './chat-finder.js';
-
-export interface YouTubePlatformOptions {
-  readonly source: YouTubeSource;
-  readonly transport: 'auto' | 'stream' | 'poll';
-  readonly waitForLiveMs: number;
-  readonly api: YouTubeApi;
-  /** Read-only access (an API key) to fall back on when the OAuth refresh token dies. */
-  readonly fallbackApi?: YouTubeApi;
-  readonly planner: QuotaPlanner;
-  /** Small persistent state (page token, recent ids, own ids), kept by the store. */
-  readonly state: PositionState;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly guard: Guard;
-  readonly health: Health;
-  readonly random?: () => number;
-}
 
 /** YouTube live chat behind `ChatPlatform`: the only code that talks to the Google client. */
 export class YouTubePlatform implements ChatPlatform {
