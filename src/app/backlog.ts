@@ -9,8 +9,11 @@ import type { Runtime } from './runtime.js';
 
 /** A chat answer needs half the question's words in the section: the same bar for the backlog. */
 const MIN_MATCH = 0.5;
-/** New questions join the backlog this long after they were asked (in one batch, off the chat path). */
+/** New questions join the backlog this long after they were asked (in batches, off the chat path)… */
 const SYNC_DELAY_MS = 2_000;
+/** …at most this many a batch, a batch every few seconds while more wait (a flood costs chat little). */
+const SYNC_BATCH = 500;
+const SYNC_AGAIN_MS = 5_000;
 
 /** The note section the search matches for a text (what the bot would link), or null. */
 export function noteFinder(knowledge: KnowledgeBase): (text: string) => Link | null {
@@ -57,7 +60,7 @@ export function wireBacklog(
 ): BacklogParts {
   const { bus, store, rt } = deps;
   const noteFor = (text: string) => noteFinder(deps.knowledge())(text);
-  const backlog = new Backlog({ store, clock: rt.clock, halfLifeDays: config.backlog.halfLifeDays, noteFor });
+  const backlog = new Backlog({ store, clock: rt.clock, halfLifeDays: config.backlog.halfLifeDays, noteFor, placeOnRead: SYNC_BATCH });
   const followUps = new FollowUps({
     repo: store.backlog,
     stream: deps.stream,
@@ -71,7 +74,9 @@ export function wireBacklog(
   let syncTimer: ReturnType<Runtime['clock']['setTimeout']> | undefined;
   const sync = rt.guard('backlog.sync', () => {
     syncTimer = undefined;
-    if (backlog.sync() > 0) bus.emit('backlog', { change: 'items' });
+    const placed = backlog.sync(SYNC_BATCH);
+    if (placed > 0) bus.emit('backlog', { change: 'items' });
+    if (placed === SYNC_BATCH) syncTimer = rt.clock.setTimeout(sync, SYNC_AGAIN_MS);
   });
   bus.on('question', ({ change }) => {
     if (change === 'created' && syncTimer === undefined) syncTimer = rt.clock.setTimeout(sync, SYNC_DELAY_MS);

@@ -19,6 +19,10 @@ export const QUESTION_WINDOW_MS = 5 * 60_000;
 export const QUESTIONS_TO_SUGGEST = 3;
 /** …and one section is suggested again at most this often. */
 const SUGGEST_AGAIN_MS = 15 * 60_000;
+/** New questions are matched against the notes a few a second, the newest kept when more wait. */
+const LOOKS_PER_TICK = 5;
+const TICK_MS = 1_000;
+const MAX_WAITING = 20;
 
 const PLATFORM_NAME: Record<PlatformId, string> = { twitch: 'Twitch', youtube: 'YouTube' };
 
@@ -57,30 +61,42 @@ export function wireTopicSuggestions(deps: {
   });
   bus.on('platform-title', ({ platform, title }) => titled(platform, title));
 
-  bus.on(
-    'question',
-    rt.guard('topics.suggest', ({ question, change }: DomainEvents['question']) => {
-      if (change !== 'created') return;
-      const note = deps.noteFor(question.text);
-      if (!note) return;
-      const now = rt.clock.now();
-      recent.push({ at: now, url: note.url, title: note.title });
-      while (recent.length && recent[0]!.at < now - QUESTION_WINDOW_MS) recent.shift();
-      const about = recent.filter((r) => r.url === note.url).length;
-      if (about < QUESTIONS_TO_SUGGEST) return;
-      const current = topics.current();
-      if (current && (same(current.title, note.title) || deps.noteFor(current.title)?.url === note.url)) return;
-      if (now - (suggestedAt.get(note.url) ?? -Infinity) < SUGGEST_AGAIN_MS) return;
-      suggestedAt.set(note.url, now);
-      suggest({ title: note.title, reason: `${about} questions in ${QUESTION_WINDOW_MS / 60_000} minutes are about it`, url: note.url });
-    }),
-  );
+  // Each new question is matched against the notes (a search), off the chat path: the newest few
+  // wait, and a few are looked at a second. In a flood most are never looked at, which is enough:
+  // a run of questions about one section shows in any sample of them.
+  const waiting: Array<{ at: number; text: string }> = [];
+  let timer: ReturnType<Runtime['clock']['setTimeout']> | undefined;
+  const consider = (at: number, text: string) => {
+    const note = deps.noteFor(text);
+    if (!note) return;
+    recent.push({ at, url: note.url, title: note.title });
+    while (recent.length && recent[0]!.at < at - QUESTION_WINDOW_MS) recent.shift();
+    const about = recent.filter((r) => r.url === note.url).length;
+    if (about < QUESTIONS_TO_SUGGEST) return;
+    const current = topics.current();
+    if (current && (same(current.title, note.title) || deps.noteFor(current.title)?.url === note.url)) return;
+    if (at - (suggestedAt.get(note.url) ?? -Infinity) < SUGGEST_AGAIN_MS) return;
+    suggestedAt.set(note.url, at);
+    suggest({ title: note.title, reason: `${about} questions in ${QUESTION_WINDOW_MS / 60_000} minutes are about it`, url: note.url });
+  };
+  const look = rt.guard('topics.suggest', () => {
+    timer = undefined;
+    for (const q of waiting.splice(0, LOOKS_PER_TICK)) consider(q.at, q.text);
+    if (waiting.length) timer = rt.clock.setTimeout(look, TICK_MS);
+  });
+  bus.on('question', ({ question, change }) => {
+    if (change !== 'created') return;
+    waiting.push({ at: rt.clock.now(), text: question.text });
+    if (waiting.length > MAX_WAITING) waiting.splice(0, waiting.length - MAX_WAITING);
+    timer ??= rt.clock.setTimeout(look, 0);
+  });
 
   bus.on('topic-changed', (t) => {
     if (suggestion && same(suggestion.title, t.title)) suggest(null);
   });
   bus.on('stream-begun', () => {
     recent.length = 0;
+    waiting.length = 0;
     if (suggestion) suggest(null);
   });
 

@@ -47,6 +47,11 @@ export interface BacklogOptions {
   /** The note section for a text (the knowledge base's best section), when notes are loaded. */
   readonly noteFor?: (text: string) => Link | null;
   readonly threshold?: number;
+  /**
+   * How many new questions a read places first: all of them (the CLI), or at most this many (the
+   * service, which places the rest in the background: a flood of questions never makes a read slow).
+   */
+  readonly placeOnRead?: number;
 }
 
 export interface ListOptions {
@@ -68,6 +73,8 @@ export class Backlog {
   private index: { readonly questions: OpenQuestions; readonly itemOf: Map<number, number>; readonly version: number } | undefined;
   private readonly notes = new Map<number, Link | null>();
   private notesAt = 0;
+  /** The last question placed by a limited `sync`. */
+  private cursor = 0;
 
   constructor(private readonly opts: BacklogOptions) {}
 
@@ -75,11 +82,20 @@ export class Backlog {
     return this.opts.store.backlog;
   }
 
-  /** Puts every question not in an item yet into one; returns how many it placed. */
-  sync(): number {
+  private place(): void {
+    this.sync(this.opts.placeOnRead);
+  }
+
+  /**
+   * Puts questions not in an item yet into one; returns how many it placed. With a `limit` (the
+   * service's background placing, a batch at a time so that a flood of questions costs chat
+   * little), it goes on from the last question it placed; without, it looks at every question.
+   */
+  sync(limit?: number): number {
     return this.opts.store.immediate(() => {
-      const pending = this.repo.unassigned();
+      const pending = this.repo.unassigned(limit === undefined ? 0 : this.cursor, limit ?? -1);
       if (pending.length === 0) return 0;
+      this.cursor = Math.max(this.cursor, pending[pending.length - 1]!.id);
       const index = this.openIndex();
       for (const q of pending) {
         const words = keywords(q.text);
@@ -108,7 +124,7 @@ export class Backlog {
 
   /** Items, best first (after placing new questions). */
   list(o: ListOptions = {}): { readonly total: number; readonly items: BacklogEntry[] } {
-    this.sync();
+    this.place();
     const want = o.state ?? 'open';
     const topic = o.topic ? normalizeText(o.topic) : undefined;
     const all = this.entries().filter((e) => (want === 'all' || e.state === want) && (!topic || e.topics.some((t) => normalizeText(t) === topic)));
@@ -118,7 +134,7 @@ export class Backlog {
   }
 
   get(id: number): BacklogEntry | undefined {
-    this.sync();
+    this.place();
     const resolved = this.repo.resolve(id);
     if (resolved === undefined) return undefined;
     const row = this.repo.item(resolved);
@@ -127,7 +143,7 @@ export class Backlog {
 
   /** The questions an item holds, oldest first. */
   questions(id: number): ItemQuestion[] {
-    this.sync();
+    this.place();
     const resolved = this.repo.resolve(id);
     return resolved === undefined ? [] : this.repo.questions(resolved);
   }
@@ -183,7 +199,7 @@ export class Backlog {
   }
 
   private existing(id: number): number {
-    this.sync();
+    this.place();
     const resolved = this.repo.resolve(id);
     if (resolved === undefined) throw new LecternError('NOT_FOUND', `There is no backlog item #${id}`);
     return resolved;

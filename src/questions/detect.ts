@@ -231,11 +231,36 @@ function askingWords(sentence: string, end: string): number {
  */
 export function looksLikeQuestion(event: ChatEvent, opts: DetectOptions): boolean {
   if ((event.kind !== 'message' && event.kind !== 'paid-message') || event.action || event.sharedFrom) return false;
-  let text = event.text.trim();
+  const text = event.text.trim();
   if (!text || text.startsWith(opts.prefix) || event.replyTo) return false;
   if (!CANDIDATE.test(text)) return false;
+  // Chat repeats itself (copypastas, the same question from many viewers, spam): a line's text
+  // is decided once, and the answer kept for the next few thousand lines.
+  const memo = memoFor(opts);
+  const known = memo.get(text);
+  if (known !== undefined) return known;
+  const answer = decide(text, opts, memo.streamer);
+  if (memo.size >= MEMO_SIZE) memo.clear();
+  memo.set(text, answer);
+  return answer;
+}
+
+/** Decisions kept per set of options (the service has one). */
+const MEMO_SIZE = 4096;
+const memos = new WeakMap<DetectOptions, Map<string, boolean> & { streamer: ReadonlySet<string> }>();
+function memoFor(opts: DetectOptions): Map<string, boolean> & { streamer: ReadonlySet<string> } {
+  let memo = memos.get(opts);
+  if (!memo) {
+    memo = Object.assign(new Map<string, boolean>(), { streamer: new Set((opts.streamer ?? []).map((n) => n.replace(/^@/, '').toLowerCase())) });
+    memos.set(opts, memo);
+  }
+  return memo;
+}
+
+/** The rule set on one line's text (see the top of this file). */
+function decide(line: string, opts: DetectOptions, streamer: ReadonlySet<string>): boolean {
+  let text = line;
   // Mentions: of the streamer, taken out; of anyone else, talk between viewers.
-  const streamer = new Set((opts.streamer ?? []).map((n) => n.replace(/^@/, '').toLowerCase()));
   let toViewer = false;
   text = text.replace(MENTION, (whole, name: string) => {
     if (streamer.has(name.replace(/[.,:;!?-]+$/, '').toLowerCase())) return ' ';

@@ -23,8 +23,8 @@ export class BacklogRepo {
 
   constructor(private readonly db: Db) {
     this.s = {
-      unassigned: db.prepare<[], { id: number; text: string; created_at: number }>(
-        `SELECT id, text, created_at FROM questions WHERE item_id IS NULL AND state != 'removed' ORDER BY id`,
+      unassigned: db.prepare<[number, number], { id: number; text: string; created_at: number }>(
+        `SELECT id, text, created_at FROM questions WHERE id > ? AND item_id IS NULL AND state != 'removed' ORDER BY id LIMIT ?`,
       ),
       openMembers: db.prepare<[], { id: number; item_id: number; text: string }>(
         `SELECT q.id, q.item_id, q.text FROM questions q JOIN backlog_items i ON i.id = q.item_id
@@ -115,9 +115,9 @@ export class BacklogRepo {
     };
   }
 
-  /** Questions not in an item yet (removed ones never are), oldest first. */
-  unassigned(): Array<{ id: number; text: string; createdAt: number }> {
-    return this.s.unassigned.all().map((r) => ({ id: r.id, text: r.text, createdAt: r.created_at }));
+  /** Questions not in an item yet (removed ones never are), oldest first: up to `limit` after question `afterId`. */
+  unassigned(afterId = 0, limit = -1): Array<{ id: number; text: string; createdAt: number }> {
+    return this.s.unassigned.all(afterId, limit).map((r) => ({ id: r.id, text: r.text, createdAt: r.created_at }));
   }
 
   /** The questions of items the streamer has not closed: what a new question can join. */
