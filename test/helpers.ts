@@ -118,6 +118,21 @@ export async function stopOnClock(app: App, clock: ManualClock): Promise<void> {
   await stopped;
 }
 
+/**
+ * Lets Twitch's outbox drain on fake time, moving the clock only once the simulator has every
+ * message the bot sent: a message still in flight while the clock jumps would arrive "late" and
+ * make two sends look closer together than they were (a rate-limit breach that never happened).
+ */
+export async function drainTwitchOutbox(app: App, sim: TwitchSim, clock: ManualClock, timeoutMs = 20_000, stepMs = 500): Promise<void> {
+  const sentByBot = () => app.statuses().find((p) => p.platform === 'twitch')!.messagesOut;
+  const start = Date.now();
+  while (app.outboxes.get('twitch')!.pending > 0) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the Twitch outbox to drain');
+    if (sim.sent.length + sim.refused.length >= sentByBot()) clock.advance(stepMs);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
 /** Waits for a condition while fake time moves on (timers of the outbox and reconnects fire). */
 export async function untilClock(clock: ManualClock, cond: () => boolean, what = 'condition', timeoutMs = 5000, stepMs = 100): Promise<void> {
   const start = Date.now();

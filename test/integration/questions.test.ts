@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { exportFromDatabase } from '../../src/export/index.js';
-import { advance, startHarness, startYouTubeHarness, untilClock, viewer, type Harness, type YouTubeHarness } from '../helpers.js';
+import { advance, drainTwitchOutbox, startHarness, startYouTubeHarness, untilClock, viewer, type Harness, type YouTubeHarness } from '../helpers.js';
 
 let h: YouTubeHarness | undefined;
 let t: Harness | undefined;
@@ -125,7 +125,7 @@ describe('questions through both simulators', () => {
     for (let i = 0; i < 300; i++) x.sim.chat('teacher', viewer(`v${i}`), `!q question ${i}: how would ${topics[i % 10]} ${i} behave with seed${i}?`);
     await untilClock(x.clock, () => x.app.bot.stats.processed === 300, 'all read', 10_000, 200);
     expect(x.app.questions.all()).toHaveLength(300);
-    await untilClock(x.clock, () => x.app.outboxes.get('twitch')!.pending === 0, 'acks drained', 20_000, 500);
+    await drainTwitchOutbox(x.app, x.sim, x.clock);
     const out = x.app.outboxes.get('twitch')!.stats;
     expect(out.droppedFull + out.droppedLate).toBe(0);
     expect(out.repliesDelivered).toBe(300);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { advance, startHarness, until, untilClock, viewer, type Harness } from '../helpers.js';
+import { advance, drainTwitchOutbox, startHarness, until, untilClock, viewer, type Harness } from '../helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -155,8 +155,7 @@ describe('Twitch chat end to end (real tmi.js against the simulator)', () => {
     // Half get the same answer, half a personal one ({user}): both kinds must be coalesced.
     for (let i = 0; i < 200; i++) h.sim.chat('teacher', viewer(`viewer${i}`), i % 2 ? '!help' : '!discord');
     await until(() => h!.app.bot.stats.processed === 200, 'all 200 processed');
-    for (let i = 0; i < 120 && h.app.outboxes.get('twitch')!.pending > 0; i++) await advance(h.clock, 500, 250);
-    await until(() => h!.app.outboxes.get('twitch')!.pending === 0, 'outbox drained');
+    await drainTwitchOutbox(h.app, h.sim, h.clock, 20_000, 250);
     await advance(h.clock, 1000);
     expect(h.sim.violations).toEqual([]);
     expect(h.sim.sent.every((m) => !m.rejected && [...m.text].length <= 500)).toBe(true);
