@@ -175,7 +175,7 @@ export class App {
     let backlog: BacklogParts | undefined;
     const knowledge = createKnowledge(config, rt, {
       onNoteSaved: config.topic.followNotes ? (title) => void topics.set(title, 'note') : undefined,
-      onArticles: (articles) => backlog?.articles(articles),
+      onArticles: (articles, feedUrl) => backlog?.articles(articles, feedUrl),
     });
     let bot: Bot | undefined;
     const router = new CommandRouter({
@@ -198,7 +198,7 @@ export class App {
       knowledge: () => knowledge,
       topics,
       stream: () => (sessions.opened ? sessions.current : undefined),
-      reply: (event, text) => bot!.reply(event, text),
+      reply: (event, text) => bot!.reply(event, text) === 'queued',
       room: (event) => bot!.replyRoom(event),
     });
     sessions.onBegin((s) => {
@@ -317,6 +317,7 @@ export class App {
         s.twitchTokens?.stop();
         s.flushQuestions();
         s.backlog.stop();
+        s.suggestions.stop();
         s.sessions.close();
         s.store.close();
       }

@@ -14,6 +14,8 @@ const SYNC_DELAY_MS = 2_000;
 /** …at most this many a batch, a batch every few seconds while more wait (a flood costs chat little). */
 const SYNC_BATCH = 500;
 const SYNC_AGAIN_MS = 5_000;
+/** The dashboard is told the backlog changed at most this often. */
+const NOTIFY_MS = 2_000;
 
 /** The note section the search matches for a text (what the bot would link), or null. */
 export function noteFinder(knowledge: KnowledgeBase): (text: string) => Link | null {
@@ -36,7 +38,7 @@ export interface BacklogParts {
   readonly followUps: FollowUps;
   readonly activity: TopicActivity;
   /** A feed's articles arrived: propose the new ones as answers. */
-  readonly articles: (articles: ReadonlyArray<Link>) => void;
+  readonly articles: (articles: ReadonlyArray<Link>, feedUrl: string) => void;
   readonly stop: () => void;
 }
 
@@ -54,13 +56,21 @@ export function wireBacklog(
     readonly knowledge: () => KnowledgeBase;
     readonly topics: TopicTracker;
     readonly stream: () => StreamRow | undefined;
-    readonly reply: (event: ChatEvent, text: string) => void;
+    /** Queues a reply; true when it was queued (a follow-up counts as told only then). */
+    readonly reply: (event: ChatEvent, text: string) => boolean;
     readonly room: (event: ChatEvent) => number;
   },
 ): BacklogParts {
   const { bus, store, rt } = deps;
   const noteFor = (text: string) => noteFinder(deps.knowledge())(text);
-  const backlog = new Backlog({ store, clock: rt.clock, halfLifeDays: config.backlog.halfLifeDays, noteFor, placeOnRead: SYNC_BATCH });
+  const backlog = new Backlog({
+    store,
+    clock: rt.clock,
+    halfLifeDays: config.backlog.halfLifeDays,
+    noteFor,
+    notesVersion: () => deps.knowledge().generation,
+    placeOnRead: SYNC_BATCH,
+  });
   const followUps = new FollowUps({
     repo: store.backlog,
     stream: deps.stream,
@@ -71,24 +81,40 @@ export function wireBacklog(
     room: deps.room,
   });
   const activity = new TopicActivity({ repo: store.engagement, topic: () => deps.topics.current(), clock: rt.clock, guard: rt.guard });
+  // The dashboard hears of changes to its items at most every few seconds (a flood of questions
+  // would otherwise make every open page read the backlog again and again).
+  let notifyTimer: ReturnType<Runtime['clock']['setTimeout']> | undefined;
+  const itemsChanged = () => {
+    notifyTimer ??= rt.clock.setTimeout(
+      rt.guard('backlog.notify', () => {
+        notifyTimer = undefined;
+        bus.emit('backlog', { change: 'items' });
+      }),
+      NOTIFY_MS,
+    );
+  };
   let syncTimer: ReturnType<Runtime['clock']['setTimeout']> | undefined;
   const sync = rt.guard('backlog.sync', () => {
     syncTimer = undefined;
     const placed = backlog.sync(SYNC_BATCH);
-    if (placed > 0) bus.emit('backlog', { change: 'items' });
+    if (placed > 0) itemsChanged();
     if (placed === SYNC_BATCH) syncTimer = rt.clock.setTimeout(sync, SYNC_AGAIN_MS);
   });
-  bus.on('question', ({ change }) => {
-    if (change === 'created' && syncTimer === undefined) syncTimer = rt.clock.setTimeout(sync, SYNC_DELAY_MS);
-    else if (change === 'state' || change === 'removed') bus.emit('backlog', { change: 'items' });
+  bus.on('question', ({ question, change }) => {
+    backlog.changed();
+    // A question restored after moderation may wait behind the last one placed.
+    if (change === 'state' && question.state === 'open') backlog.rescan();
+    if (change === 'created' || (change === 'state' && question.state === 'open')) syncTimer ??= rt.clock.setTimeout(sync, SYNC_DELAY_MS);
+    if (change !== 'created') itemsChanged();
   });
+  bus.on('stream-begun', () => followUps.refresh());
   bus.on('chat', (event) => {
     activity.onChat(event);
     followUps.onChat(event);
   });
   bus.on('topic-changed', () => activity.flush());
-  const articles = (list: ReadonlyArray<Link>) => {
-    const made = backlog.articlesArrived(list, (text) => articleFinder(deps.knowledge())(text));
+  const articles = (list: ReadonlyArray<Link>, feedUrl: string) => {
+    const made = backlog.articlesArrived(feedUrl, list, (text) => articleFinder(deps.knowledge())(text));
     if (made > 0) {
       rt.logger.info({ proposals: made }, 'a new post may answer backlog questions');
       bus.emit('backlog', { change: 'proposals' });
@@ -101,6 +127,7 @@ export function wireBacklog(
     articles,
     stop: () => {
       rt.clock.clearTimeout(syncTimer);
+      rt.clock.clearTimeout(notifyTimer);
       activity.stop();
     },
   };

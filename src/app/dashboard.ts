@@ -150,7 +150,7 @@ export function createDashboard(p: DashboardParts): DashboardServer {
     },
     backlog: (o) => {
       const { total, items } = p.backlog.list({ state: o.state, topic: o.topic || undefined, offset: o.offset, limit: o.limit });
-      const topics = [...new Set(p.backlog.list({ state: 'all' }).items.flatMap((i) => i.topics))].sort((a, b) => a.localeCompare(b));
+      const topics = p.backlog.topicNames();
       return { total, offset: o.offset, items, topics, proposals: p.backlog.proposals() };
     },
     backlogAction: (id, action, post) => {

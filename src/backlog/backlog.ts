@@ -1,11 +1,12 @@
 import { LecternError, type Clock } from '../core/index.js';
-import { keywords, normalizeText, SIMILARITY_THRESHOLD } from '../questions/index.js';
+import { keywords, SIMILARITY_THRESHOLD } from '../questions/index.js';
+import { topicKey } from '../topics/index.js';
 import { OpenQuestions } from '../questions/open-index.js';
 import type { BacklogRow, ItemQuestion, Store } from '../store/index.js';
 import { backlogScore, DEFAULT_HALF_LIFE_DAYS } from './rank.js';
 
-/** How long the note section matched for an item is kept before the search is asked again. */
-const NOTES_TTL_MS = 60_000;
+/** Scores fade with time: the entries read are computed again at least this often. */
+const ENTRIES_TTL_MS = 60_000;
 
 export interface Link {
   readonly title: string;
@@ -46,6 +47,8 @@ export interface BacklogOptions {
   readonly halfLifeDays?: number;
   /** The note section for a text (the knowledge base's best section), when notes are loaded. */
   readonly noteFor?: (text: string) => Link | null;
+  /** Changes when the notes change: the sections matched so far are looked for again. */
+  readonly notesVersion?: () => number;
   readonly threshold?: number;
   /**
    * How many new questions a read places first: all of them (the CLI), or at most this many (the
@@ -72,9 +75,12 @@ export class Backlog {
   /** The open items' questions, indexed for matching, valid while nobody else wrote. */
   private index: { readonly questions: OpenQuestions; readonly itemOf: Map<number, number>; readonly version: number } | undefined;
   private readonly notes = new Map<number, Link | null>();
-  private notesAt = 0;
+  private notesSeen = -1;
   /** The last question placed by a limited `sync`. */
   private cursor = 0;
+  /** The items as last computed, valid while nothing changed them (`changed`, another writer, time). */
+  private cached: { readonly dv: number; readonly local: number; readonly at: number; readonly entries: BacklogEntry[] } | undefined;
+  private local = 0;
 
   constructor(private readonly opts: BacklogOptions) {}
 
@@ -86,16 +92,28 @@ export class Backlog {
     this.sync(this.opts.placeOnRead);
   }
 
+  /** Something changed the questions (a state, a vote, a removal): items are computed again when read. */
+  changed(): void {
+    this.local++;
+  }
+
+  /** A question may wait behind the last one placed (restored after moderation): look at them all again. */
+  rescan(): void {
+    this.cursor = 0;
+  }
+
   /**
    * Puts questions not in an item yet into one; returns how many it placed. With a `limit` (the
    * service's background placing, a batch at a time so that a flood of questions costs chat
    * little), it goes on from the last question it placed; without, it looks at every question.
    */
   sync(limit?: number): number {
-    return this.opts.store.immediate(() => {
-      const pending = this.repo.unassigned(limit === undefined ? 0 : this.cursor, limit ?? -1);
-      if (pending.length === 0) return 0;
-      this.cursor = Math.max(this.cursor, pending[pending.length - 1]!.id);
+    const from = limit === undefined ? 0 : this.cursor;
+    // Nothing waits (the usual case): no write lock taken.
+    if (this.repo.unassigned(from, 1).length === 0) return 0;
+    const placed = this.opts.store.immediate(() => {
+      const pending = this.repo.unassigned(from, limit ?? -1);
+      if (pending.length === 0) return { n: 0, last: from };
       const index = this.openIndex();
       for (const q of pending) {
         const words = keywords(q.text);
@@ -105,8 +123,12 @@ export class Backlog {
         index.questions.add(q.id, q.text, words);
         index.itemOf.set(q.id, itemId);
       }
-      return pending.length;
+      return { n: pending.length, last: pending[pending.length - 1]!.id };
     });
+    // Moved on only once the batch is committed.
+    if (limit !== undefined) this.cursor = Math.max(this.cursor, placed.last);
+    if (placed.n > 0) this.local++;
+    return placed.n;
   }
 
   private openIndex() {
@@ -126,11 +148,19 @@ export class Backlog {
   list(o: ListOptions = {}): { readonly total: number; readonly items: BacklogEntry[] } {
     this.place();
     const want = o.state ?? 'open';
-    const topic = o.topic ? normalizeText(o.topic) : undefined;
-    const all = this.entries().filter((e) => (want === 'all' || e.state === want) && (!topic || e.topics.some((t) => normalizeText(t) === topic)));
-    all.sort((a, b) => b.score - a.score || a.id - b.id);
+    const topic = o.topic === undefined ? undefined : topicKey(o.topic);
+    const all = this.entries().filter(
+      (e) => (want === 'all' || e.state === want) && (topic === undefined || (topic !== '' && e.topics.some((t) => topicKey(t) === topic))),
+    );
     const offset = o.offset ?? 0;
-    return { total: all.length, items: all.slice(offset, o.limit === undefined ? undefined : offset + o.limit) };
+    // The note section is looked for only for the items returned.
+    return { total: all.length, items: all.slice(offset, o.limit === undefined ? undefined : offset + o.limit).map((e) => this.withNote(e)) };
+  }
+
+  /** The topics the items were asked under (for a filter), from the items as last computed. */
+  topicNames(): string[] {
+    this.place();
+    return [...new Set(this.entries().flatMap((e) => e.topics))].sort((a, b) => a.localeCompare(b));
   }
 
   get(id: number): BacklogEntry | undefined {
@@ -138,25 +168,34 @@ export class Backlog {
     const resolved = this.repo.resolve(id);
     if (resolved === undefined) return undefined;
     const row = this.repo.item(resolved);
-    return row ? this.entry(row, this.repo.topics(), this.repo.paid()) : undefined;
+    return row ? this.withNote(this.entry(row, this.repo.topics(resolved), this.repo.paid(resolved))) : undefined;
   }
 
-  /** The questions an item holds, oldest first. */
+  /** The questions an item holds, oldest first (as placed so far). */
   questions(id: number): ItemQuestion[] {
-    this.place();
     const resolved = this.repo.resolve(id);
     return resolved === undefined ? [] : this.repo.questions(resolved);
   }
 
+  /** Every item, best first: computed again only when something changed, or a minute later (scores fade). */
   private entries(): BacklogEntry[] {
+    const dv = this.repo.dataVersion();
+    const now = this.opts.clock.now();
+    const c = this.cached;
+    if (c && c.dv === dv && c.local === this.local && now - c.at < ENTRIES_TTL_MS) return c.entries;
     const topics = this.repo.topics();
     const paid = this.repo.paid();
-    return this.repo.items().map((r) => this.entry(r, topics, paid));
+    const entries = this.repo.items().map((r) => this.entry(r, topics, paid));
+    entries.sort((a, b) => b.score - a.score || a.id - b.id);
+    this.cached = { dv, local: this.local, at: now, entries };
+    return entries;
   }
 
   private entry(r: BacklogRow, topics: Map<number, string[]>, paid: Map<number, Array<{ display: string }>>): BacklogEntry {
     const live = r.answeredLiveAt !== null && (r.lastOpenAt === null || r.lastOpenAt <= r.answeredLiveAt) ? r.answeredLiveAt : null;
-    const state: EntryState = r.state !== 'open' ? r.state : live !== null ? 'answered' : r.openMembers === 0 && r.reopenedAt === null ? 'dismissed' : 'open';
+    // Dismissed when nothing of it is open, and (once reopened) dismissed again since.
+    const dismissed = r.openMembers === 0 && r.dismissedMembers > 0 && (r.reopenedAt === null || (r.dismissedAt ?? 0) > r.reopenedAt);
+    const state: EntryState = r.state !== 'open' ? r.state : live !== null ? 'answered' : dismissed ? 'dismissed' : 'open';
     return {
       id: r.id,
       text: r.text,
@@ -172,7 +211,7 @@ export class Backlog {
       paid: (paid.get(r.id) ?? []).map((p) => p.display),
       streams: r.streamIds,
       topics: topics.get(r.id) ?? [],
-      note: this.noteOf(r),
+      note: null,
       answeredBy: r.state === 'answered' && r.answeredUrl ? { url: r.answeredUrl, title: r.answeredTitle ?? r.answeredUrl } : null,
       answeredAt: state !== 'answered' ? null : r.state === 'answered' ? r.stateAt : live,
       answeredLive:
@@ -182,26 +221,27 @@ export class Backlog {
     };
   }
 
-  private noteOf(r: BacklogRow): Link | null {
-    if (!this.opts.noteFor) return null;
-    // Notes change while the service runs (a saved note): matches are kept for a minute.
-    const now = this.opts.clock.now();
-    if (now - this.notesAt > NOTES_TTL_MS) {
+  /** The entry with its note section (the search's best section for its text), kept until the notes change. */
+  private withNote(e: BacklogEntry): BacklogEntry {
+    if (!this.opts.noteFor) return e;
+    const version = this.opts.notesVersion?.() ?? 0;
+    if (version !== this.notesSeen) {
       this.notes.clear();
-      this.notesAt = now;
+      this.notesSeen = version;
     }
-    let note = this.notes.get(r.id);
+    let note = this.notes.get(e.id);
     if (note === undefined) {
-      note = this.opts.noteFor(r.text);
-      this.notes.set(r.id, note);
+      note = this.opts.noteFor(e.text);
+      this.notes.set(e.id, note);
     }
-    return note;
+    return { ...e, note };
   }
 
+  /** The item an id stands for (after merges); NOT_FOUND when there is none, or nothing is left of it. */
   private existing(id: number): number {
     this.place();
     const resolved = this.repo.resolve(id);
-    if (resolved === undefined) throw new LecternError('NOT_FOUND', `There is no backlog item #${id}`);
+    if (resolved === undefined || !this.repo.item(resolved)) throw new LecternError('NOT_FOUND', `There is no backlog item #${id}`);
     return resolved;
   }
 
@@ -220,21 +260,24 @@ export class Backlog {
       }
     });
     this.index = undefined;
+    this.local++;
     return this.get(item)!;
   }
 
   dismiss(id: number): BacklogEntry {
     const item = this.existing(id);
-    this.repo.setState(item, 'dismissed', this.opts.clock.now());
+    this.opts.store.transaction(() => this.repo.setState(item, 'dismissed', this.opts.clock.now()));
     this.index = undefined;
+    this.local++;
     return this.get(item)!;
   }
 
   /** Back to open (Undo): follow-ups not told yet are cancelled; earlier live answers stop counting. */
   reopen(id: number): BacklogEntry {
     const item = this.existing(id);
-    this.repo.reopen(item, this.opts.clock.now());
+    this.opts.store.transaction(() => this.repo.reopen(item, this.opts.clock.now()));
     this.index = undefined;
+    this.local++;
     return this.get(item)!;
   }
 
@@ -243,9 +286,18 @@ export class Backlog {
     const a = this.existing(from);
     const b = this.existing(into);
     if (a === b) throw new LecternError('INVALID_INPUT', `#${from} and #${into} are already one item`);
+    // Only open items merge: an answer (and the follow-ups it owes) belongs to what was answered.
+    for (const [asked, resolved] of [
+      [from, a],
+      [into, b],
+    ] as const) {
+      if (this.get(resolved)?.state !== 'open') throw new LecternError('INVALID_INPUT', `#${asked} is not open: reopen it first to merge it`);
+    }
     this.repo.merge(a, b);
     this.notes.delete(a);
+    this.notes.delete(b);
     this.index = undefined;
+    this.local++;
     return this.get(b)!;
   }
 
@@ -266,25 +318,28 @@ export class Backlog {
     const item = this.existing(itemId);
     const title = this.repo.proposalTitle(item, url);
     if (title === undefined) throw new LecternError('NOT_FOUND', `No post ${url} was proposed for #${itemId}`);
+    // Confirmed first: answering drops the item's other proposals, the pending ones.
     this.repo.setProposal(item, url, 'confirmed');
     return this.answer(item, { url, title });
   }
 
   reject(itemId: number, url: string): void {
     const item = this.existing(itemId);
-    if (!this.repo.setProposal(item, url, 'rejected')) throw new LecternError('NOT_FOUND', `No post ${url} was proposed for #${itemId}`);
+    if (this.repo.proposalTitle(item, url) === undefined || !this.repo.setProposal(item, url, 'rejected'))
+      throw new LecternError('NOT_FOUND', `No post ${url} was proposed for #${itemId}`);
   }
 
   /**
-   * New articles from the feeds: each is matched against the open items with the search index
+   * New articles from a feed: each is matched against the open items with the search index
    * (`bestArticle(text)`: the article the search ranks first for an item's text), and proposed
-   * for the items it answers. The first articles ever seen are only remembered: a feed's history
-   * proposes nothing. Returns how many proposals were made.
+   * for the items it answers. A feed's articles at its first look (the first ever, or a feed
+   * added to the config later) are only remembered: its history proposes nothing. Returns how
+   * many proposals were made.
    */
-  articlesArrived(articles: ReadonlyArray<Link>, bestArticle: (text: string) => (Link & { score: number }) | undefined): number {
+  articlesArrived(feedUrl: string, articles: ReadonlyArray<Link>, bestArticle: (text: string) => (Link & { score: number }) | undefined): number {
     if (articles.length === 0) return 0;
     const now = this.opts.clock.now();
-    const first = this.repo.seenArticles() === 0;
+    const first = this.repo.seeFeed(feedUrl, now);
     const fresh = new Set(
       this.repo.see(
         articles.map((a) => a.url),

@@ -1,4 +1,4 @@
-import { normalizeText } from '../questions/index.js';
+import { topicKey } from '../topics/index.js';
 import type { TopicEngagementRow } from '../store/index.js';
 import type { Link } from './backlog.js';
 
@@ -57,7 +57,7 @@ const paidList = (m: Map<string, number>): Paid[] =>
 
 /**
  * Engagement by topic. Topics across streams are one when their titles are the same once
- * normalised (case, accents and punctuation aside), and when they are linked to the same note
+ * normalised (case, spacing and a title's closing punctuation aside; "C++" and "C#" stay apart), and when they are linked to the same note
  * section (a topic set by saving a note is linked to the section the search finds for its title).
  * `unanswered(topicId)`: how many of that topic's questions have a backlog item still open.
  */
@@ -92,7 +92,7 @@ export function engagementReport(
     return p;
   };
   for (const r of rows) {
-    const key = normalizeText(r.title) || r.title;
+    const key = topicKey(r.title) || r.title;
     keyOf.set(String(r.topicId), key);
     if (r.source !== 'note' || !opts.noteFor) continue;
     const note = opts.noteFor(r.title);

@@ -9,8 +9,11 @@ export interface FollowUpOptions {
   readonly logger: Logger;
   /** `followUp.enabled`. */
   readonly enabled: boolean;
-  /** Sends a reply to the viewer (through the outbox, within the send limits; it adds the mention). */
-  readonly reply: (event: ChatEvent, text: string) => void;
+  /**
+   * Sends a reply to the viewer (through the outbox, within the send limits; it adds the mention);
+   * false when it could not be queued (the platform refuses the bot, read-only, the queue is full).
+   */
+  readonly reply: (event: ChatEvent, text: string) => boolean;
   /** Room for the reply's text after the mention. */
   readonly room: (event: ChatEvent) => number;
 }
@@ -61,17 +64,22 @@ export class FollowUps {
     if (this.told.has(key)) return;
     this.told.add(key);
     if (this.opts.repo.toldIn(event.platform, event.author.id, stream.id)) return;
-    const due = this.opts.repo.pendingFor(event.platform, event.author.id).filter((f) => f.askedStreamId < stream.id);
-    const next = due[0];
+    const pending = this.opts.repo.pendingFor(event.platform, event.author.id);
+    const next = pending.find((f) => f.askedStreamId < stream.id);
     if (!next) return;
-    this.opts.reply(event, followUpText(next, this.opts.room(event)));
+    // Told only when the reply is queued; otherwise it waits for a later message.
+    if (!this.opts.reply(event, followUpText(next, this.opts.room(event)))) {
+      this.told.delete(key);
+      return;
+    }
     this.opts.repo.markSent(next, now, stream.id);
-    if (due.length === 1) this.waiting.delete(key);
+    if (pending.length === 1) this.waiting.delete(key);
     this.opts.logger.info({ platform: event.platform, item: next.itemId }, 'follow-up sent');
   }
 }
 
-const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+// The service's own time zone (set TZ for the streamer's): "3 Nov" as the streamer would say it.
+const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
 
 /**
  * "your question from 3 Nov is answered: <title> <url>", cut to `room` characters: the title is

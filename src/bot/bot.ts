@@ -71,11 +71,13 @@ export class Bot {
     return max - [...mentionFor(event)].length - 1;
   }
 
-  reply(event: ChatEvent, text: string, options?: ReplyOptions): void {
+  /** Queues a reply; says whether it was queued (or why not). */
+  reply(event: ChatEvent, text: string, options?: ReplyOptions): 'queued' | 'full' | 'empty' | 'refused' | 'no-outbox' {
     const outbox = this.outboxes.get(event.platform);
-    if (!outbox) return;
+    if (!outbox) return 'no-outbox';
     const result = outbox.enqueue({ channel: event.channel, text, mention: mentionFor(event), replyTo: event.id, merge: options?.merge });
     if (result === 'full') this.opts.logger.warn({ platform: event.platform }, 'reply refused: outbox full');
     else if (result === 'refused') this.opts.logger.debug({ platform: event.platform }, 'reply refused: the platform refuses the bot for now');
+    return result;
   }
 }

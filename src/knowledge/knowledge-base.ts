@@ -34,7 +34,7 @@ export interface KnowledgeOptions {
   /** Called (debounced) with a note's title when the streamer saves it. */
   readonly onNoteSaved?: (title: string, rel: string) => void;
   /** A feed's articles were loaded (from the cache, or fetched): the backlog looks for new posts. */
-  readonly onArticles?: (articles: ReadonlyArray<{ readonly title: string; readonly url: string }>) => void;
+  readonly onArticles?: (articles: ReadonlyArray<{ readonly title: string; readonly url: string }>, feedUrl: string) => void;
 }
 
 export interface FeedStatus {
@@ -69,6 +69,8 @@ export class KnowledgeBase {
   private readonly pending = new Map<string, TimerHandle>();
   private followTimer: TimerHandle | undefined;
   private readonly noteFiles = new Set<string>();
+  /** Changes whenever what is indexed changes (a note re-indexed, a feed's articles): caches of matches start over. */
+  generation = 0;
   private readonly articleTitles = new Map<string, string>();
   private stopped = false;
   private readonly log: Logger;
@@ -107,6 +109,7 @@ export class KnowledgeBase {
 
   private indexNote(folder: NotesFolder, rel: string): KnowledgeDoc[] | undefined {
     const group = `notes:${folder.dir}:${rel}`;
+    this.generation++;
     try {
       const docs = noteDocuments(folder, rel);
       this.index.replaceGroup(group, docs);
@@ -182,7 +185,8 @@ export class KnowledgeBase {
       articles.map((a, i) => articleDoc(feed, a, i)),
     );
     for (const a of articles) this.articleTitles.set(a.url, a.title);
-    if (this.opts.onArticles) this.opts.guard('knowledge.articles', this.opts.onArticles)(articles);
+    if (this.opts.onArticles) this.opts.guard('knowledge.articles', this.opts.onArticles)(articles, feed.url);
+    this.generation++;
   }
 
   private loadCachedFeed(feed: FeedSource): void {

@@ -275,20 +275,23 @@ export class Outbox {
     this.stats.rejected++;
     this.log.warn({ reason, code }, 'platform rejected a message');
     const now = this.opts.clock.now();
+    // The rejected message is most likely the last one, if it went out moments ago: it was not
+    // delivered after all. Older than that, which message it was is unknown: nothing is undone.
+    const last = this.lastSent;
+    const delivered = this.lastDelivered;
+    const recent = delivered !== undefined && now - delivered.at <= REFUSAL_WINDOW_MS;
+    if (recent) this.stats.repliesDelivered -= delivered.replies;
+    this.lastDelivered = undefined;
+    this.lastSent = undefined;
     if (reason === 'ratelimit' || reason === 'slowmode') {
       this.pausedUntil = Math.max(this.pausedUntil, now + PENALTY_MS[reason]);
-      // The rejected message is most likely the last one: it was not delivered after all; its
-      // replies go out again once, after the pause (a second rejection drops them).
-      const last = this.lastSent;
-      const delivered = this.lastDelivered;
-      if (last && delivered && now - delivered.at <= REFUSAL_WINDOW_MS) this.stats.repliesDelivered -= delivered.replies;
-      this.lastDelivered = undefined;
-      if (last) {
+      // Its replies go out again once, after the pause (a second rejection drops them). A
+      // duplicate is not sent again: the same words were just delivered.
+      if (last && recent) {
         this.recentTexts.delete(last.text);
         const again = last.items.filter((i) => !i.retried).map((i) => ({ ...i, retried: true, deadline: Math.max(i.deadline, this.pausedUntil + 1000) }));
         this.queue.unshift(...again);
       }
-      this.lastSent = undefined;
       this.pump();
     }
   }

@@ -10,6 +10,7 @@ const ITEMS = `
     count(q.id) AS members,
     coalesce(sum(q.state = 'open'), 0) AS open_members,
     coalesce(sum(q.state = 'dismissed'), 0) AS dismissed_members,
+    max(CASE WHEN q.state = 'dismissed' THEN q.state_at END) AS dismissed_at,
     max(CASE WHEN q.state = 'answered' AND q.state_at > coalesce(i.reopened_at, 0) THEN q.state_at END) AS answered_live_at,
     max(CASE WHEN q.state = 'open' THEN q.created_at END) AS last_open_at,
     group_concat(DISTINCT q.stream_id) AS stream_ids,
@@ -56,6 +57,25 @@ export class BacklogRepo {
         `SELECT DISTINCT q.item_id, t.title FROM questions q JOIN topics t ON t.id = q.topic_id
          WHERE q.item_id IS NOT NULL AND q.state != 'removed' ORDER BY t.started_at`,
       ),
+      askersOne: db.prepare<[number], { item_id: number; n: number; last: number }>(
+        `SELECT q.item_id, count(DISTINCT a.platform || ':' || a.author_id) AS n, max(a.asked_at) AS last
+         FROM question_askers a JOIN questions q ON q.id = a.question_id
+         WHERE q.item_id = ? AND q.state != 'removed' GROUP BY q.item_id`,
+      ),
+      votesOne: db.prepare<[number], { item_id: number; n: number }>(
+        `SELECT q.item_id, count(DISTINCT v.platform || ':' || v.voter_id) AS n
+         FROM question_votes v JOIN questions q ON q.id = v.question_id
+         WHERE q.item_id = ? AND q.state != 'removed' GROUP BY q.item_id`,
+      ),
+      paidOne: db.prepare<[number], { item_id: number; tier: number; display: string; currency: string; amount: number }>(
+        `SELECT q.item_id, a.paid_tier AS tier, a.paid_display AS display, a.paid_currency AS currency, a.paid_amount AS amount
+         FROM question_askers a JOIN questions q ON q.id = a.question_id
+         WHERE q.item_id = ? AND q.state != 'removed' AND a.paid_tier > 0 ORDER BY a.paid_tier DESC, a.asked_at`,
+      ),
+      topicsOne: db.prepare<[number], { item_id: number; title: string }>(
+        `SELECT DISTINCT q.item_id, t.title FROM questions q JOIN topics t ON t.id = q.topic_id
+         WHERE q.item_id = ? AND q.state != 'removed' ORDER BY t.started_at`,
+      ),
       questions: db.prepare<[number], { id: number; stream_id: number; number: number; text: string; state: string; created_at: number; platform: string }>(
         `SELECT id, stream_id, number, text, state, created_at, platform FROM questions WHERE item_id = ? AND state != 'removed' ORDER BY created_at`,
       ),
@@ -73,17 +93,19 @@ export class BacklogRepo {
       moveQuestions: db.prepare<[number, number]>('UPDATE questions SET item_id = ? WHERE item_id = ?'),
       mergeInto: db.prepare<[number, number]>('UPDATE backlog_items SET merged_into = ? WHERE id = ?'),
       moveProposals: db.prepare<[number, number]>('UPDATE OR IGNORE answer_proposals SET item_id = ? WHERE item_id = ?'),
-      dropProposals: db.prepare<[number]>('DELETE FROM answer_proposals WHERE item_id = ?'),
+      dropProposals: db.prepare<[number]>(`DELETE FROM answer_proposals WHERE item_id = ? AND state = 'pending'`),
       propose: db.prepare<[number, string, string, number, number]>(
         'INSERT OR IGNORE INTO answer_proposals (item_id, url, title, score, proposed_at) VALUES (?, ?, ?, ?, ?)',
       ),
       proposals: db.prepare<[], { item_id: number; url: string; title: string; score: number; proposed_at: number; state: string }>(
         `SELECT p.* FROM answer_proposals p JOIN backlog_items i ON i.id = p.item_id
-         WHERE p.state = 'pending' AND i.merged_into IS NULL AND i.state = 'open' ORDER BY p.proposed_at, p.item_id`,
+         WHERE p.state = 'pending' AND i.merged_into IS NULL AND i.state = 'open'
+           AND EXISTS (SELECT 1 FROM questions q WHERE q.item_id = i.id AND q.state != 'removed')
+         ORDER BY p.proposed_at, p.item_id`,
       ),
-      proposal: db.prepare<[number, string], { title: string }>('SELECT title FROM answer_proposals WHERE item_id = ? AND url = ?'),
+      proposal: db.prepare<[number, string], { title: string }>(`SELECT title FROM answer_proposals WHERE item_id = ? AND url = ? AND state = 'pending'`),
       setProposal: db.prepare<[string, number, string]>('UPDATE answer_proposals SET state = ? WHERE item_id = ? AND url = ?'),
-      seenCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM seen_articles'),
+      seeFeed: db.prepare<[string, number]>('INSERT OR IGNORE INTO seen_feeds (url, first_seen) VALUES (?, ?)'),
       see: db.prepare<[string, number]>('INSERT OR IGNORE INTO seen_articles (url, first_seen) VALUES (?, ?)'),
       // Every asker of the item's questions, once, with the latest stream they asked it in.
       addFollowUps: db.prepare<[number, number]>(
@@ -150,15 +172,16 @@ export class BacklogRepo {
 
   item(id: number): BacklogRow | undefined {
     const r = this.s.item.get(id);
-    return r ? this.withSums([r])[0] : undefined;
+    return r ? this.withSums([r], id)[0] : undefined;
   }
 
-  private withSums(raws: RawItem[]): BacklogRow[] {
+  /** The sums of `raws`: of every item, or (`one`) of that item alone, through its index. */
+  private withSums(raws: RawItem[], one?: number): BacklogRow[] {
     if (raws.length === 0) return [];
-    const askers = new Map(this.s.askers.all().map((r) => [r.item_id, r]));
-    const votes = new Map(this.s.votes.all().map((r) => [r.item_id, r.n]));
+    const askers = new Map((one === undefined ? this.s.askers.all() : this.s.askersOne.all(one)).map((r) => [r.item_id, r]));
+    const votes = new Map((one === undefined ? this.s.votes.all() : this.s.votesOne.all(one)).map((r) => [r.item_id, r.n]));
     const tiers = new Map<number, number>();
-    for (const p of this.s.paid.all()) if (!tiers.has(p.item_id)) tiers.set(p.item_id, p.tier);
+    for (const p of one === undefined ? this.s.paid.all() : this.s.paidOne.all(one)) if (!tiers.has(p.item_id)) tiers.set(p.item_id, p.tier);
     return raws.map((r) => {
       const a = askers.get(r.id);
       return {
@@ -173,6 +196,7 @@ export class BacklogRepo {
         members: r.members,
         openMembers: r.open_members,
         dismissedMembers: r.dismissed_members,
+        dismissedAt: r.dismissed_at,
         answeredLiveAt: r.answered_live_at,
         answeredLiveStream: r.answered_live_at === null ? null : (this.s.liveStream.get(r.id, r.answered_live_at)?.stream_id ?? null),
         lastOpenAt: r.last_open_at,
@@ -190,9 +214,9 @@ export class BacklogRepo {
   }
 
   /** The topics each item's questions were asked under, in time order. */
-  topics(): Map<number, string[]> {
+  topics(itemId?: number): Map<number, string[]> {
     const out = new Map<number, string[]>();
-    for (const r of this.s.topics.all()) {
+    for (const r of itemId === undefined ? this.s.topics.all() : this.s.topicsOne.all(itemId)) {
       const list = out.get(r.item_id) ?? [];
       if (!list.includes(r.title)) list.push(r.title);
       out.set(r.item_id, list);
@@ -201,9 +225,9 @@ export class BacklogRepo {
   }
 
   /** What each item's askers paid, as the platforms stated it, best first. */
-  paid(): Map<number, Array<{ display: string; currency: string; amount: number }>> {
+  paid(itemId?: number): Map<number, Array<{ display: string; currency: string; amount: number }>> {
     const out = new Map<number, Array<{ display: string; currency: string; amount: number }>>();
-    for (const p of this.s.paid.all()) {
+    for (const p of itemId === undefined ? this.s.paid.all() : this.s.paidOne.all(itemId)) {
       const list = out.get(p.item_id) ?? [];
       list.push({ display: p.display, currency: p.currency, amount: p.amount });
       out.set(p.item_id, list);
@@ -264,8 +288,9 @@ export class BacklogRepo {
     return this.s.setProposal.run(state, itemId, url).changes === 1;
   }
 
-  seenArticles(): number {
-    return this.s.seenCount.get()!.n;
+  /** Records a feed as seen; true when it was seen for the first time. */
+  seeFeed(url: string, at: number): boolean {
+    return this.s.seeFeed.run(url, at).changes === 1;
   }
 
   /** Records articles as seen; returns the urls that were new. */

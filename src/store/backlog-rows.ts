@@ -17,6 +17,8 @@ export interface BacklogRow {
   readonly members: number;
   readonly openMembers: number;
   readonly dismissedMembers: number;
+  /** When the latest of its questions was dismissed, or null. */
+  readonly dismissedAt: number | null;
   /** The latest live answer of one of its questions after any reopening, or null. */
   readonly answeredLiveAt: number | null;
   /** The stream of that live answer. */
@@ -74,6 +76,7 @@ export interface RawItem {
   members: number;
   open_members: number;
   dismissed_members: number;
+  dismissed_at: number | null;
   answered_live_at: number | null;
   last_open_at: number | null;
   stream_ids: string;

@@ -199,10 +199,10 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     expect(await dash.textContent('#b-count')).toBe('2');
     expect(await dash.locator('#b-chart svg rect.c-bar').count()).toBe(1);
 
-    // A new question joins the backlog on its own (placed in a batch two seconds later).
+    // A new question joins the backlog on its own (placed in a batch two seconds later; the page is told within two more).
     x.sim.chat('teacher', viewer('dave'), '!q how does dropout work?');
     await until(() => x.app.questions.all().length === 3, 'third question');
-    x.clock.advance(2_500);
+    x.clock.advance(5_000);
     await dash.waitForSelector('#b-items .b-item[data-id="3"]');
 
     await dash.click('#b-items .b-item[data-id="2"] button >> text=Answered live');

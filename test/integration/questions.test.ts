@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { exportFromDatabase } from '../../src/export/index.js';
-import { advance, drainTwitchOutbox, startHarness, startYouTubeHarness, untilClock, viewer, type Harness, type YouTubeHarness } from '../helpers.js';
+import { advance, drainTwitchOutbox, startHarness, startYouTubeHarness, until, untilClock, viewer, type Harness, type YouTubeHarness } from '../helpers.js';
 
 let h: YouTubeHarness | undefined;
 let t: Harness | undefined;
@@ -123,7 +123,7 @@ describe('questions through both simulators', () => {
     const x = t;
     const topics = ['attention', 'softmax', 'dropout', 'layernorm', 'embeddings', 'optimizers', 'tokenizers', 'gradients', 'residuals', 'batching'];
     for (let i = 0; i < 300; i++) x.sim.chat('teacher', viewer(`v${i}`), `!q question ${i}: how would ${topics[i % 10]} ${i} behave with seed${i}?`);
-    await untilClock(x.clock, () => x.app.bot.stats.processed === 300, 'all read', 10_000, 200);
+    await until(() => x.app.bot.stats.processed === 300, 'all read', 10_000);
     expect(x.app.questions.all()).toHaveLength(300);
     await drainTwitchOutbox(x.app, x.sim, x.clock);
     const out = x.app.outboxes.get('twitch')!.stats;

@@ -41,6 +41,17 @@ describe('the topic from the stream title', () => {
     await advance(x.clock, 61_000, 1000);
     await untilClock(x.clock, () => x.app.topicSuggestion?.title === 'Something else entirely', 'another proposal', 5000, 1000);
     expect(x.app.topics.current()!.title).toBe('Softmax');
+    // The channel goes live, then offline; another broadcast with a new title: the new session starts from it.
+    helix.goLive('Something else entirely');
+    const first = x.app.currentStream!.id;
+    const recorded = () => x.app.storeForReading().streamPlatforms.list(x.app.currentStream!.id).length > 0;
+    await untilClock(x.clock, recorded, 'live recorded', 5000, 1000);
+    helix.goOffline();
+    await untilClock(x.clock, () => x.app.storeForReading().streams.get(first)?.endedAt !== null, 'the session ended', 5000, 1000);
+    helix.goLive('Day 2: multi-head attention | !notes');
+    await untilClock(x.clock, () => x.app.currentStream!.id !== first, 'a new session', 5000, 1000);
+    await untilClock(x.clock, () => x.app.topics.current()?.title === 'Day 2: multi-head attention', 'the new title as its topic', 5000, 1000);
+    expect(x.app.topics.current()!.source).toBe('title');
   });
 
   it("YouTube: the live video's title becomes the first topic, its changes are looked at every 10 minutes (1 unit) and proposed", async () => {
@@ -88,7 +99,7 @@ describe('questions about another part of the notes', () => {
     await untilClock(x.clock, () => x.app.topicSuggestion !== null, 'a proposal');
     expect(x.app.topicSuggestion).toEqual({
       title: 'Training › Dropout',
-      reason: '3 questions in 5 minutes are about it',
+      reason: '3 viewers asked about it in 5 minutes',
       url: 'https://notes.example/ml/training.md#dropout',
     });
     expect(x.app.topics.current()!.title).toBe('Attention');

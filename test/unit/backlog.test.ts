@@ -151,6 +151,7 @@ describe('the backlog across streams', () => {
     w.log.ask(viewer('alice')('what is a kv cache'), 'what is a kv cache', 'command');
     w.log.ask(viewer('bob')('why does flash attention save memory'), 'why does flash attention save memory', 'command');
     w.log.ask(viewer('carol')('how big should the batch be'), 'how big should the batch be', 'command');
+    w.backlog.sync();
     const [kv, flash, batch] = [1, 2, 3].map((n) => w.backlog.questions(n)[0]!.text);
     expect([kv, flash, batch]).toEqual(['what is a kv cache', 'why does flash attention save memory', 'how big should the batch be']);
     const answered = w.backlog.answer(1, { url: 'https://blog.example/kv-cache', title: 'KV caches, explained' });
@@ -161,6 +162,8 @@ describe('the backlog across streams', () => {
     expect(w.backlog.dismiss(3).state).toBe('dismissed');
     expect(w.backlog.list().items.map((i) => i.id)).toEqual([2]);
     expect(w.backlog.reopen(3).state).toBe('open');
+    // An answered item does not merge (its answer and follow-ups belong to it).
+    expect(() => w.backlog.merge(3, 1)).toThrow(/#1 is not open/);
     const merged = w.backlog.merge(3, 2);
     expect(merged.id).toBe(2);
     expect(merged.askerCount).toBe(2);
@@ -177,10 +180,14 @@ describe('the backlog across streams', () => {
     w.log.ask(viewer('bob')('how big should the batch be'), 'how big should the batch be', 'command');
     const best = (text: string) => (/kv cache/.test(text) ? { title: 'KV caches, explained', url: 'https://blog.example/kv', score: 9 } : undefined);
     const old = [{ title: 'Older post', url: 'https://blog.example/old' }];
-    expect(w.backlog.articlesArrived(old, () => ({ ...old[0]!, score: 9 }))).toBe(0);
-    expect(w.backlog.articlesArrived([...old, { title: 'KV caches, explained', url: 'https://blog.example/kv' }], best)).toBe(1);
+    const FEED = 'https://blog.example/feed.xml';
+    expect(w.backlog.articlesArrived(FEED, old, () => ({ ...old[0]!, score: 9 }))).toBe(0);
+    expect(w.backlog.articlesArrived(FEED, [...old, { title: 'KV caches, explained', url: 'https://blog.example/kv' }], best)).toBe(1);
     // The same post again proposes nothing more.
-    expect(w.backlog.articlesArrived([{ title: 'KV caches, explained', url: 'https://blog.example/kv' }], best)).toBe(0);
+    expect(w.backlog.articlesArrived(FEED, [{ title: 'KV caches, explained', url: 'https://blog.example/kv' }], best)).toBe(0);
+    // A second feed (added later) is history at its first look too, whatever it holds.
+    const other = [{ title: 'KV caches, the sequel', url: 'https://other.example/kv' }];
+    expect(w.backlog.articlesArrived('https://other.example/feed.xml', other, () => ({ ...other[0]!, score: 9 }))).toBe(0);
     const [p] = w.backlog.proposals();
     expect(p).toMatchObject({ itemId: 1, url: 'https://blog.example/kv', title: 'KV caches, explained', state: 'pending' });
     const item = w.backlog.confirm(1, 'https://blog.example/kv');
@@ -201,7 +208,7 @@ describe('follow-ups', () => {
       clock: w.clock,
       logger: silentLogger(),
       enabled,
-      reply: (e, text) => sent.push({ to: `${e.platform}:${e.author.id}`, text }),
+      reply: (e, text) => (sent.push({ to: `${e.platform}:${e.author.id}`, text }), true),
       room: () => 480,
     });
     return { ...w, f, sent };
@@ -232,7 +239,7 @@ describe('follow-ups', () => {
       clock: w.clock,
       logger: silentLogger(),
       enabled: true,
-      reply: (e, text) => w.sent.push({ to: e.author.id, text }),
+      reply: (e, text) => (w.sent.push({ to: e.author.id, text }), true),
       room: () => 480,
     });
     again.refresh();
@@ -240,6 +247,39 @@ describe('follow-ups', () => {
     w.next();
     again.onChat(viewer('alice')('back again'));
     expect(w.sent).toHaveLength(2);
+  });
+
+  it('keeps a follow-up for later when the reply could not be queued, and a second one due later', () => {
+    const w = world();
+    open.push(w.store);
+    let accept = false;
+    const sent: string[] = [];
+    const f = new FollowUps({
+      repo: w.store.backlog,
+      stream: w.stream,
+      clock: w.clock,
+      logger: silentLogger(),
+      enabled: true,
+      reply: (_e, text) => (accept ? (sent.push(text), true) : false),
+      room: () => 480,
+    });
+    w.log.ask(viewer('alice')('what is a kv cache'), 'what is a kv cache', 'command');
+    w.backlog.answer(1, { url: 'https://blog.example/kv', title: 'KV' });
+    w.next();
+    // Asked in this stream and answered too: due only in a later stream.
+    w.log.ask(viewer('alice')('how big should the batch be'), 'how big should the batch be', 'command');
+    w.backlog.answer(2, { url: 'https://blog.example/batch', title: 'Batch' });
+    f.refresh();
+    f.onChat(viewer('alice')('hi'));
+    expect(sent).toEqual([]);
+    accept = true;
+    f.onChat(viewer('alice')('hello?'));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toContain('https://blog.example/kv');
+    w.next();
+    f.onChat(viewer('alice')('back'));
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toContain('https://blog.example/batch');
   });
 
   it('tells at most one follow-up per viewer per stream, and none when reopened or disabled', () => {

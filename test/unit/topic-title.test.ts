@@ -9,9 +9,24 @@ describe('a stream title as a topic', () => {
     ['LIVE NOW - KV caches and paged attention | https://blog.example', 'KV caches and paged attention'],
     ['Rust async, part 2 !github', 'Rust async, part 2'],
     ['Probability | Bayes - the intuition', 'Probability | Bayes - the intuition'],
+    ['Liveness analysis in compilers', 'Liveness analysis in compilers'],
+    ['Livewire components from scratch', 'Livewire components from scratch'],
+    ['Streaming algorithms explained', 'Streaming algorithms explained'],
+    ['Kubernetes - Monitoring', 'Kubernetes - Monitoring'],
+    ['Category theory - Monads', 'Category theory - Monads'],
+    ['LIVE NOW Category theory | Mon & Wed 5pm', 'Category theory'],
+    ['live: Paged attention', 'Paged attention'],
     ['🔴🔴🔴', ''],
     ['   ', ''],
   ])('%j → %j', (title, topic) => expect(topicFromTitle(title)).toBe(topic));
+
+  it('keeps the symbols that name a topic apart, and ends and case aside', async () => {
+    const { topicKey } = await import('../../src/topics/index.js');
+    expect(new Set(['C++', 'C#', 'C'].map(topicKey)).size).toBe(3);
+    expect(topicKey('Attention!')).toBe(topicKey('attention'));
+    expect(topicKey('  Multi-head   Attention ')).toBe('multi-head attention');
+    expect(topicKey('🔥🔥')).toBe('');
+  });
 
   it('is at most 100 characters', () => {
     expect([...topicFromTitle(`Attention ${'x'.repeat(300)}`)].length).toBeLessThanOrEqual(100);

@@ -4,7 +4,7 @@ import { addChat, removeChat, resetChat } from '/assets/chat.js';
 
 /** The live queue shows at most this many open questions, best first (the database keeps all). */
 const MAX_OPEN = 200;
-const state = { questions: new Map(), topic: null, timeline: [], platforms: [], problems: [], selectedId: null, openTotal: 0, streamStart: Date.now() };
+const state = { questions: new Map(), topic: null, timeline: [], platforms: [], problems: new Map(), selectedId: null, openTotal: 0, streamStart: Date.now() };
 /** Platforms always in this order, so badges never change places when one updates. */
 const PLATFORM_ORDER = ['twitch', 'youtube'];
 const touch = matchMedia('(hover: none)').matches;
@@ -32,7 +32,10 @@ function renderHealth() {
         text: `${p.platform} ${p.state}${speech}${quota}${modes}`,
       });
     }),
-    ...state.problems.slice(-3).map((pr) => el('span', { class: 'badge problem', title: pr.message, text: `${pr.component}: ${pr.code} ×${pr.count}` })),
+    // One badge per problem (component and code), the latest three, each in its place.
+    ...[...state.problems.values()]
+      .slice(-3)
+      .map((pr) => el('span', { class: 'badge problem', title: pr.message, text: `${pr.component}: ${pr.code} ×${pr.count}` })),
   );
 }
 
@@ -121,6 +124,8 @@ function dropRow(id) {
   rows.get(id)?.remove();
   rows.delete(id);
   state.questions.delete(id);
+  // A selection never stays on a question that left the page.
+  if (state.selectedId === id) state.selectedId = null;
 }
 
 function updateCount() {
@@ -213,7 +218,7 @@ function loadState(s) {
     topic: s.topic,
     timeline: s.timeline,
     platforms: s.platforms,
-    problems: s.problems,
+    problems: new Map(s.problems.map((pr) => [`${pr.component}:${pr.code}`, pr])),
     openTotal: s.openQuestions,
     streamStart: s.stream.startedAt,
   });
@@ -263,7 +268,7 @@ connect(
       state.platforms = state.platforms.filter((p) => p.platform !== msg.data.platform).concat(msg.data);
       renderHealth();
     } else if (msg.type === 'problem') {
-      state.problems.push(msg.data);
+      state.problems.set(`${msg.data.component}:${msg.data.code}`, msg.data);
       renderHealth();
     }
   },
@@ -319,6 +324,8 @@ function select(id) {
 }
 
 document.addEventListener('keydown', (e) => {
+  // Ctrl/Cmd/Alt combinations belong to the browser (select all, bookmarks…), never to a question.
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
   if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) {
     if (e.key === 'Escape') e.target.blur();
     return;

@@ -48,15 +48,23 @@ export class TwitchLiveWatch {
     );
   }
 
-  private async check(): Promise<void> {
+  /** The channel's title (Helix GET /channels), told when it changed; a failure here stops nothing else. */
+  private async checkTitle(userId: string): Promise<void> {
     try {
-      this.userId ??= await this.opts.helix.userId(this.opts.channel);
-      if (!this.userId) return;
-      const title = await this.opts.helix.channelTitle(this.userId);
+      const title = await this.opts.helix.channelTitle(userId);
       if (title !== undefined && title !== this.title) {
         this.title = title;
         if (title.trim()) this.opts.onTitle?.(title);
       }
+    } catch (err) {
+      this.opts.health.report('twitch.title', err);
+    }
+  }
+
+  private async check(): Promise<void> {
+    try {
+      this.userId ??= await this.opts.helix.userId(this.opts.channel);
+      if (!this.userId) return;
       const s = await this.opts.helix.stream(this.userId);
       if (s && (this.current?.streamId !== s.id || !this.current.vod)) {
         const vod = await this.opts.helix.archive(this.userId, s.id);
@@ -69,6 +77,8 @@ export class TwitchLiveWatch {
         this.current = undefined;
         this.opts.onLive({ state: 'offline' });
       }
+      // After the live check: a title that comes with a new broadcast belongs to its new session.
+      await this.checkTitle(this.userId);
     } catch (err) {
       this.opts.health.report('twitch.live', err);
       this.opts.logger.warn({ err: toError(err).message }, 'could not ask Helix whether the channel is live');

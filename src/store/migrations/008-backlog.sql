@@ -34,6 +34,11 @@ CREATE TABLE seen_articles (
   url        TEXT PRIMARY KEY,
   first_seen INTEGER NOT NULL
 );
+-- Feeds seen at least once: the first look at a feed is its history, remembered, never proposed.
+CREATE TABLE seen_feeds (
+  url        TEXT PRIMARY KEY,
+  first_seen INTEGER NOT NULL
+);
 
 -- One follow-up per viewer and item answered by a post, told once in a later stream.
 CREATE TABLE follow_ups (
