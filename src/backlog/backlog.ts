@@ -144,6 +144,12 @@ export class Backlog {
     return this.index;
   }
 
+  /** Rows were rewritten by this process (a viewer forgotten): what is kept in memory is read again. */
+  invalidate(): void {
+    this.index = undefined;
+    this.notes.clear();
+  }
+
   /** Items, best first (after placing new questions). */
   list(o: ListOptions = {}): { readonly total: number; readonly items: BacklogEntry[] } {
     this.place();

@@ -181,8 +181,8 @@ export function formatProblems(problems: readonly ConfigProblem[]): string {
   return problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n');
 }
 
-/** Files kept next to the database: linked accounts, the dashboard token, the feed cache. */
-export function dataPaths(config: Config): { tokens: string; dashboardToken: string; feedCache: string } {
+/** Files kept next to the database: linked accounts, the dashboard token, the feed cache, backups. */
+export function dataPaths(config: Config): { tokens: string; dashboardToken: string; feedCache: string; backups: string } {
   const dir = dirname(resolve(config.storage.path));
-  return { tokens: join(dir, 'tokens.json'), dashboardToken: join(dir, 'dashboard-token'), feedCache: join(dir, 'feeds') };
+  return { tokens: join(dir, 'tokens.json'), dashboardToken: join(dir, 'dashboard-token'), feedCache: join(dir, 'feeds'), backups: join(dir, 'backups') };
 }

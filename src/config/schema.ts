@@ -199,6 +199,16 @@ export const configSchema = z
     storage: z
       .strictObject({
         path: z.string().min(1).default('./data/lectern.db'),
+        /** A copy of the database every `everyHours` in `backups/` next to it, the newest `keep` kept. Off without it. */
+        backup: z
+          .strictObject({
+            everyHours: z
+              .number()
+              .min(0.25)
+              .max(24 * 31),
+            keep: z.number().int().min(1).max(1000).default(7),
+          })
+          .optional(),
       })
       .prefault({}),
     stream: z

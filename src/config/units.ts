@@ -20,6 +20,7 @@ export function durations(c: Config) {
     floodWindowMs: c.commands.floodLimit.perSeconds * S,
     perViewerQuestionsMs: c.questions.perViewer.perMinutes * MIN,
     resumeWithinMs: c.stream.resumeWithinMinutes * MIN,
+    backupEveryMs: c.storage.backup ? c.storage.backup.everyHours * H : undefined,
   } as const;
 }
 

@@ -7,6 +7,7 @@ export const ErrorCodes = {
   CONFIG_UNREADABLE: 'Configuration file cannot be read',
   STORE_OPEN_FAILED: 'Database cannot be opened',
   STORE_MIGRATION_FAILED: 'Database migration failed',
+  STORE_BACKUP_FAILED: 'Database backup or restore failed',
   PLATFORM_AUTH_FAILED: 'Platform rejected the credentials',
   PLATFORM_CONNECT_FAILED: 'Platform cannot be reached',
   PLATFORM_SEND_FAILED: 'Message could not be sent',

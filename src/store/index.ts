@@ -12,6 +12,8 @@ import { StreamPlatformsRepo } from './stream-platforms-repo.js';
 import { DashboardAuthRepo } from './dashboard-auth-repo.js';
 import { BacklogRepo } from './backlog-repo.js';
 import { EngagementRepo } from './engagement-repo.js';
+import { ViewerDataRepo } from './viewer-data-repo.js';
+import { backupInto } from './backup.js';
 
 import type { StreamRow } from './streams-repo.js';
 export type { StreamRow, StreamSummary } from './streams-repo.js';
@@ -20,6 +22,8 @@ export type { DashboardAuthRepo } from './dashboard-auth-repo.js';
 export type { BacklogRepo, BacklogRow, ItemState, ItemQuestion, ProposalRow, FollowUpRow } from './backlog-repo.js';
 export type { EngagementRepo, TopicEngagementRow } from './engagement-repo.js';
 export { readMigrations } from './database.js';
+export type { ViewerDataRepo, ForgetResult, QuestionRef } from './viewer-data-repo.js';
+export { ALL_PAGES, checkDatabase, copyDatabase, moveDatabase, type DatabaseCheck } from './backup.js';
 import type { QuotaDay } from './quota-repo.js';
 export type { QuotaRepo, QuotaDay } from './quota-repo.js';
 export type { PlatformStateRepo } from './platform-state-repo.js';
@@ -53,6 +57,7 @@ export class Store {
   readonly dashboardAuth: DashboardAuthRepo;
   readonly backlog: BacklogRepo;
   readonly engagement: EngagementRepo;
+  readonly viewers: ViewerDataRepo;
   private closed = false;
 
   private constructor(
@@ -69,6 +74,7 @@ export class Store {
     this.dashboardAuth = new DashboardAuthRepo(db);
     this.backlog = new BacklogRepo(db);
     this.engagement = new EngagementRepo(db);
+    this.viewers = new ViewerDataRepo(db);
   }
 
   /** Opens a database read-only (exports while the service runs; WAL lets both work). */
@@ -134,6 +140,14 @@ export class Store {
    */
   immediate<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
+  }
+
+  /**
+   * A consistent copy of the database in `file` (SQLite's online backup API, never a file copy of
+   * a WAL database), `pagesPerStep` pages between turns of the event loop.
+   */
+  backup(file: string, pagesPerStep?: number): Promise<void> {
+    return backupInto(this.db, file, pagesPerStep);
   }
 
   /** Integrity check for `doctor`: "ok" or SQLite's first complaint. */
