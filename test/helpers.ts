@@ -70,6 +70,8 @@ export async function startHarness(
     dashboardToken?: string;
     username?: string;
     dir?: string;
+    /** More keys of `storage` (its path is the harness's), e.g. `backup: { everyHours: 1 }`. */
+    storage?: string;
   } = {},
 ): Promise<Harness> {
   const clock = new ManualClock(Date.now());
@@ -82,7 +84,7 @@ export async function startHarness(
   channel: teacher
 ${opts.anonymous ? '' : `  username: ${opts.username ?? 'lecternbot'}\n`}  server: { host: 127.0.0.1, port: ${port}, secure: false }
   reconnect: { initialSeconds: 0.1, maxSeconds: 2 }
-${opts.twitchExtra ?? ''}storage: { path: ${JSON.stringify(join(dir, 'lectern.db'))} }
+${opts.twitchExtra ?? ''}storage: { path: ${JSON.stringify(join(dir, 'lectern.db'))}${opts.storage ? `, ${opts.storage}` : ''} }
 ${opts.extraYaml ?? ''}`,
     { ...(opts.anonymous ? {} : { TWITCH_OAUTH_TOKEN: TOKEN }), ...opts.env },
   );

@@ -28,6 +28,7 @@ import { noteFinder, wireBacklog, type BacklogParts } from './backlog.js';
 import { wireTopicSuggestions, type TopicSuggestion } from './topic-suggestions.js';
 import { createPlatforms } from './platforms.js';
 import { wireQuestions } from './questions.js';
+import { wireData, type DataParts } from './data.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { StreamSessions } from './sessions.js';
 
@@ -61,6 +62,7 @@ interface Services {
   readonly flushQuestions: () => void;
   readonly backlog: BacklogParts;
   readonly suggestions: ReturnType<typeof wireTopicSuggestions>;
+  readonly data: DataParts;
 }
 
 /**
@@ -122,6 +124,11 @@ export class App {
 
   get backlog(): BacklogParts {
     return this.s.backlog;
+  }
+
+  /** Backups and erasing a viewer. */
+  get data(): DataParts {
+    return this.s.data;
   }
 
   get bot(): Bot {
@@ -201,6 +208,8 @@ export class App {
       reply: (event, text) => bot!.reply(event, text) === 'queued',
       room: (event) => bot!.replyRoom(event),
     });
+    const stream = () => (sessions.opened ? sessions.current : undefined);
+    const data = wireData(config, { bus: this.bus, store, rt, questions, backlog, flushQuestions, stream });
     sessions.onBegin((s) => {
       topics.reset();
       this.bus.emit('stream-begun', s);
@@ -221,6 +230,7 @@ export class App {
       flushQuestions,
       backlog,
       suggestions,
+      data,
       platforms: connected.map((c) => c.platform),
       outboxes: new Map(connected.map((c) => [c.platform.id, c.outbox])),
     };
@@ -256,6 +266,7 @@ export class App {
         noteFor: noteFinder(s.knowledge),
         answered: () => s.backlog.followUps.refresh(),
         suggestions: s.suggestions,
+        data: s.data,
       });
       this.dashboard = server;
       const url = await server.start();
@@ -267,6 +278,7 @@ export class App {
     s.backlog.backlog.sync();
     s.backlog.followUps.refresh();
     s.backlog.activity.start();
+    s.data.start();
     s.knowledge.start();
     const ks = s.knowledge.stats();
     log.info({ notes: ks.notes, sections: ks.sections, articles: ks.articles, links: ks.links, failedFiles: ks.failedFiles.length }, 'knowledge indexed');
@@ -318,6 +330,7 @@ export class App {
         s.flushQuestions();
         s.backlog.stop();
         s.suggestions.stop();
+        await s.data.stop();
         s.sessions.close();
         s.store.close();
       }

@@ -1,4 +1,4 @@
-import type { ChatEvent, EventBus, Health, Logger, PlatformStatus } from '../core/index.js';
+import { LecternError, type ChatEvent, type EventBus, type Health, type Logger, type PlatformStatus } from '../core/index.js';
 import type { DomainEvents } from './events.js';
 import type { Config } from '../config/index.js';
 import { collectExport, EXPORT_EXTENSIONS, EXPORT_FORMATS, render, type ExportFormat } from '../export/index.js';
@@ -8,6 +8,7 @@ import type { Store, StreamRow } from '../store/index.js';
 import type { TopicTracker } from '../topics/index.js';
 import { topicsReport, type Backlog, type Link } from '../backlog/index.js';
 import type { TopicSuggestion } from './topic-suggestions.js';
+import type { DataParts } from './data.js';
 import {
   chatView,
   DashboardServer,
@@ -54,6 +55,8 @@ export interface DashboardParts {
   readonly answered: () => void;
   /** The topic proposed on the dashboard, if any. */
   readonly suggestions: { current(): TopicSuggestion | null; dismiss(): void };
+  /** Erasing a viewer. */
+  readonly data: DataParts;
 }
 
 /** A line of the dashboard's chat, with whose it is (kept here, never sent to the page). */
@@ -190,6 +193,13 @@ export function createDashboard(p: DashboardParts): DashboardServer {
       return { ok: true };
     },
     topicsReport: () => topicsReport(p.store, p.backlog, p.noteFor),
+    forgetViewer: (r) => {
+      if (r.line === undefined) return p.data.forget(r.platform, r.viewer ?? '');
+      // A line of the chat panel: the page never sees account ids, so the line says whose it is.
+      const c = recentChat.find((x) => x.platform === r.platform && x.view.id === r.line && x.authorId);
+      if (!c) throw new LecternError('NOT_FOUND', 'That chat line is no longer on the dashboard: use lectern forget with their name');
+      return { kind: 'forgotten', report: p.data.forgetAccount(r.platform, c.authorId, c.view.author) };
+    },
   };
   server = new DashboardServer({
     host: d.host,
@@ -208,16 +218,21 @@ export function createDashboard(p: DashboardParts): DashboardServer {
     if (recentChat.length > RECENT_CHAT) recentChat.shift();
     server.broadcast('chat', view);
   };
+  const dropChat = (which: (c: RecentChat) => boolean) => {
+    const gone = recentChat.filter(which);
+    if (gone.length === 0) return;
+    for (const c of gone) recentChat.splice(recentChat.indexOf(c), 1);
+    server.broadcast('chat-removed', { ids: gone.map((c) => c.view.id) });
+  };
   p.bus.on('chat', (e) => {
-    if (e.kind === 'deletion' || e.kind === 'ban') {
-      // Moderated chat disappears from the dashboard as it does from the platform's own chat.
-      const gone = recentChat.filter((c) => removedBy(e, c));
-      if (gone.length === 0) return;
-      for (const c of gone) recentChat.splice(recentChat.indexOf(c), 1);
-      server.broadcast('chat-removed', { ids: gone.map((c) => c.view.id) });
-      return;
-    }
-    showChat(chatView(e), e.platform, e.author.id);
+    // Moderated chat disappears from the dashboard as it does from the platform's own chat.
+    if (e.kind === 'deletion' || e.kind === 'ban') dropChat((c) => removedBy(e, c));
+    else showChat(chatView(e), e.platform, e.author.id);
+  });
+  // A forgotten viewer's lines go, and the bot's replies that named them.
+  p.bus.on('viewer-forgotten', (v) => {
+    const named = v.names.map((n) => `@${n.replace(/^@/, '').toLowerCase()}`);
+    dropChat((c) => c.platform === v.platform && (c.authorId === v.id || (c.view.bot === true && named.some((n) => c.view.text.toLowerCase().includes(n)))));
   });
   // The bot's own replies are part of the conversation the streamer reads.
   p.bus.on('reply-sent', (r) =>

@@ -17,6 +17,8 @@ export type DomainEvents = BotEvents & {
   backlog: { readonly change: 'items' | 'proposals' };
   /** A topic proposed on the dashboard (the stream's title, or what questions are about), or none. */
   'topic-suggestion': TopicSuggestion | null;
+  /** A viewer's data was erased (`lectern forget`): what is shown of them goes too. */
+  'viewer-forgotten': { readonly platform: PlatformId; readonly id: string; readonly names: readonly string[] };
 };
 
 export type { PlatformId };

@@ -148,6 +148,7 @@ export class Backlog {
   invalidate(): void {
     this.index = undefined;
     this.notes.clear();
+    this.local++;
   }
 
   /** Items, best first (after placing new questions). */

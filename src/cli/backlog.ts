@@ -7,7 +7,7 @@ import { Store } from '../store/index.js';
 import { configOrExit, EXIT, privateFiles, type Io } from './io.js';
 
 /** The service counts as running while its heartbeat (every minute) is this fresh. */
-const RUNNING_WITHIN_MS = 3 * 60_000;
+export const RUNNING_WITHIN_MS = 3 * 60_000;
 
 /**
  * Opens the database for a backlog command (read-write: questions not placed yet are placed, in a
@@ -141,7 +141,7 @@ export function topics(configPath: string, opts: { json: boolean }, io: Io): num
  * Through the running service's API when it runs (its dashboard updates live and follow-ups start
  * at once); `undefined` when it does not run or cannot be reached, so the database is written.
  */
-async function viaService(
+export async function viaService(
   config: Config,
   path: string,
   body: unknown,

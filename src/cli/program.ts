@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { EXPORT_FORMATS, type ExportFormat, type StreamSelector } from '../export/index.js';
 import { authTwitch, authYouTube } from './auth.js';
 import { dashboardUrl, doctor, exportStream, healthcheck, search, streams } from './commands.js';
 import { answerItem, backlog, topics } from './backlog.js';
+import { backup, forget, restore } from './data.js';
 import { demo } from './demo.js';
 import { EXIT, processIo } from './io.js';
 import { start } from './start.js';
@@ -126,6 +127,25 @@ export function program(run: (code: Promise<number>) => void): Command {
     .option('--title <title>', "the post's title (default: the feed's title for that URL)")
     .option('--live', 'answered on stream, without a post', false)
     .action((item: number, o: { config: string; url?: string; title?: string; live: boolean }) => run(answerItem(o.config, item, o, io)));
+  cli
+    .command('backup')
+    .description('a consistent copy of the database, also while the service runs (default: backups/ next to the database, dated)')
+    .addOption(configOption())
+    .option('-o, --out <file>', 'write the copy to this file')
+    .action((o: { config: string; out?: string }) => run(backup(o.config, o, io)));
+  cli
+    .command('restore')
+    .description('put a backup in place of the database (the service must be stopped; the replaced one is kept beside it)')
+    .addOption(configOption())
+    .argument('<file>', 'a backup made by lectern backup')
+    .action((file: string, o: { config: string }) => run(restore(o.config, file, io)));
+  cli
+    .command('forget')
+    .description("erase a viewer's questions, votes and names in every stream (an erasure request); works while the service runs")
+    .addOption(configOption())
+    .addArgument(new Argument('<platform>', 'where they chat').choices(['twitch', 'youtube']))
+    .argument('<viewer...>', 'Twitch login or user id; YouTube channel id (UC…), @handle or display name')
+    .action((platform: 'twitch' | 'youtube', viewer: string[], o: { config: string }) => run(forget(o.config, platform, viewer.join(' '), io)));
   const auth = cli.command('auth').description('link the bot to a Twitch or YouTube account');
   auth
     .command('twitch')

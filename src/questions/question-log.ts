@@ -195,6 +195,15 @@ export class QuestionLog {
     return q;
   }
 
+  /**
+   * A viewer was forgotten: the store erased their questions (`deleted`) in every stream; those of
+   * this stream leave the index of open questions, and the viewer's recent questions are not counted.
+   */
+  forgotten(platform: string, authorId: string | null, deleted: ReadonlyArray<{ readonly id: number }>): void {
+    for (const q of deleted) this.index?.remove(q.id);
+    if (authorId !== null) this.recentByViewer.delete(`${platform}:${authorId}`);
+  }
+
   /** Puts a question on the overlay (or clears it with null). */
   highlight(number: number | null): QuestionRow | undefined {
     const streamId = this.opts.stream().id;

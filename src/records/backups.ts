@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { LecternError, toError } from '../core/index.js';
 import type { Store } from '../store/index.js';
 
 /** `lectern-2026-11-03T18-04-05Z.db`, or `…Z-2.db` for a second copy within the same second. */
@@ -54,8 +55,13 @@ export function pruneBackups(dir: string, keep: number): string[] {
 export async function backUp(store: Store, target: { dir: string } | { file: string }, at: number, pagesPerStep?: number): Promise<BackupFile> {
   let file: string;
   if ('dir' in target) {
-    if (!existsSync(target.dir)) mkdirSync(target.dir, { recursive: true, mode: 0o700 });
-    chmodSync(target.dir, 0o700);
+    try {
+      if (!existsSync(target.dir)) mkdirSync(target.dir, { recursive: true, mode: 0o700 });
+      if (!statSync(target.dir).isDirectory()) throw new Error('it is not a folder');
+      chmodSync(target.dir, 0o700);
+    } catch (cause) {
+      throw new LecternError('STORE_BACKUP_FAILED', `Cannot keep backups in ${target.dir}: ${toError(cause).message}`, { cause });
+    }
     file = backupPath(target.dir, at);
   } else file = target.file;
   await store.backup(file, pagesPerStep);

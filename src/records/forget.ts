@@ -1,5 +1,5 @@
 import type { ForgetResult, QuestionRef, Store } from '../store/index.js';
-import { nameKey, type Viewer } from './viewers.js';
+import { nameKey, type AccountSummary, type Viewer } from './viewers.js';
 
 /** A question as chat and exports name it: its number in a stream session. */
 export interface QuestionPlace {
@@ -27,6 +27,12 @@ export interface ForgetReport {
   /** Left alone: other viewers' questions that contain one of their names. */
   readonly mentions: readonly QuestionPlace[];
 }
+
+/** What a request to forget someone came to: erased, nobody by that name, or several accounts by it. */
+export type ForgetOutcome =
+  | { readonly kind: 'forgotten'; readonly report: ForgetReport }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'ambiguous'; readonly accounts: readonly AccountSummary[] };
 
 /** Names shorter than this are too common to look for in other viewers' words. */
 const MIN_MENTION = 3;
@@ -78,7 +84,7 @@ export function describeForget(r: ForgetReport): string[] {
   item(r.questions.length, `${plural(r.questions.length, 'question')} erased: ${places(r.questions)}`);
   item(r.askerships.length, `${plural(r.askerships.length, 'question')} others asked too, kept for them without this viewer: ${places(r.askerships)}`);
   item(r.votes, `${plural(r.votes, 'vote')} withdrawn`);
-  item(r.backlogItems, `${plural(r.backlogItems, 'backlog item')} dropped (none of its questions left)`);
+  item(r.backlogItems, `${plural(r.backlogItems, 'backlog item')} dropped (no question left in ${r.backlogItems === 1 ? 'it' : 'them'})`);
   item(r.backlogTexts, `${plural(r.backlogTexts, 'backlog item')} now worded as another viewer asked it`);
   item(r.proposals, `${plural(r.proposals, 'proposed answer')} of dropped items removed`);
   item(r.followUps, `${plural(r.followUps, 'follow-up')} removed`);

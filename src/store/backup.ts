@@ -17,8 +17,9 @@ const sidecars = (file: string) => [file, `${file}-wal`, `${file}-shm`, `${file}
  */
 export async function backupInto(db: Db, dest: string, pagesPerStep = ALL_PAGES): Promise<void> {
   const partial = `${dest}.partial`;
-  for (const f of sidecars(partial)) rmSync(f, { force: true });
+  const clear = () => sidecars(partial).forEach((f) => rmSync(f, { force: true }));
   try {
+    clear();
     await db.backup(partial, { progress: () => pagesPerStep });
     const copy = new Database(partial, { fileMustExist: true });
     try {
@@ -29,7 +30,11 @@ export async function backupInto(db: Db, dest: string, pagesPerStep = ALL_PAGES)
     chmodSync(partial, 0o600);
     renameSync(partial, dest);
   } catch (cause) {
-    for (const f of sidecars(partial)) rmSync(f, { force: true });
+    try {
+      clear();
+    } catch {
+      // Nothing was written where nothing can be.
+    }
     throw new LecternError('STORE_BACKUP_FAILED', `Cannot write a copy of the database to ${dest}: ${errorText(cause)}`, { cause });
   }
 }
@@ -94,8 +99,8 @@ export function checkDatabase(file: string, full: boolean): DatabaseCheck {
 
 /**
  * Moves a database and its -wal and -shm files aside under `aside` (SQLite finds a WAL file by
- * the database's name, so the moved copy still opens with everything committed). What the WAL
- * holds is first written into the database when it can be opened. Returns the files it moved.
+ * the database's name, so the moved copy still opens with everything committed), private. What
+ * the WAL holds is first written into the database when it can be opened. Returns the files moved.
  */
 export function moveDatabase(file: string, aside: string): string[] {
   if (!existsSync(file)) return [];
@@ -113,6 +118,7 @@ export function moveDatabase(file: string, aside: string): string[] {
   for (const suffix of ['', '-wal', '-shm']) {
     if (!existsSync(file + suffix)) continue;
     renameSync(file + suffix, aside + suffix);
+    chmodSync(aside + suffix, 0o600);
     moved.push(aside + suffix);
   }
   return moved;

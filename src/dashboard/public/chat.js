@@ -1,6 +1,6 @@
 // The dashboard's chat panel: both chats, newest at the bottom, following new lines unless the
 // streamer scrolled up to read. Viewer text goes into the page with textContent only.
-import { el } from '/assets/common.js';
+import { api, el } from '/assets/common.js';
 
 const MAX_CHAT = 200;
 const $ = (id) => document.getElementById(id);
@@ -36,7 +36,28 @@ export function chatLine(c) {
     });
     li.append(toggle);
   }
+  if (!c.bot) li.append(el('button', { class: 'forget', type: 'button', title: `Forget ${c.author}…`, text: 'Forget…', onclick: () => void forget(c) }));
   return li;
+}
+
+const count = (n, word) => (n ? [`${n} ${word}${n === 1 ? '' : 's'}`] : []);
+
+/** "Forget this viewer…": asks first, then erases them in every stream (POST /api/viewers/forget). */
+async function forget(c) {
+  const where = c.platform === 'twitch' ? 'Twitch' : 'YouTube';
+  const ok = confirm(
+    `Forget ${c.author} (${where})?\n\nThis erases their questions, votes and name from every stream Lectern recorded. It cannot be undone; backups made before keep them.`,
+  );
+  if (!ok) return;
+  const status = $('chat-status');
+  try {
+    const r = await api('/api/viewers/forget', { platform: c.platform, line: c.id });
+    const removed = [...count(r.questions.length, 'question'), ...count(r.askerships.length, 'shared question'), ...count(r.votes, 'vote')];
+    status.textContent = `Forgot ${c.author}: ${removed.length ? `${removed.join(', ')} removed` : 'nothing was stored about them'}.`;
+  } catch (err) {
+    status.textContent = `${c.author} was not forgotten (${err.message}); lectern forget ${c.platform} <name> does the same.`;
+  }
+  status.hidden = false;
 }
 
 /** Newest at the bottom; follows new lines unless the streamer scrolled up to read. */
