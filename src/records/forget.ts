@@ -90,6 +90,10 @@ export function describeForget(r: ForgetReport): string[] {
   item(r.followUps, `${plural(r.followUps, 'follow-up')} removed`);
   item(r.topics, `${plural(r.topics, 'topic')} no longer credited to them`);
   if (lines.length === 1) lines.push('  nothing was stored about them');
-  if (r.mentions.length) lines.push(`Left as they are: ${plural(r.mentions.length, 'question')} by other viewers that mention them (${places(r.mentions)}).`);
+  const m = r.mentions.length;
+  if (m)
+    lines.push(
+      `${m === 1 ? 'A question by another viewer mentions' : `${m} questions by other viewers mention`} them (${places(r.mentions)}): left as ${m === 1 ? 'it is' : 'they are'}.`,
+    );
   return lines;
 }

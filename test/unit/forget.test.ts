@@ -144,6 +144,7 @@ describe('forgetting a viewer', () => {
       topics: 1,
       mentions: [{ stream: first, number: 5 }],
     });
+    expect(describeForget(report)).toContain('A question by another viewer mentions them (#5 in stream 1): left as it is.');
     expect(describeForget(report).join('\n')).toMatch(
       /^Forgot twitch viewer Zebulon_Q \(account tw-90017\):\n {2}4 questions erased: #1, #4 and #6 in stream 1; #1 in stream 2\n/,
     );
