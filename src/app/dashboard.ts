@@ -8,7 +8,7 @@ import type { Store, StreamRow } from '../store/index.js';
 import type { TopicTracker } from '../topics/index.js';
 import { topicsReport, type Backlog, type Link } from '../backlog/index.js';
 import type { TopicSuggestion } from './topic-suggestions.js';
-import type { DataParts } from './data.js';
+import { addresses, type DataParts } from './data.js';
 import {
   chatView,
   DashboardServer,
@@ -229,10 +229,10 @@ export function createDashboard(p: DashboardParts): DashboardServer {
     if (e.kind === 'deletion' || e.kind === 'ban') dropChat((c) => removedBy(e, c));
     else showChat(chatView(e), e.platform, e.author.id);
   });
-  // A forgotten viewer's lines go, and the bot's replies that named them.
+  // A forgotten viewer's lines go, and the bot's replies that address them.
   p.bus.on('viewer-forgotten', (v) => {
-    const named = v.names.map((n) => `@${n.replace(/^@/, '').toLowerCase()}`);
-    dropChat((c) => c.platform === v.platform && (c.authorId === v.id || (c.view.bot === true && named.some((n) => c.view.text.toLowerCase().includes(n)))));
+    const names = addresses(v.platform, v.names);
+    dropChat((c) => c.platform === v.platform && (c.authorId === v.id || (c.view.bot === true && names(c.view.text))));
   });
   // The bot's own replies are part of the conversation the streamer reads.
   p.bus.on('reply-sent', (r) =>

@@ -1,4 +1,4 @@
-import { toError, type EventBus, type PlatformId, type TimerHandle } from '../core/index.js';
+import { addressOf, toError, type EventBus, type PlatformId, type TimerHandle } from '../core/index.js';
 import { dataPaths, durations, type Config } from '../config/index.js';
 import type { QuestionLog } from '../questions/index.js';
 import {
@@ -35,6 +35,15 @@ export interface DataParts {
   start(): void;
   /** Stops scheduling and waits for a backup under way (the database closes after). */
   stop(): Promise<void>;
+}
+
+/** Whether a text (a reply of the bot's) addresses one of these names as the bot writes them. */
+export function addresses(platform: PlatformId, names: readonly string[]): (text: string) => boolean {
+  const patterns = names
+    .map((n) => addressOf(platform, { login: n.replace(/^@/, '').toLowerCase(), displayName: n }))
+    .filter((a) => a.length > 0)
+    .map((a) => new RegExp(`(?:^|[^\\w.-])${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])`, 'i'));
+  return (text) => patterns.some((p) => p.test(text));
 }
 
 /**

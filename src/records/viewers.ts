@@ -59,14 +59,20 @@ export function resolveViewer(store: Store, platform: PlatformId, query: string)
   return { kind: 'found', viewer: viewerOf(store, platform, id, [q]) };
 }
 
-/** An account known by its id (a line in the dashboard's chat), with `seenAs` (the names chat showed). */
+/**
+ * An account known by its id (a line in the dashboard's chat), with `seenAs`: the names chat
+ * showed, which count as its names even when nothing was stored under them.
+ */
 export function viewerById(store: Store, platform: PlatformId, id: string, seenAs: readonly string[] = []): Viewer {
-  return viewerOf(store, platform, id, seenAs);
+  const v = viewerOf(store, platform, id, seenAs);
+  const known = new Set(v.names.map(nameKey));
+  return { ...v, names: [...v.names, ...seenAs.filter((n) => n && !known.has(nameKey(n)))] };
 }
 
-function viewerOf(store: Store, platform: PlatformId, id: string, seenAs: readonly string[]): Viewer {
+/** `typed`: what the streamer typed (a login may credit topics under a name never stored). */
+function viewerOf(store: Store, platform: PlatformId, id: string, typed: readonly string[]): Viewer {
   const names = namesOf(store.viewers.accounts(platform), id);
-  const keys = new Set([...names, ...seenAs.filter((n) => n !== id)].map(nameKey));
+  const keys = new Set([...names, ...typed.filter((n) => n !== id)].map(nameKey));
   const setBy = store.viewers.setters(platform).filter((s) => keys.has(nameKey(s.slice(platform.length + 1))));
   return { platform, id, names, setBy };
 }

@@ -226,6 +226,30 @@ describe('lectern forget', () => {
     expect(await off.exited).toBe(1);
     expect(off.stderr).toMatch(/the service is running but its API cannot be reached \(dashboard\.enabled is false\)/);
 
+    // From the chat panel: a line names its author; someone who only chatted has nothing stored,
+    // and their lines and the bot's answers to them still leave the dashboard.
+    x.sim.chat('teacher', { login: 'chatty', displayName: 'Chatty', id: 'c-7' }, '!topic');
+    await untilClock(x.clock, () => x.sim.sent.some((m) => /@chatty/i.test(m.text)), 'the answer to chatty');
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const shown = async () =>
+      ((await (await fetch(`${base}/api/state`, { headers: auth })).json()) as { chat: Array<{ id: string; author: string; text: string }> }).chat;
+    expect((await shown()).some((c) => /@chatty/i.test(c.text))).toBe(true);
+    const line = (await shown()).find((c) => c.author === 'Chatty')!;
+    const res = await fetch(`${base}/api/viewers/forget`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ platform: 'twitch', line: line.id }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: 'c-7', names: ['Chatty'], questions: [], votes: 0 });
+    expect((await shown()).filter((c) => /chatty/i.test(`${c.author} ${c.text}`))).toEqual([]);
+    const gone = await fetch(`${base}/api/viewers/forget`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ platform: 'twitch', line: line.id }),
+    });
+    expect(gone.status).toBe(404);
+
     // Offline: the database is written.
     await stopOnClock(x.app, x.clock);
     const offline = lectern(['forget', '-c', cfg, 'twitch', 's-1'], env);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Backlog, backlogDraft } from '../../src/backlog/index.js';
 import { ManualClock, type ChatEvent, type PlatformId } from '../../src/core/index.js';
 import { describeForget, forgetViewer, resolveViewer } from '../../src/records/index.js';
+import { addresses } from '../../src/app/data.js';
 import { backlogToMarkdown, collectExport, EXPORT_FORMATS, render } from '../../src/export/index.js';
 import { QuestionLog } from '../../src/questions/index.js';
 import { Store, type StreamRow } from '../../src/store/index.js';
@@ -222,5 +223,15 @@ describe('forgetting a viewer', () => {
     if (mod.kind === 'found') expect(forgetViewer(w.store, mod.viewer).report).toMatchObject({ topics: 1, questions: [], votes: 0 });
     expect(resolveViewer(w.store, 'twitch', 'nobody_here')).toEqual({ kind: 'none' });
     expect(() => resolveViewer(w.store, 'twitch', '  ')).toThrow(/Name the viewer/);
+  });
+
+  it("finds the bot's replies that address a forgotten viewer, as the bot writes their name", () => {
+    const sam = addresses('twitch', ['Sam']);
+    expect(sam('@sam_a #5 · @Sam #6 · @chatty No topic has been set yet.')).toBe(true);
+    expect(sam('@sam_a #5 · @samuel #6')).toBe(false);
+    const yt = addresses('youtube', ['Sam Lee', '@ada.lovelace']);
+    expect(yt('Sam Lee your question from 3 Nov is answered: https://blog.example/x')).toBe(true);
+    expect(yt('@ada.lovelace noted as #3')).toBe(true);
+    expect(yt('@ada.lovelace2 noted as #3 · Sam Leeds +1')).toBe(false);
   });
 });
