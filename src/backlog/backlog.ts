@@ -144,10 +144,14 @@ export class Backlog {
     return this.index;
   }
 
-  /** Rows were rewritten by this process (a viewer forgotten): what is kept in memory is read again. */
+  /**
+   * Rows were erased by this process (a viewer forgotten): what is kept in memory is read again, and
+   * questions are looked at from the start (SQLite gives an erased last row's id to the next one).
+   */
   invalidate(): void {
     this.index = undefined;
     this.notes.clear();
+    this.cursor = 0;
     this.local++;
   }
 

@@ -204,7 +204,8 @@ describe('lectern forget', () => {
     expect(state.questions.map((q) => `#${q.id} ${q.author}`).sort()).toEqual(['#1 bob', '#2 bob']);
     expect(state.chat.length).toBeGreaterThan(0);
     expect(JSON.stringify(state)).not.toMatch(/zebulon/i);
-    // The service goes on: the erased question is not a merge target any more.
+    // The service goes on: the erased question is not a merge target any more, and the new one (to
+    // which SQLite gives the erased row's id) joins the backlog.
     x.sim.chat('teacher', viewer('cat'), '!q which optimiser do you use for pretraining?');
     await untilClock(x.clock, () => x.app.questions.get(4)?.authorName === 'cat', 'a new question #4');
     expect(x.app.backlog.backlog.list().items.map((i) => i.text)).toContain('which optimiser do you use for pretraining?');
