@@ -218,21 +218,23 @@ export function createDashboard(p: DashboardParts): DashboardServer {
     if (recentChat.length > RECENT_CHAT) recentChat.shift();
     server.broadcast('chat', view);
   };
-  const dropChat = (which: (c: RecentChat) => boolean) => {
-    const gone = recentChat.filter(which);
-    if (gone.length === 0) return;
-    for (const c of gone) recentChat.splice(recentChat.indexOf(c), 1);
-    server.broadcast('chat-removed', { ids: gone.map((c) => c.view.id) });
-  };
   p.bus.on('chat', (e) => {
-    // Moderated chat disappears from the dashboard as it does from the platform's own chat.
-    if (e.kind === 'deletion' || e.kind === 'ban') dropChat((c) => removedBy(e, c));
-    else showChat(chatView(e), e.platform, e.author.id);
+    if (e.kind === 'deletion' || e.kind === 'ban') {
+      // Moderated chat disappears from the dashboard as it does from the platform's own chat.
+      const gone = recentChat.filter((c) => removedBy(e, c));
+      if (gone.length === 0) return;
+      for (const c of gone) recentChat.splice(recentChat.indexOf(c), 1);
+      server.broadcast('chat-removed', { ids: gone.map((c) => c.view.id) });
+      return;
+    }
+    showChat(chatView(e), e.platform, e.author.id);
   });
   // A forgotten viewer's lines go, and the bot's replies that address them.
   p.bus.on('viewer-forgotten', (v) => {
     const names = addresses(v.platform, v.names);
-    dropChat((c) => c.platform === v.platform && (c.authorId === v.id || (c.view.bot === true && names(c.view.text))));
+    const gone = recentChat.filter((c) => c.platform === v.platform && (c.authorId === v.id || (c.view.bot === true && names(c.view.text))));
+    for (const c of gone) recentChat.splice(recentChat.indexOf(c), 1);
+    if (gone.length) server.broadcast('chat-removed', { ids: gone.map((c) => c.view.id) });
   });
   // The bot's own replies are part of the conversation the streamer reads.
   p.bus.on('reply-sent', (r) =>
