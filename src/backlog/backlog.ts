@@ -3,43 +3,13 @@ import { keywords, SIMILARITY_THRESHOLD } from '../questions/index.js';
 import { topicKey } from '../topics/index.js';
 import { OpenQuestions } from '../questions/open-index.js';
 import type { BacklogRow, ItemQuestion, Store } from '../store/index.js';
-import { backlogScore, DEFAULT_HALF_LIFE_DAYS } from './rank.js';
+import { DEFAULT_HALF_LIFE_DAYS } from './rank.js';
+import { toEntry, type BacklogEntry, type EntryState, type Link } from './entry.js';
+
+export type { BacklogEntry, EntryState, Link } from './entry.js';
 
 /** Scores fade with time: the entries read are computed again at least this often. */
 const ENTRIES_TTL_MS = 60_000;
-
-export interface Link {
-  readonly title: string;
-  readonly url: string;
-}
-
-export type EntryState = 'open' | 'answered' | 'dismissed';
-
-/** A backlog item as shown: its state as the streamer sees it, its engagement and where it belongs. */
-export interface BacklogEntry {
-  readonly id: number;
-  readonly text: string;
-  readonly state: EntryState;
-  readonly score: number;
-  readonly askerCount: number;
-  readonly votes: number;
-  readonly paidTier: number;
-  /** What was paid with it, as the platforms stated it. */
-  readonly paid: readonly string[];
-  /** Stream session ids it was asked in, oldest first. */
-  readonly streams: readonly number[];
-  readonly topics: readonly string[];
-  /** The note section the search matches for it (the notes to extend), when notes are loaded. */
-  readonly note: Link | null;
-  /** The post that answers it. */
-  readonly answeredBy: Link | null;
-  /** When it was marked answered (by a post or by hand), or answered live; null while open. */
-  readonly answeredAt: number | null;
-  /** Answered on stream: when, and in which stream session. */
-  readonly answeredLive: { readonly streamId: number; readonly at: number } | null;
-  readonly firstAskedAt: number;
-  readonly lastAskedAt: number;
-}
 
 export interface BacklogOptions {
   readonly store: Store;
@@ -203,33 +173,13 @@ export class Backlog {
   }
 
   private entry(r: BacklogRow, topics: Map<number, string[]>, paid: Map<number, Array<{ display: string }>>): BacklogEntry {
-    const live = r.answeredLiveAt !== null && (r.lastOpenAt === null || r.lastOpenAt <= r.answeredLiveAt) ? r.answeredLiveAt : null;
-    // Dismissed when nothing of it is open, and (once reopened) dismissed again since.
-    const dismissed = r.openMembers === 0 && r.dismissedMembers > 0 && (r.reopenedAt === null || (r.dismissedAt ?? 0) > r.reopenedAt);
-    const state: EntryState = r.state !== 'open' ? r.state : live !== null ? 'answered' : dismissed ? 'dismissed' : 'open';
-    return {
-      id: r.id,
-      text: r.text,
-      state,
-      score: backlogScore(
-        { askerCount: r.askerCount, votes: r.votes, paidTier: r.paidTier, streams: r.streamIds.length, lastAskedAt: r.lastAskedAt },
-        this.opts.clock.now(),
-        this.opts.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS,
-      ),
-      askerCount: r.askerCount,
-      votes: r.votes,
-      paidTier: r.paidTier,
-      paid: (paid.get(r.id) ?? []).map((p) => p.display),
-      streams: r.streamIds,
-      topics: topics.get(r.id) ?? [],
-      note: null,
-      answeredBy: r.state === 'answered' && r.answeredUrl ? { url: r.answeredUrl, title: r.answeredTitle ?? r.answeredUrl } : null,
-      answeredAt: state !== 'answered' ? null : r.state === 'answered' ? r.stateAt : live,
-      answeredLive:
-        state === 'answered' && r.state === 'open' && live !== null && r.answeredLiveStream !== null ? { streamId: r.answeredLiveStream, at: live } : null,
-      firstAskedAt: r.firstAskedAt,
-      lastAskedAt: r.lastAskedAt,
-    };
+    return toEntry(
+      r,
+      topics.get(r.id) ?? [],
+      (paid.get(r.id) ?? []).map((p) => p.display),
+      this.opts.clock.now(),
+      this.opts.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS,
+    );
   }
 
   /** The entry with its note section (the search's best section for its text), kept until the notes change. */
