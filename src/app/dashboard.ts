@@ -17,6 +17,7 @@ import {
   statusView,
   topicView,
   type ChatView,
+  type CommandsApi,
   type DashboardApi,
   type QuestionAction,
 } from '../dashboard/index.js';
@@ -54,6 +55,8 @@ export interface DashboardParts {
   readonly answered: () => void;
   /** The topic proposed on the dashboard, if any. */
   readonly suggestions: { current(): TopicSuggestion | null; dismiss(): void };
+  /** The Commands view: channel commands, timers, link protection, the last config change. */
+  readonly bot: CommandsApi;
 }
 
 /** A line of the dashboard's chat, with whose it is (kept here, never sent to the page). */
@@ -190,6 +193,7 @@ export function createDashboard(p: DashboardParts): DashboardServer {
       return { ok: true };
     },
     topicsReport: () => topicsReport(p.store, p.backlog, p.noteFor),
+    ...p.bot,
   };
   server = new DashboardServer({
     host: d.host,
@@ -243,6 +247,9 @@ export function createDashboard(p: DashboardParts): DashboardServer {
   });
   p.bus.on('backlog', (b) => server.broadcast('backlog', b, b.change));
   p.bus.on('topic-suggestion', (s) => server.broadcast('topic-suggestion', s, 'one'));
+  // The Commands view reloads what changed: commands, timers, link protection, the config.
+  p.bus.on('bot-config', ({ change }) => server.broadcast('bot', { change }, change));
+  p.bus.on('moderation', () => server.broadcast('bot', { change: 'moderation' }, 'moderation'));
   p.health.onProblem((pr) => server.broadcast('problem', problemView(pr), `${pr.component}:${pr.code}`));
   return server;
 }

@@ -2,6 +2,7 @@ import type { PlatformId } from '../core/index.js';
 import type { BotEvents } from '../bot/index.js';
 import type { QuestionChange } from '../questions/index.js';
 import type { QuestionRow, StreamRow, TopicRow } from '../store/index.js';
+import type { ModerationAction } from '../moderation/index.js';
 import type { TopicSuggestion } from './topic-suggestions.js';
 
 /**
@@ -17,6 +18,10 @@ export type DomainEvents = BotEvents & {
   backlog: { readonly change: 'items' | 'proposals' };
   /** A topic proposed on the dashboard (the stream's title, or what questions are about), or none. */
   'topic-suggestion': TopicSuggestion | null;
+  /** Link protection deleted a line, let one through, or could not delete it. */
+  moderation: ModerationAction;
+  /** Channel commands or timers changed (chat, the dashboard, a config reload), or a config edit was refused. */
+  'bot-config': { readonly change: 'commands' | 'timers' | 'config' };
 };
 
 export type { PlatformId };

@@ -12,6 +12,7 @@ import { StreamPlatformsRepo } from './stream-platforms-repo.js';
 import { DashboardAuthRepo } from './dashboard-auth-repo.js';
 import { BacklogRepo } from './backlog-repo.js';
 import { EngagementRepo } from './engagement-repo.js';
+import { CommandsRepo } from './commands-repo.js';
 
 import type { StreamRow } from './streams-repo.js';
 export type { StreamRow, StreamSummary } from './streams-repo.js';
@@ -19,6 +20,7 @@ export type { StreamPlatformRow, StreamPlatformsRepo } from './stream-platforms-
 export type { DashboardAuthRepo } from './dashboard-auth-repo.js';
 export type { BacklogRepo, BacklogRow, ItemState, ItemQuestion, ProposalRow, FollowUpRow } from './backlog-repo.js';
 export type { EngagementRepo, TopicEngagementRow } from './engagement-repo.js';
+export type { CommandsRepo, CommandRow, TimerRow } from './commands-repo.js';
 export { readMigrations } from './database.js';
 import type { QuotaDay } from './quota-repo.js';
 export type { QuotaRepo, QuotaDay } from './quota-repo.js';
@@ -53,6 +55,7 @@ export class Store {
   readonly dashboardAuth: DashboardAuthRepo;
   readonly backlog: BacklogRepo;
   readonly engagement: EngagementRepo;
+  readonly commands: CommandsRepo;
   private closed = false;
 
   private constructor(
@@ -69,6 +72,7 @@ export class Store {
     this.dashboardAuth = new DashboardAuthRepo(db);
     this.backlog = new BacklogRepo(db);
     this.engagement = new EngagementRepo(db);
+    this.commands = new CommandsRepo(db);
   }
 
   /** Opens a database read-only (exports while the service runs; WAL lets both work). */

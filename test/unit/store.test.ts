@@ -16,13 +16,13 @@ describe('store', () => {
   it('creates the folder, uses WAL and applies migrations once', () => {
     const path = dbPath();
     const s = Store.open(path);
-    expect(s.schemaVersion()).toBe(8);
+    expect(s.schemaVersion()).toBe(9);
     expect(s.check()).toBe('ok');
     s.close();
     const again = Store.open(path);
-    expect(again.schemaVersion()).toBe(8);
+    expect(again.schemaVersion()).toBe(9);
     again.close();
-    expect(Store.inspect(path)).toMatchObject({ exists: true, schemaVersion: 8, latestVersion: 8, integrity: 'ok', streams: 0 });
+    expect(Store.inspect(path)).toMatchObject({ exists: true, schemaVersion: 9, latestVersion: 9, integrity: 'ok', streams: 0 });
   });
 
   it('resumes a stream session within the window, after a clean stop or a crash', () => {
