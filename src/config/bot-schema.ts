@@ -20,7 +20,8 @@ export const timerSchema = z
     message: z.string().min(1).max(500).optional(),
     /** Or the name of a channel command (config or chat-added) whose response is sent. */
     command: commandName.optional(),
-    everyMinutes: z.number().min(1).max(1440).default(15),
+    /** At least a quarter of a minute; minLines keeps a quiet chat quiet whatever this says. */
+    everyMinutes: z.number().min(0.25).max(1440).default(15),
     /** Chat lines on that platform since the timer's last message, at least. */
     minLines: z.number().int().min(0).max(10_000).default(10),
     platforms: z.enum(['both', 'twitch', 'youtube']).default('both'),

@@ -79,7 +79,7 @@ const commandFields = {
 const timerFields = {
   message: { type: ['string', 'null'], maxLength: 2000 },
   command: { type: ['string', 'null'], maxLength: 40 },
-  everyMinutes: { type: 'number', minimum: 1, maximum: 1440 },
+  everyMinutes: { type: 'number', minimum: 0.25, maximum: 1440 },
   minLines: { type: 'integer', minimum: 0, maximum: 10_000 },
   platforms: { enum: ['both', 'twitch', 'youtube'] },
   enabled: { type: 'boolean' },

@@ -162,7 +162,7 @@ export class TimerBook {
   private problem(t: TimerSpec, hasCommand: (name: string) => boolean): string | undefined {
     if ((t.message === undefined) === (t.command === undefined)) return 'Give the timer either a message or a command.';
     if (!PLATFORMS.includes(t.platforms)) return 'Platforms is one of both, twitch or youtube.';
-    if (!(t.everyMinutes >= 1 && t.everyMinutes <= 1440)) return 'Every: 1 to 1440 minutes.';
+    if (!(t.everyMinutes >= 0.25 && t.everyMinutes <= 1440)) return 'Every: 0.25 to 1440 minutes.';
     if (!Number.isInteger(t.minLines) || t.minLines < 0 || t.minLines > 10_000) return 'Chat lines: a whole number, 0 to 10000.';
     if (t.message !== undefined) {
       if (t.message.trim() === '') return 'The message is empty.';
