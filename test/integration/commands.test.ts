@@ -115,4 +115,42 @@ describe('commands added from chat (real tmi.js against the simulator)', () => {
     expect(answer).not.toContain('injected');
     expect(sentFrom(h, 0).join(' ')).not.toContain('<b>');
   });
+
+  it('the dashboard’s API: the same validation, 400 / 404 / 409 with the sentence, and the command live at once', async () => {
+    const token = 'commands-api-token-0123456789abcdef0123';
+    h = await startHarness({ dashboardToken: token, extraYaml: `${CONFIG}dashboard: { port: 0 }\n` });
+    const base = h.app.dashboard!.url;
+    const post = (path: string, body: unknown) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const refused = async (path: string, body: unknown, status: number, message: RegExp) => {
+      const r = await post(path, body);
+      expect(r.status, path).toBe(status);
+      expect(((await r.json()) as { message: string }).message).toMatch(message);
+    };
+    await refused('/api/commands', { name: 'x', response: 'Hi {who}' }, 400, /\{who\} is not a variable/);
+    await refused('/api/commands', { name: 'x', response: 'y'.repeat(451) }, 400, /at most 450 fit here/);
+    await refused('/api/commands', { name: 'discord', response: 'mine' }, 409, /comes from the config file/);
+    await refused('/api/commands', { name: 'help', response: 'mine' }, 409, /built-in command/);
+    await refused('/api/commands/nothere', { response: 'x' }, 404, /no chat-added !nothere/);
+    await refused('/api/timers', { name: 't', command: 'nothere' }, 400, /no channel command "nothere"/);
+    const added = await post('/api/commands', { name: 'lurk', response: 'Enjoy, {user}!', userCooldown: 5 });
+    expect(added.status).toBe(200);
+    expect(await added.json()).toMatchObject({ name: 'lurk', source: 'chat', updatedBy: 'dashboard', userCooldown: 5 });
+    expect(await ask(h, viewer('alice'), '!lurk')).toBe('@alice Enjoy, @alice!');
+    expect((await post('/api/timers', { name: 'ask', message: 'Ask with !q', everyMinutes: 10, minLines: 5 })).status).toBe(200);
+    const view = (await (await fetch(`${base}/api/bot`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      commands: Array<{ name: string; source: string }>;
+      timers: Array<{ name: string }>;
+      moderation: { enabled: boolean };
+    };
+    expect(view.commands.map((c) => `${c.name} ${c.source}`)).toEqual(['discord config', 'lurk chat']);
+    expect(view.timers.map((t) => t.name)).toEqual(['ask']);
+    expect(view.moderation.enabled).toBe(false);
+    expect((await post('/api/commands/lurk/delete', {})).status).toBe(200);
+    expect(h.app.storeForReading().commands.list()).toEqual([]);
+  });
 });
