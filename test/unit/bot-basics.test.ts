@@ -5,7 +5,8 @@ import { allowedHost, LinkGuard, linkHosts } from '../../src/moderation/index.js
 import { TimerBook, Timers, type StoredTimer, type TimerSpec } from '../../src/timers/index.js';
 import { changedPaths } from '../../src/app/index.js';
 import { createLogger, createGuard, Health } from '../../src/core/index.js';
-import { parseConfig } from '../../src/config/index.js';
+import { parseConfig, type Config } from '../../src/config/index.js';
+import { checkLinkProtection } from '../../src/cli/doctor-links.js';
 
 const silent = createLogger({ level: 'silent' });
 
@@ -316,5 +317,29 @@ moderation: { links: true, allowDomains: ["https://blog.example"], allowLinksFro
   it('a reload names the keys that changed, not the secrets', () => {
     expect(changedPaths({ a: { b: 1, c: [1] }, secrets: { x: 1 } }, { a: { b: 2, c: [1, 2] }, d: true, secrets: { x: 2 } })).toEqual(['a.b', 'a.c', 'd']);
     expect(changedPaths({ a: 1 }, { a: 1 })).toEqual([]);
+  });
+});
+
+describe('doctor', () => {
+  const cfg = (yaml: string, env: Record<string, string> = {}): Config => {
+    const r = parseConfig(`${yaml}storage: { path: /nonexistent/lectern-doctor/x.db }\nmoderation: { links: true }\n`, env);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    return r.config;
+  };
+  it('says when link protection cannot delete, and why', () => {
+    expect(checkLinkProtection(cfg('twitch: { channel: t }\n'), undefined)).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('reads anonymously'),
+    });
+    const noClient = checkLinkProtection(cfg('twitch: { channel: t, username: bot }\n', { TWITCH_OAUTH_TOKEN: 'x' }), ['moderator']);
+    expect(noClient).toMatchObject({ ok: false, detail: expect.stringContaining('set twitch.clientId') });
+    const notMod = checkLinkProtection(cfg('twitch: { channel: t, username: bot, clientId: c }\n', { TWITCH_OAUTH_TOKEN: 'x' }), []);
+    expect(notMod).toMatchObject({ ok: false, detail: expect.stringContaining('not a moderator of #t; type /mod bot') });
+    const fine = checkLinkProtection(cfg('twitch: { channel: t, username: bot, clientId: c }\n', { TWITCH_OAUTH_TOKEN: 'x' }), ['moderator']);
+    expect(fine).toMatchObject({ ok: true, detail: expect.stringContaining('TWITCH_OAUTH_TOKEN must carry moderator:manage:chat_messages') });
+    const key = checkLinkProtection(cfg('youtube: { videoId: abcdefghijk }\n', { YOUTUBE_API_KEY: 'k' }), undefined);
+    expect(key).toMatchObject({ ok: false, detail: expect.stringContaining('not an API key') });
+    const off = parseConfig('twitch: { channel: t }\n', {});
+    expect(off.ok && checkLinkProtection(off.config, undefined)).toBeUndefined();
   });
 });
