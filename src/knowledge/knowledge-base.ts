@@ -229,7 +229,7 @@ export class KnowledgeBase {
       const body = decodeFeed(new Uint8Array(await res.arrayBuffer()), res.headers.get('content-type') ?? undefined);
       const parsed = parseFeed(body, feed.url);
       // Stopped, or the feed left the config while it was fetched.
-      if (this.stopped || !this.opts.feeds.includes(feed)) return;
+      if (this.stopped || !this.opts.feeds.some((f) => f.url === feed.url)) return;
       this.useArticles(feed, parsed.articles);
       mkdirSync(this.opts.cacheDir, { recursive: true });
       const fetchedAt = this.opts.clock.now();
