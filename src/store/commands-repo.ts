@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
 
 /** A command added from chat or the dashboard. Cooldowns in seconds. */
@@ -83,38 +84,64 @@ const timerRow = (r: TimerDbRow): TimerRow => ({
   updatedAt: r.updated_at,
 });
 
-/** Chat-added commands, their use counters, and dashboard timers. */
+/**
+ * Chat-added commands, their use counters, and dashboard timers. Statements are prepared at first
+ * use, so a read-only store opened on a database from before migration 009 (an export run before
+ * the upgraded service) still opens.
+ */
 export class CommandsRepo {
-  private readonly listStmt;
-  private readonly saveStmt;
-  private readonly deleteStmt;
-  private readonly countStmt;
-  private readonly countGetStmt;
-  private readonly timersStmt;
-  private readonly saveTimerStmt;
-  private readonly deleteTimerStmt;
+  private readonly prepared = new Map<string, Statement>();
 
-  constructor(db: Db) {
-    this.listStmt = db.prepare<[], CommandDbRow>('SELECT * FROM chat_commands ORDER BY name');
-    this.saveStmt = db.prepare<[string, string, string, string, number, number, number, number, string]>(
+  constructor(private readonly db: Db) {}
+
+  private stmt(sql: string): Statement {
+    let s = this.prepared.get(sql);
+    if (!s) this.prepared.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  private get listStmt() {
+    return this.stmt('SELECT * FROM chat_commands ORDER BY name') as Statement<[], CommandDbRow>;
+  }
+
+  private get saveStmt() {
+    return this.stmt(
       `INSERT INTO chat_commands (name, response, aliases, permission, global_cooldown, user_cooldown, created_at, updated_at, updated_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET response = excluded.response, aliases = excluded.aliases, permission = excluded.permission,
          global_cooldown = excluded.global_cooldown, user_cooldown = excluded.user_cooldown, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-    );
-    this.deleteStmt = db.prepare<[string]>('DELETE FROM chat_commands WHERE name = ?');
-    this.countStmt = db.prepare<[string], { count: number }>(
+    ) as Statement<[string, string, string, string, number, number, number, number, string]>;
+  }
+
+  private get deleteStmt() {
+    return this.stmt('DELETE FROM chat_commands WHERE name = ?') as Statement<[string]>;
+  }
+
+  private get countStmt() {
+    return this.stmt(
       'INSERT INTO command_counters (name, count) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET count = count + 1 RETURNING count',
-    );
-    this.countGetStmt = db.prepare<[string], { count: number }>('SELECT count FROM command_counters WHERE name = ?');
-    this.timersStmt = db.prepare<[], TimerDbRow>('SELECT * FROM timers ORDER BY name');
-    this.saveTimerStmt = db.prepare<[string, string | null, string | null, number, number, string, number, number, number]>(
+    ) as Statement<[string], { count: number }>;
+  }
+
+  private get countGetStmt() {
+    return this.stmt('SELECT count FROM command_counters WHERE name = ?') as Statement<[string], { count: number }>;
+  }
+
+  private get timersStmt() {
+    return this.stmt('SELECT * FROM timers ORDER BY name') as Statement<[], TimerDbRow>;
+  }
+
+  private get saveTimerStmt() {
+    return this.stmt(
       `INSERT INTO timers (name, message, command, every_minutes, min_lines, platforms, enabled, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET message = excluded.message, command = excluded.command, every_minutes = excluded.every_minutes,
          min_lines = excluded.min_lines, platforms = excluded.platforms, enabled = excluded.enabled, updated_at = excluded.updated_at`,
-    );
-    this.deleteTimerStmt = db.prepare<[string]>('DELETE FROM timers WHERE name = ?');
+    ) as Statement<[string, string | null, string | null, number, number, string, number, number, number]>;
+  }
+
+  private get deleteTimerStmt() {
+    return this.stmt('DELETE FROM timers WHERE name = ?') as Statement<[string]>;
   }
 
   list(): CommandRow[] {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
-import { Store } from '../../src/store/index.js';
+import { readMigrations, Store } from '../../src/store/index.js';
+import { openDatabase } from '../../src/store/database.js';
 import { tempDir } from '../helpers.js';
 
 const dirs: Array<() => void> = [];
@@ -42,6 +43,18 @@ describe('store', () => {
     const d = s.streams.beginOrResume(101 * MIN, 30 * MIN);
     expect(d).toMatchObject({ resumed: false });
     expect(d.stream.id).not.toBe(a.stream.id);
+    s.close();
+  });
+
+  it('opens read-only a database from before the chat commands (an export before the upgraded service ran)', () => {
+    const path = dbPath();
+    openDatabase(
+      path,
+      readMigrations().filter((m) => m.version <= 8),
+    ).close();
+    const s = Store.openReadOnly(path);
+    expect(s.schemaVersion()).toBe(8);
+    expect(s.streams.count()).toBe(0);
     s.close();
   });
 
