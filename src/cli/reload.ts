@@ -39,8 +39,9 @@ export function watchConfig(path: string, io: Io, app: App, log: Logger): () => 
       clearTimeout(timer);
       timer = setTimeout(() => {
         const text = read(full);
-        // Saved without a change (or several events for one save): nothing to do.
-        if (text === lastText) return;
+        // Saved without a change (or several events for one save), or gone for a moment while an
+        // editor replaces it: nothing to do (SIGHUP still reads it, and says when it cannot).
+        if (text === lastText || text === undefined) return;
         lastText = text;
         reload('file changed');
       }, SETTLE_MS);
