@@ -177,6 +177,9 @@ export async function startYouTubeHarness(
     transport?: 'auto' | 'stream' | 'poll';
     oauth?: boolean;
     withTwitch?: boolean;
+    /** More of the twitch section (indented lines), and the Twitch simulator's options. */
+    twitchExtra?: string;
+    twitchSim?: TwitchSimOptions;
     extraYaml?: string;
     youtubeYaml?: string;
     /** Where the chat is found (YAML lines of the youtube section); a fixed video by default. */
@@ -195,9 +198,9 @@ export async function startYouTubeHarness(
   let twitch: TwitchSim | undefined;
   let twitchYaml = '';
   if (opts.withTwitch) {
-    twitch = new TwitchSim({ clock, validTokens: [TOKEN] });
+    twitch = new TwitchSim({ clock, validTokens: [TOKEN], ...opts.twitchSim });
     const port = await twitch.start();
-    twitchYaml = `twitch:\n  channel: teacher\n  username: lecternbot\n  server: { host: 127.0.0.1, port: ${port}, secure: false }\n`;
+    twitchYaml = `twitch:\n  channel: teacher\n  username: lecternbot\n  server: { host: 127.0.0.1, port: ${port}, secure: false }\n${opts.twitchExtra ?? ''}`;
   }
   const { dir, cleanup } = tempDir();
   const dbPath = join(dir, 'lectern.db');

@@ -9,28 +9,34 @@ import {
   type PlatformStatus,
   type TimerHandle,
 } from '../core/index.js';
-import { dataPaths, durations, type Config } from '../config/index.js';
+import { formatProblems, type Config, type ConfigProblem } from '../config/index.js';
 import { Store, type StreamRow } from '../store/index.js';
-import { CommandRouter } from '../commands/index.js';
+import type { CommandBook, CommandRouter } from '../commands/index.js';
 import type { Outbox } from '../outbox/index.js';
-import { Bot, type BotEmit } from '../bot/index.js';
-import { TopicTracker } from '../topics/index.js';
+import type { Bot } from '../bot/index.js';
+import type { TopicTracker } from '../topics/index.js';
 import type { KnowledgeBase } from '../knowledge/index.js';
-import { QuestionLog } from '../questions/index.js';
-import { TokenStore, type TwitchTokens } from '../auth/index.js';
+import type { QuestionLog } from '../questions/index.js';
+import type { LinkGuard } from '../moderation/index.js';
 import type { DashboardServer } from '../dashboard/index.js';
-import { registerCommands } from './commands.js';
+import { commandsApi } from './commands-api.js';
 import { createDashboard } from './dashboard.js';
 import type { DomainEvents } from './events.js';
-import { createKnowledge } from './knowledge.js';
-import { wireStreamMarkers } from './markers.js';
-import { noteFinder, wireBacklog, type BacklogParts } from './backlog.js';
-import { wireTopicSuggestions, type TopicSuggestion } from './topic-suggestions.js';
-import { createPlatforms } from './platforms.js';
-import { wireQuestions } from './questions.js';
-import { wireData, type DataParts } from './data.js';
+import { noteFinder, type BacklogParts } from './backlog.js';
+import type { TopicSuggestion } from './topic-suggestions.js';
+import type { DataParts } from './data.js';
+import { applyConfig, reloadProblems, type ReloadReport } from './reload.js';
 import { createRuntime, type Runtime } from './runtime.js';
-import { StreamSessions } from './sessions.js';
+import { buildServices, type Services } from './services.js';
+import type { TimerParts } from './timers.js';
+
+/** The last config change: what it changed, or every problem of a refused one (shown on the dashboard). */
+export interface ConfigState {
+  readonly at: number | null;
+  readonly changed: readonly string[];
+  readonly restart: readonly string[];
+  readonly problems: readonly ConfigProblem[];
+}
 
 export interface AppDeps {
   readonly config: Config;
@@ -47,24 +53,6 @@ export interface AppDeps {
 export const SHUTDOWN_BOUNDS = { commands: 2_000, outboxes: 5_000 } as const;
 const HEARTBEAT_MS = 60_000;
 
-/** What runs once the database is open. */
-interface Services {
-  readonly store: Store;
-  readonly sessions: StreamSessions;
-  readonly topics: TopicTracker;
-  readonly questions: QuestionLog;
-  readonly knowledge: KnowledgeBase;
-  readonly router: CommandRouter;
-  readonly bot: Bot;
-  readonly platforms: ChatPlatform[];
-  readonly outboxes: Map<string, Outbox>;
-  readonly twitchTokens: TwitchTokens | undefined;
-  readonly flushQuestions: () => void;
-  readonly backlog: BacklogParts;
-  readonly suggestions: ReturnType<typeof wireTopicSuggestions>;
-  readonly data: DataParts;
-}
-
 /**
  * The composition root's start and stop. Importing this file does nothing. `start()` opens the
  * database first, then builds what needs it (the file next to it holds each wiring concern),
@@ -78,14 +66,19 @@ export class App {
   private services: Services | undefined;
   private heartbeat: TimerHandle | undefined;
   private stopping: Promise<void> | undefined;
+  private current: Config;
+  private reloading: Promise<unknown> = Promise.resolve();
+  configState: ConfigState = { at: null, changed: [], restart: [], problems: [] };
 
   constructor(private readonly deps: AppDeps) {
+    this.current = deps.config;
     this.runtime = createRuntime(deps.logger, deps.clock, deps.random);
     this.bus = new EventBus<DomainEvents>((event, err) => this.runtime.health.report(`bus.${event}`, err));
   }
 
+  /** The config now: the file's at start, then each valid edit's. */
   get config(): Config {
-    return this.deps.config;
+    return this.current;
   }
 
   get clock(): Clock {
@@ -122,13 +115,13 @@ export class App {
     return this.s.suggestions.current();
   }
 
-  get backlog(): BacklogParts {
-    return this.s.backlog;
-  }
-
   /** Backups and erasing a viewer. */
   get data(): DataParts {
     return this.s.data;
+  }
+
+  get backlog(): BacklogParts {
+    return this.s.backlog;
   }
 
   get bot(): Bot {
@@ -139,12 +132,25 @@ export class App {
     return this.s.router;
   }
 
+  /** The channel's own commands (config and chat-added). */
+  get commands(): CommandBook {
+    return this.s.commands;
+  }
+
+  get timers(): TimerParts {
+    return this.s.timers;
+  }
+
+  get links(): LinkGuard {
+    return this.s.links;
+  }
+
   get platforms(): readonly ChatPlatform[] {
-    return this.services?.platforms ?? [];
+    return [...(this.services?.connected.values() ?? [])].map((c) => c.platform);
   }
 
   get outboxes(): ReadonlyMap<string, Outbox> {
-    return this.services?.outboxes ?? new Map();
+    return new Map([...(this.services?.connected.values() ?? [])].map((c) => [c.platform.id, c.outbox]));
   }
 
   get currentStream(): StreamRow | undefined {
@@ -160,89 +166,50 @@ export class App {
     return this.platforms.map((p) => p.status());
   }
 
-  private build(store: Store): Services {
-    const { config } = this.deps;
-    const rt = this.runtime;
-    const sessions = new StreamSessions({ store, clock: rt.clock, resumeWithinMs: durations(config).resumeWithinMs, logger: rt.logger });
-    const topics = new TopicTracker({
-      repo: store.topics,
-      streamId: () => sessions.current.id,
-      clock: rt.clock,
-      onChange: (t) => this.bus.emit('topic-changed', t),
+  /**
+   * A new config (the file was edited, or SIGHUP): checked as the running bot sees it, then applied
+   * (`reload.ts`). A refused one changes nothing; its problems are logged and on the dashboard.
+   * Reloads run one at a time.
+   */
+  reload(next: Config): Promise<ReloadReport> {
+    const run = this.reloading.then(async (): Promise<ReloadReport> => {
+      const s = this.s;
+      const problems = reloadProblems(next, s);
+      if (problems.length) {
+        this.rejectConfig(problems);
+        return { ok: false, changed: [], reconnected: [], restart: [], problems };
+      }
+      const old = this.current;
+      this.current = next;
+      const report = await applyConfig(old, next, s, this.runtime);
+      this.configState = { at: this.clock.now(), changed: report.changed, restart: report.restart, problems: [] };
+      const log = this.runtime.logger;
+      if (report.changed.length === 0) log.info('config file read again: nothing changed');
+      else log.info({ changed: report.changed, reconnected: report.reconnected, needsRestart: report.restart }, 'config reloaded');
+      if (report.restart.length) log.warn({ keys: report.restart }, 'these config changes apply at the next restart');
+      this.bus.emit('bot-config', { change: 'config' });
+      return report;
     });
-    const questions = new QuestionLog({
-      repo: store.questions,
-      stream: () => sessions.current,
-      topics,
-      clock: rt.clock,
-      maxLength: config.questions.maxLength,
-      perViewer: { count: config.questions.perViewer.count, windowMs: durations(config).perViewerQuestionsMs },
-      onChange: (question, change) => this.bus.emit('question', { question, change }),
-    });
-    let backlog: BacklogParts | undefined;
-    const knowledge = createKnowledge(config, rt, {
-      onNoteSaved: config.topic.followNotes ? (title) => void topics.set(title, 'note') : undefined,
-      onArticles: (articles, feedUrl) => backlog?.articles(articles, feedUrl),
-    });
-    let bot: Bot | undefined;
-    const router = new CommandRouter({
-      prefix: config.commands.prefix,
-      clock: rt.clock,
-      logger: rt.logger,
-      flood: { count: config.commands.floodLimit.count, windowMs: durations(config).floodWindowMs },
-      reply: (event, text, options) => bot!.reply(event, text, options),
-      maxLength: (event) => bot!.replyRoom(event),
-    });
-    bot = new Bot({ router, emit: this.bus.emit.bind(this.bus) as BotEmit, logger: rt.logger, guard: rt.guard });
-    registerCommands(router, config, { topics, knowledge, questions });
-    const flushQuestions = wireQuestions(config, this.bus, questions, store, rt.guard);
-    wireStreamMarkers(config, this.bus, store, rt);
-    const suggestions = wireTopicSuggestions({ bus: this.bus, topics, rt, noteFor: (text) => noteFinder(knowledge)(text) });
-    backlog = wireBacklog(config, {
-      bus: this.bus,
-      store,
-      rt,
-      knowledge: () => knowledge,
-      topics,
-      stream: () => (sessions.opened ? sessions.current : undefined),
-      reply: (event, text) => bot!.reply(event, text) === 'queued',
-      room: (event) => bot!.replyRoom(event),
-    });
-    const stream = () => (sessions.opened ? sessions.current : undefined);
-    const data = wireData(config, { bus: this.bus, store, rt, questions, backlog, flushQuestions, stream });
-    sessions.onBegin((s) => {
-      topics.reset();
-      this.bus.emit('stream-begun', s);
-    });
-    this.bus.on('platform-live', ({ platform, live }) => sessions.onLive(platform, live));
-    this.bus.on('platform-title', ({ platform, title }) => sessions.titled(platform, title));
-    const { connected, twitchTokens } = createPlatforms(config, rt, store, new TokenStore(dataPaths(config).tokens));
-    for (const c of connected) bot.attach(c.platform, c.outbox);
-    return {
-      store,
-      sessions,
-      topics,
-      questions,
-      knowledge,
-      router,
-      bot,
-      twitchTokens,
-      flushQuestions,
-      backlog,
-      suggestions,
-      data,
-      platforms: connected.map((c) => c.platform),
-      outboxes: new Map(connected.map((c) => [c.platform.id, c.outbox])),
-    };
+    this.reloading = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A config edit that is not valid: the running config stays; every problem is logged and shown. */
+  rejectConfig(problems: readonly ConfigProblem[]): void {
+    this.configState = { ...this.configState, at: this.clock.now(), problems };
+    const log = this.runtime.logger;
+    for (const p of problems) log.error({ path: p.path }, `config edit refused: ${p.path}: ${p.message}`);
+    this.health.report('config', new LecternError('CONFIG_INVALID', `The edited config was refused (the running one stays):\n${formatProblems(problems)}`));
+    this.bus.emit('bot-config', { change: 'config' });
   }
 
   async start(): Promise<void> {
-    const { config } = this.deps;
+    const config = this.current;
     const log = this.runtime.logger;
     const store = Store.open(config.storage.path);
     let s: Services;
     try {
-      s = this.services = this.build(store);
+      s = this.services = buildServices(config, () => this.current, this.runtime, this.bus, store);
     } catch (err) {
       store.close();
       throw err;
@@ -267,6 +234,14 @@ export class App {
         answered: () => s.backlog.followUps.refresh(),
         suggestions: s.suggestions,
         data: s.data,
+        bot: commandsApi({
+          live: () => this.current,
+          commands: s.commands,
+          timers: s.timers,
+          links: s.links,
+          moderators: s.moderators,
+          configState: () => this.configState,
+        }),
       });
       this.dashboard = server;
       const url = await server.start();
@@ -284,12 +259,15 @@ export class App {
     log.info({ notes: ks.notes, sections: ks.sections, articles: ks.articles, links: ks.links, failedFiles: ks.failedFiles.length }, 'knowledge indexed');
     log.info({ streamId: stream.id, resumed }, resumed ? 'resumed stream session' : 'new stream session');
     this.scheduleHeartbeat();
-    if (s.twitchTokens) {
-      if (!s.twitchTokens.linked)
+    const linked = s.connected.get('twitch')?.linked;
+    if (linked) {
+      if (!linked.linked)
         throw new LecternError('PLATFORM_AUTH_FAILED', 'No Twitch account is linked yet: run `lectern auth twitch` (or set TWITCH_OAUTH_TOKEN)');
-      await s.twitchTokens.startValidating();
+      await linked.startValidating();
     }
-    await Promise.all(s.platforms.map((p) => p.start()));
+    s.timers.timers.set(s.timers.book.all());
+    s.timers.timers.start();
+    await Promise.all([...s.connected.values()].map((c) => c.platform.start()));
   }
 
   private scheduleHeartbeat(): void {
@@ -314,11 +292,13 @@ export class App {
       if (s) {
         s.bot.stopReading();
         s.knowledge.stop();
+        s.timers.timers.stop();
         await s.router.drain(SHUTDOWN_BOUNDS.commands);
-        const flushed = await Promise.all([...s.outboxes.values()].map((o) => o.flush(SHUTDOWN_BOUNDS.outboxes)));
+        const connected = [...s.connected.values()];
+        const flushed = await Promise.all(connected.map((c) => c.outbox.flush(SHUTDOWN_BOUNDS.outboxes)));
         if (flushed.some((ok) => !ok)) log.warn('some replies were not sent before shutdown');
-        for (const o of s.outboxes.values()) o.stop();
-        await Promise.all(s.platforms.map((p) => p.stop().catch((err: unknown) => this.health.report(`${p.id}.stop`, err))));
+        for (const c of connected) c.outbox.stop();
+        await Promise.all(connected.map((c) => c.platform.stop().catch((err: unknown) => this.health.report(`${c.platform.id}.stop`, err))));
       }
       if (this.dashboard) {
         await this.dashboard.closeClients();
@@ -326,7 +306,7 @@ export class App {
       }
       this.clock.clearTimeout(this.heartbeat);
       if (s) {
-        s.twitchTokens?.stop();
+        s.connected.get('twitch')?.linked?.stop();
         s.flushQuestions();
         s.backlog.stop();
         s.suggestions.stop();

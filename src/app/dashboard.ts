@@ -18,6 +18,7 @@ import {
   statusView,
   topicView,
   type ChatView,
+  type CommandsApi,
   type DashboardApi,
   type QuestionAction,
 } from '../dashboard/index.js';
@@ -57,6 +58,8 @@ export interface DashboardParts {
   readonly suggestions: { current(): TopicSuggestion | null; dismiss(): void };
   /** Erasing a viewer. */
   readonly data: DataParts;
+  /** The Commands view: channel commands, timers, link protection, the last config change. */
+  readonly bot: CommandsApi;
 }
 
 /** A line of the dashboard's chat, with whose it is (kept here, never sent to the page). */
@@ -200,6 +203,7 @@ export function createDashboard(p: DashboardParts): DashboardServer {
       if (!c) throw new LecternError('NOT_FOUND', 'That chat line is no longer on the dashboard: use lectern forget with their name');
       return { kind: 'forgotten', report: p.data.forgetAccount(r.platform, c.authorId, c.view.author) };
     },
+    ...p.bot,
   };
   server = new DashboardServer({
     host: d.host,
@@ -260,6 +264,9 @@ export function createDashboard(p: DashboardParts): DashboardServer {
   });
   p.bus.on('backlog', (b) => server.broadcast('backlog', b, b.change));
   p.bus.on('topic-suggestion', (s) => server.broadcast('topic-suggestion', s, 'one'));
+  // The Commands view reloads what changed: commands, timers, link protection, the config.
+  p.bus.on('bot-config', ({ change }) => server.broadcast('bot', { change }, change));
+  p.bus.on('moderation', () => server.broadcast('bot', { change: 'moderation' }, 'moderation'));
   p.health.onProblem((pr) => server.broadcast('problem', problemView(pr), `${pr.component}:${pr.code}`));
   return server;
 }

@@ -2,6 +2,7 @@ import type { PlatformId } from '../core/index.js';
 import type { BotEvents } from '../bot/index.js';
 import type { QuestionChange } from '../questions/index.js';
 import type { QuestionRow, StreamRow, TopicRow } from '../store/index.js';
+import type { ModerationAction } from '../moderation/index.js';
 import type { TopicSuggestion } from './topic-suggestions.js';
 
 /**
@@ -19,6 +20,10 @@ export type DomainEvents = BotEvents & {
   'topic-suggestion': TopicSuggestion | null;
   /** A viewer's data was erased (`lectern forget`): what is shown of them goes too. */
   'viewer-forgotten': { readonly platform: PlatformId; readonly id: string; readonly names: readonly string[] };
+  /** Link protection deleted a line, let one through, or could not delete it. */
+  moderation: ModerationAction;
+  /** Channel commands or timers changed (chat, the dashboard, a config reload), or a config edit was refused. */
+  'bot-config': { readonly change: 'commands' | 'timers' | 'config' };
 };
 
 export type { PlatformId };

@@ -1,4 +1,6 @@
-export { App, SHUTDOWN_BOUNDS, type AppDeps } from './app.js';
+export { App, SHUTDOWN_BOUNDS, type AppDeps, type ConfigState } from './app.js';
+export { changedPaths, type ReloadReport } from './reload.js';
+export { allowedDomains } from './links.js';
 export type { DomainEvents } from './events.js';
 export { createRuntime, type Runtime } from './runtime.js';
 export { createKnowledge, loadKnowledge } from './knowledge.js';

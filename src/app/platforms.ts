@@ -1,31 +1,37 @@
-import { LecternError, type ChatPlatform, type PlatformId } from '../core/index.js';
+import { LecternError, type ChatModerator, type ChatPlatform, type PlatformId } from '../core/index.js';
 import { durations, type Config } from '../config/index.js';
 import type { Store } from '../store/index.js';
 import { Outbox } from '../outbox/index.js';
-import { Helix, TwitchPlatform } from '../platforms/twitch/index.js';
-import { QuotaPlanner, YouTubeApi, YouTubePlatform } from '../platforms/youtube/index.js';
+import { Helix, TwitchModerator, TwitchPlatform } from '../platforms/twitch/index.js';
+import { QuotaPlanner, YouTubeApi, YouTubeModerator, YouTubePlatform } from '../platforms/youtube/index.js';
 import { twitchCredentials, youtubeCredentials, type TokenStore, type TwitchTokens } from '../auth/index.js';
 import type { Runtime } from './runtime.js';
 
 export interface Connected {
   readonly platform: ChatPlatform;
   readonly outbox: Outbox;
+  /** Deletes viewers' messages there (link protection). */
+  readonly moderator: ChatModerator;
+  /** Twitch: the linked account whose token is kept fresh. */
+  readonly linked?: TwitchTokens;
 }
 
 /** The platforms the config names, each with the outbox every reply to it goes through. */
-export function createPlatforms(config: Config, rt: Runtime, store: Store, tokens: TokenStore): { connected: Connected[]; twitchTokens?: TwitchTokens } {
-  const connected: Connected[] = [];
-  let twitchTokens: TwitchTokens | undefined;
-  if (config.twitch) {
-    const twitch = createTwitch(config, rt, tokens);
-    twitchTokens = twitch.linked;
-    connected.push(withOutbox(twitch.platform, config, rt, store));
-  }
-  if (config.youtube) connected.push(withOutbox(createYouTube(config, rt, store, tokens), config, rt, store));
-  return { connected, twitchTokens };
+export function createPlatforms(config: Config, rt: Runtime, store: Store, tokens: TokenStore): Connected[] {
+  return (['twitch', 'youtube'] as const).flatMap((id) => (config[id] ? [createPlatform(id, config, rt, store, tokens)] : []));
 }
 
-function createTwitch(config: Config, rt: Runtime, tokens: TokenStore): { platform: TwitchPlatform; linked?: TwitchTokens } {
+/** One platform of the config (at start, or again after a reload changed its settings). */
+export function createPlatform(id: PlatformId, config: Config, rt: Runtime, store: Store, tokens: TokenStore): Connected {
+  if (id === 'twitch') {
+    const { platform, linked, moderator } = createTwitch(config, rt, tokens);
+    return { ...withOutbox(platform, config, rt, store), moderator, ...(linked ? { linked } : {}) };
+  }
+  const { platform, moderator } = createYouTube(config, rt, store, tokens);
+  return { ...withOutbox(platform, config, rt, store), moderator };
+}
+
+function createTwitch(config: Config, rt: Runtime, tokens: TokenStore): { platform: TwitchPlatform; linked?: TwitchTokens; moderator: TwitchModerator } {
   const t = config.twitch!;
   const d = durations(config);
   const creds = twitchCredentials(config, rt, tokens);
@@ -50,10 +56,11 @@ function createTwitch(config: Config, rt: Runtime, tokens: TokenStore): { platfo
     joinTimeoutMs: d.twitchJoinTimeoutMs,
     ...rt,
   });
-  return { platform, linked };
+  const moderator = new TwitchModerator({ helix, channel: t.channel, username: creds.username, roles: () => platform.botRoles() });
+  return { platform, linked, moderator };
 }
 
-function createYouTube(config: Config, rt: Runtime, store: Store, tokens: TokenStore): YouTubePlatform {
+function createYouTube(config: Config, rt: Runtime, store: Store, tokens: TokenStore): { platform: YouTubePlatform; moderator: YouTubeModerator } {
   const y = config.youtube!;
   const { oauth, apiKey } = youtubeCredentials(config, tokens);
   if (!oauth && !apiKey)
@@ -68,7 +75,7 @@ function createYouTube(config: Config, rt: Runtime, store: Store, tokens: TokenS
     clock: rt.clock,
     ledger: { get: (day) => store.quota.get('youtube', day), add: (day, units, replyUnits) => store.quota.add('youtube', day, units, replyUnits) },
   });
-  return new YouTubePlatform({
+  const platform = new YouTubePlatform({
     source: { videoId: y.videoId, liveChatId: y.liveChatId, broadcast: y.broadcast, channelId: y.channelId },
     transport: y.transport,
     waitForLiveMs: durations(config).youtubeWaitForLiveMs,
@@ -79,10 +86,11 @@ function createYouTube(config: Config, rt: Runtime, store: Store, tokens: TokenS
     state: { get: (key) => store.platformState.get('youtube', key), set: (key, value) => store.platformState.set('youtube', key, value, rt.clock.now()) },
     ...rt,
   });
+  return { platform, moderator: new YouTubeModerator({ api, planner }) };
 }
 
 /** The outbox of a platform, its send times kept in the store (limits count across restarts). */
-function withOutbox(platform: ChatPlatform, config: Config, rt: Runtime, store: Store): Connected {
+function withOutbox(platform: ChatPlatform, config: Config, rt: Runtime, store: Store): { platform: ChatPlatform; outbox: Outbox } {
   const id: PlatformId = platform.id;
   const outbox = new Outbox({
     platform,

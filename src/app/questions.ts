@@ -11,7 +11,7 @@ import type { DomainEvents } from './events.js';
  * timeout takes the viewer's questions and votes of this stream; a full chat clear removes nothing.
  * Detected questions still waiting are written first. Returns `flush`, for shutdown.
  */
-export function wireQuestions(config: Config, bus: EventBus<DomainEvents>, questions: QuestionLog, store: Store, guard: Guard): () => void {
+export function wireQuestions(live: () => Config, bus: EventBus<DomainEvents>, questions: QuestionLog, store: Store, guard: Guard): () => void {
   const waiting: ChatEvent[] = [];
   const flush = () => {
     if (waiting.length === 0) return;
@@ -20,13 +20,19 @@ export function wireQuestions(config: Config, bus: EventBus<DomainEvents>, quest
       for (const event of batch) questions.ask(event, event.text, 'detected');
     });
   };
-  // The streamer's names: a line that mentions one of them is addressed to the streamer.
-  const streamer = [
-    config.twitch?.channel,
-    config.twitch?.username,
-    config.youtube?.channelId?.startsWith('@') ? config.youtube.channelId.slice(1) : undefined,
-  ];
-  const detect = { prefix: config.commands.prefix, minWords: config.questions.detectMinWords, streamer: streamer.filter((n): n is string => !!n) };
+  // The streamer's names: a line that mentions one of them is addressed to the streamer. Read
+  // again when a reload replaces the config.
+  let detect: { config: Config; prefix: string; minWords: number; streamer: string[] } | undefined;
+  const settings = () => {
+    const config = live();
+    if (detect?.config === config) return detect;
+    const streamer = [
+      config.twitch?.channel,
+      config.twitch?.username,
+      config.youtube?.channelId?.startsWith('@') ? config.youtube.channelId.slice(1) : undefined,
+    ];
+    return (detect = { config, prefix: config.commands.prefix, minWords: config.questions.detectMinWords, streamer: streamer.filter((n): n is string => !!n) });
+  };
   bus.on('chat', (event) => {
     const { messageId, userId } = event.target ?? {};
     if (event.kind === 'deletion' && messageId) {
@@ -35,7 +41,7 @@ export function wireQuestions(config: Config, bus: EventBus<DomainEvents>, quest
     } else if (event.kind === 'ban' && userId) {
       flush();
       questions.removeViewer(event.platform, userId);
-    } else if (config.questions.detect && looksLikeQuestion(event, detect)) {
+    } else if (live().questions.detect && looksLikeQuestion(event, settings())) {
       waiting.push(event);
       if (waiting.length === 1) setImmediate(guard('questions.detect', flush));
     }

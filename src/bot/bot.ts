@@ -27,6 +27,7 @@ export class Bot {
   private readonly outboxes = new Map<PlatformId, Outbox>();
   private readonly platforms = new Map<PlatformId, ChatPlatform>();
   private reading = true;
+  private readonly interceptors: Array<(event: ChatEvent) => boolean> = [];
   readonly stats: BotStats = { processed: 0, commands: 0 };
 
   constructor(private readonly opts: BotOptions) {
@@ -51,6 +52,17 @@ export class Bot {
     outbox.onSent((text, replies) => this.opts.emit('reply-sent', { platform: platform.id, text, replies }));
   }
 
+  /** Takes a platform out (its settings changed, or it left the config); it is stopped by the caller. */
+  detach(id: PlatformId): void {
+    this.outboxes.delete(id);
+    this.platforms.delete(id);
+  }
+
+  /** A check before commands: a line it takes (a link being deleted) is shown but not answered. */
+  intercept(check: (event: ChatEvent) => boolean): void {
+    this.interceptors.push(check);
+  }
+
   /** Stops taking new chat (first step of shutdown); replies already queued still go out. */
   stopReading(): void {
     this.reading = false;
@@ -62,6 +74,7 @@ export class Bot {
     this.opts.emit('chat', event);
     // Shared Chat copies from a partner's channel are shown, never answered: they were asked there.
     if (event.sharedFrom) return;
+    for (const check of this.interceptors) if (check(event)) return;
     void this.opts.router.handle(event);
   }
 
@@ -71,13 +84,36 @@ export class Bot {
     return max - [...mentionFor(event)].length - 1;
   }
 
-  /** Queues a reply; says whether it was queued (or why not). */
-  reply(event: ChatEvent, text: string, options?: ReplyOptions): 'queued' | 'full' | 'empty' | 'refused' | 'no-outbox' {
+  /**
+   * Answers a viewer; `thread: false` does not thread it under their message (one being deleted).
+   * Says whether it was queued (or why not).
+   */
+  reply(event: ChatEvent, text: string, options?: ReplyOptions & { readonly thread?: boolean }): 'queued' | 'full' | 'empty' | 'refused' | 'no-outbox' {
     const outbox = this.outboxes.get(event.platform);
     if (!outbox) return 'no-outbox';
-    const result = outbox.enqueue({ channel: event.channel, text, mention: mentionFor(event), replyTo: event.id, merge: options?.merge });
+    const thread = options?.thread === false ? {} : { replyTo: event.id };
+    const result = outbox.enqueue({ channel: event.channel, text, mention: mentionFor(event), ...thread, merge: options?.merge });
     if (result === 'full') this.opts.logger.warn({ platform: event.platform }, 'reply refused: outbox full');
     else if (result === 'refused') this.opts.logger.debug({ platform: event.platform }, 'reply refused: the platform refuses the bot for now');
     return result;
+  }
+
+  /** A message to the whole chat (a timer): through the outbox, addressed to nobody; false when refused. */
+  announce(platform: PlatformId, text: string): boolean {
+    const outbox = this.outboxes.get(platform);
+    const channel = this.platforms.get(platform)?.status().channel;
+    if (!outbox || channel === undefined) return false;
+    return outbox.enqueue({ channel, text }) === 'queued';
+  }
+
+  /** The platforms attached now. */
+  platformIds(): PlatformId[] {
+    return [...this.platforms.keys()];
+  }
+
+  /** Whether a platform can take a message now (connected, allowed to send, YouTube's quota allows it). */
+  canSend(platform: PlatformId): boolean {
+    const s = this.platforms.get(platform)?.status();
+    return Boolean(s && s.state === 'connected' && s.canSend);
   }
 }

@@ -1,6 +1,7 @@
 import { dataPaths, type Config } from '../config/index.js';
 import { toError } from '../core/index.js';
 import { TokenStore, twitchDeviceFlow, validateTwitchToken, youtubeLoopbackFlow } from '../auth/index.js';
+import { MODERATION_SCOPE } from '../platforms/twitch/index.js';
 import { configOrExit, EXIT, type Io } from './io.js';
 
 function tokenStoreFor(config: Config): TokenStore {
@@ -16,7 +17,13 @@ export async function authTwitch(configPath: string, io: Io, opts: { sleep?: (ms
     io.err("lectern auth twitch: set twitch.auth.clientId (your Twitch application's client id) in the config first");
     return EXIT.usage;
   }
-  const scopes = ['chat:read', 'chat:edit', ...(config.twitch?.markers ? ['channel:manage:broadcast'] : [])];
+  const scopes = [
+    'chat:read',
+    'chat:edit',
+    ...(config.twitch?.markers ? ['channel:manage:broadcast'] : []),
+    // Link protection deletes messages through Helix.
+    ...(config.moderation.links ? [MODERATION_SCOPE] : []),
+  ];
   try {
     const client = { clientId: auth.clientId, clientSecret: config.secrets.twitchClientSecret };
     const token = await twitchDeviceFlow({

@@ -6,7 +6,7 @@ import { destination as pinoDestination } from 'pino';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, withSignals, type Io } from './io.js';
-import { DEMO_SCRIPT, LAST_WEEK_SCRIPT, runScript, TwitchSim, YouTubeSim } from '../sim/index.js';
+import { DEMO_SCRIPT, HelixSim, LAST_WEEK_SCRIPT, runScript, TwitchSim, YouTubeSim } from '../sim/index.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -34,7 +34,7 @@ function demoNotesDir(): string {
   return candidates.find((d) => existsSync(d)) ?? candidates[0]!;
 }
 
-const demoConfig = (port: number, ytRoot: string, dataDir: string, feedUrl: string, videoId: string, notesDir = demoNotesDir()) => `
+const demoConfig = (port: number, ytRoot: string, dataDir: string, feedUrl: string, videoId: string, helixUrl: string, notesDir = demoNotesDir()) => `
 youtube:
   videoId: ${videoId}
   apiRoot: ${ytRoot}
@@ -44,6 +44,9 @@ twitch:
   username: lecternbot
   server: { host: 127.0.0.1, port: ${port}, secure: false }
   reconnect: { initialSeconds: 0.5, maxSeconds: 5 }
+  # Helix (simulated): live status, and deleting links (the bot is a moderator there).
+  clientId: demo-client
+  helixUrl: ${helixUrl}
 knowledge:
   notes:
     - dir: ${JSON.stringify(notesDir)}
@@ -76,6 +79,15 @@ commands:
     - name: so
       response: "Go follow the folks who helped today!"
       permission: moderator
+timers:
+  # Every 15 s here, for the demo; a stream would say 15 minutes. Never into a quiet chat.
+  - name: ask
+    message: "Questions? Ask with !q <your question> and vote with !up <number>. Notes for today: {notes}"
+    everyMinutes: 0.25
+    minLines: 10
+    platforms: twitch
+moderation:
+  links: true
 `;
 
 /**
@@ -120,6 +132,11 @@ function narrate(app: App, w: (line: string) => void): void {
     if (outcome.status === 'denied') w(`  (lectern: !${outcome.command} from ${event.author.displayName} not run: ${outcome.code})`);
   });
   app.bus.on('topic-changed', (t) => w(`  (topic is now "${t.title}")`));
+  app.bus.on('moderation', (a) =>
+    w(
+      `  (lectern on ${a.platform}: link to ${a.host} from ${a.viewer} ${a.outcome === 'deleted' ? 'deleted' : a.outcome === 'permitted' ? 'let through: a moderator gave !permit' : `not deleted: ${a.detail}`})`,
+    ),
+  );
   app.bus.on('question', ({ question: q, change }) => {
     if (change === 'created' && q.source === 'detected') w(`  (question #${q.number} detected in ordinary chat; kept for the dashboard, not announced)`);
     if (change === 'created' && q.paid) w(`  (question #${q.number} came with ${q.paid.display}: it ranks above the same question unpaid)`);
@@ -151,13 +168,26 @@ function printBacklog(app: App, w: (line: string) => void, title: string): void 
  * and its asker hears of it. Prints what viewers say and what the bot answers.
  */
 export async function runDemo(opts: DemoOptions): Promise<void> {
-  const sim = new TwitchSim({ validTokens: [DEMO_TOKEN] });
+  const sim = new TwitchSim({ validTokens: [DEMO_TOKEN], botRole: 'moderator' });
   const port = await sim.start();
+  const helix = new HelixSim({
+    tokens: { [DEMO_TOKEN]: ['chat:read', 'chat:edit', 'moderator:manage:chat_messages'] },
+    clientId: 'demo-client',
+    users: { teacher: '1000', lecternbot: '2000' },
+  });
+  await helix.start();
+  // No title: the demo's topics come from its script. A deletion reaches chat as Twitch's CLEARMSG.
+  helix.title = '';
+  helix.onDelete = (id) => sim.deleteMessage('teacher', id, '');
   const yt = new YouTubeSim({ refreshTokens: [DEMO_YT.YOUTUBE_REFRESH_TOKEN], streamHoldMs: 60_000 });
   await yt.start();
   const feed = await demoFeed();
   const configFor = (videoId: string) => {
-    const parsed = parseConfig(demoConfig(port, yt.rootUrl, opts.dataDir, feed.url, videoId), { TWITCH_OAUTH_TOKEN: DEMO_TOKEN, ...DEMO_YT }, '(demo)');
+    const parsed = parseConfig(
+      demoConfig(port, yt.rootUrl, opts.dataDir, feed.url, videoId, helix.url),
+      { TWITCH_OAUTH_TOKEN: DEMO_TOKEN, ...DEMO_YT },
+      '(demo)',
+    );
     if (!parsed.ok) throw new Error(`demo config is invalid: ${JSON.stringify(parsed.problems)}`);
     return parsed.config;
   };
@@ -190,7 +220,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     yt.endStream('demo-video-0');
   }
   if (done.signal.aborted) {
-    await Promise.all([sim.stop(), yt.stop(), feed.stop()]);
+    await Promise.all([sim.stop(), yt.stop(), feed.stop(), helix.stop()]);
     clearTimeout(timer);
     return;
   }
@@ -231,12 +261,15 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
         if ('fault' in step) w(step.fault === 'drop' ? '  (simulator: connection dropped)' : '  (simulator: Twitch sends RECONNECT)');
         if ('moderate' in step)
           w(step.moderate === 'delete' ? '  (simulator: a moderator deletes that message)' : `  (simulator: a moderator times out ${step.user.login})`);
-        if ('twitchRefusesBot' in step)
+        if ('twitchRefusesBot' in step) {
+          // A moderator is exempt from the phone rule: the streamer took the role away by mistake.
+          sim.botRole = step.twitchRefusesBot ? 'none' : 'moderator';
           w(
             step.twitchRefusesBot
-              ? "  (simulator: Twitch now refuses the bot's messages: its phone number is not verified)"
-              : '  (simulator: the streamer verified the bot account; Twitch takes its messages again)',
+              ? '  (simulator: the bot lost its moderator role, and Twitch now refuses its messages: its phone number is not verified)'
+              : '  (simulator: the streamer verified the bot account and made it a moderator again; Twitch takes its messages again)',
           );
+        }
       },
     });
   } finally {
@@ -248,6 +281,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     await sim.stop();
     await yt.stop();
     await feed.stop();
+    await helix.stop();
     w('');
     w(`Summary: ${app.bot.stats.processed} chat messages read, ${app.bot.stats.commands} commands run.`);
     for (const s of statuses) {

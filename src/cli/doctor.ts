@@ -5,11 +5,14 @@ import { createGuard, Health, silentLogger, systemClock, toError } from '../core
 import { Store } from '../store/index.js';
 import { loadKnowledge } from '../app/index.js';
 import { TokenStore, twitchCredentials, youtubeCredentials } from '../auth/index.js';
+import { checkLinkProtection } from './doctor-links.js';
 
 export interface Check {
   readonly name: string;
   readonly ok: boolean;
   readonly detail: string;
+  /** Twitch: the bot's roles in the channel, when it joined logged in. */
+  readonly botRoles?: readonly string[];
 }
 
 const ago = (ms: number) =>
@@ -73,7 +76,7 @@ export async function checkTwitch(config: Config, connectMs = 10_000): Promise<C
       : t.username
         ? '; the bot has no role there (20 messages per 30 s; make it a moderator or VIP for more)'
         : '';
-    return { name: 'twitch', ok: true, detail: `reached ${where} and joined #${t.channel} ${who}${roles}` };
+    return { name: 'twitch', ok: true, detail: `reached ${where} and joined #${t.channel} ${who}${roles}`, ...(username ? { botRoles: s.botRoles } : {}) };
   } catch (err) {
     return { name: 'twitch', ok: false, detail: toError(err).message };
   } finally {
@@ -208,5 +211,7 @@ export async function runDoctor(config: Config, now = Date.now()): Promise<Check
   const [twitch, youtube] = await Promise.all([checkTwitch(config), checkYouTube(config, now)]);
   if (twitch) checks.push(twitch);
   if (youtube) checks.push(youtube);
+  const links = checkLinkProtection(config, twitch?.botRoles);
+  if (links) checks.push(links);
   return checks;
 }

@@ -3,6 +3,7 @@ import { credentialProblems, dataPaths, formatProblems, secretValues } from '../
 import { createLogger, isLecternError, toError } from '../core/index.js';
 import { dashboardToken } from '../dashboard/index.js';
 import { configOrExit, EXIT, privateFiles, tightenDataFolder, withSignals, type Io } from './io.js';
+import { watchConfig } from './reload.js';
 
 /**
  * Holds the process until the signal, by intent: a timer that keeps the event loop alive, so the
@@ -72,12 +73,15 @@ export async function start(configPath: string, io: Io): Promise<number> {
       return;
     }
     logger.info({ platforms: app.statuses().map((s) => `${s.platform}:${s.state}`) }, 'lectern is running; Ctrl-C to stop');
+    // Edits of the config file (and SIGHUP) apply without a restart.
+    const unwatch = watchConfig(configPath, io, app, logger);
     await untilSignal(signal, () => {
       // Nothing should ever let the service end by itself; if it does, say so and fail.
       logger.fatal('the service stopped on its own: nothing was left running');
       io.err('lectern: the service stopped on its own (this is a bug); exiting with 1');
       code = EXIT.failure;
     });
+    unwatch();
     await app.stop();
   });
   return code;

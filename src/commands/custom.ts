@@ -1,6 +1,7 @@
-import { addressOf, type Permission } from '../core/index.js';
+import type { Permission } from '../core/index.js';
 import type { CommandDefinition } from './types.js';
 
+/** A command of the channel (from the config file, or added from chat or the dashboard). Cooldowns in seconds. */
 export interface CustomCommandConfig {
   readonly name: string;
   readonly response: string;
@@ -10,8 +11,14 @@ export interface CustomCommandConfig {
   readonly userCooldown: number;
 }
 
-/** A fixed answer from config; `{user}` becomes how the bot addresses the caller (`addressOf`). */
-export function customCommand(cfg: CustomCommandConfig): CommandDefinition {
+/**
+ * A channel command as the router runs it: its response with the variables filled in by
+ * `render` (`{user}` is how the bot addresses the caller, from `addressOf`).
+ */
+export function customCommand(
+  cfg: CustomCommandConfig,
+  render: (cfg: CustomCommandConfig, event: Parameters<CommandDefinition['run']>[0]['event']) => string,
+): CommandDefinition {
   return {
     name: cfg.name,
     aliases: cfg.aliases,
@@ -20,7 +27,7 @@ export function customCommand(cfg: CustomCommandConfig): CommandDefinition {
     globalCooldownMs: cfg.globalCooldown * 1000,
     userCooldownMs: cfg.userCooldown * 1000,
     run(ctx) {
-      ctx.reply(cfg.response.replaceAll('{user}', addressOf(ctx.event.platform, ctx.event.author)));
+      ctx.reply(render(cfg, ctx.event));
     },
   };
 }

@@ -16,6 +16,12 @@ export interface RouterOptions {
 
 type Resolved = { parsed: ParsedCommand; command: CommandDefinition };
 
+/** Commands that change while the bot runs (the channel's own): looked up after the built-ins. */
+export interface CommandSource {
+  get(name: string): CommandDefinition | undefined;
+  list(): readonly CommandDefinition[];
+}
+
 // Ordinary chat ends here; shared outcomes keep the hot path from allocating per line.
 const NOT_CHAT: Outcome = Object.freeze({ status: 'ignored', code: 'not-chat' });
 const NOT_A_COMMAND: Outcome = Object.freeze({ status: 'ignored', code: 'not-a-command' });
@@ -30,12 +36,31 @@ export class CommandRouter {
   private readonly byName = new Map<string, CommandDefinition>();
   private readonly commands: CommandDefinition[] = [];
   private readonly cooldowns = new Cooldowns();
-  private readonly flood: FloodGate;
+  private flood: FloodGate;
   private readonly outcomeListeners: Array<(o: Outcome, e: ChatEvent) => void> = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly sources: CommandSource[] = [];
+  private prefix: string;
 
   constructor(private readonly opts: RouterOptions) {
+    this.prefix = opts.prefix;
     this.flood = new FloodGate(opts.flood.count, opts.flood.windowMs);
+  }
+
+  /** A config reload: the prefix and the flood limit apply to the next line. */
+  configure(o: { readonly prefix: string; readonly flood: { readonly count: number; readonly windowMs: number } }): void {
+    this.prefix = o.prefix;
+    this.flood = new FloodGate(o.flood.count, o.flood.windowMs);
+  }
+
+  /** Adds commands looked up after the built-ins (a built-in name always wins). */
+  addSource(source: CommandSource): void {
+    this.sources.push(source);
+  }
+
+  /** Whether a name or alias is a built-in command's. */
+  isBuiltIn(name: string): boolean {
+    return this.byName.has(name.toLowerCase());
   }
 
   /** Registers a command; a name or alias already taken is a configuration error. */
@@ -52,8 +77,9 @@ export class CommandRouter {
     this.commands.push(command);
   }
 
+  /** The built-ins, then the sources' commands. */
   list(): readonly CommandDefinition[] {
-    return this.commands;
+    return this.sources.length ? [...this.commands, ...this.sources.flatMap((s) => s.list())] : this.commands;
   }
 
   onOutcome(listener: (o: Outcome, e: ChatEvent) => void): void {
@@ -78,11 +104,19 @@ export class CommandRouter {
 
   private resolve(event: ChatEvent): Resolved | Outcome {
     if (event.kind !== 'message' && event.kind !== 'paid-message') return NOT_CHAT;
-    const parsed = parseCommand(event.text, this.opts.prefix);
+    const parsed = parseCommand(event.text, this.prefix);
     if (!parsed) return NOT_A_COMMAND;
-    const command = this.byName.get(parsed.name);
+    const command = this.byName.get(parsed.name) ?? this.fromSources(parsed.name);
     if (!command) return UNKNOWN_COMMAND;
     return { parsed, command };
+  }
+
+  private fromSources(name: string): CommandDefinition | undefined {
+    for (const s of this.sources) {
+      const c = s.get(name);
+      if (c) return c;
+    }
+    return undefined;
   }
 
   private preconditions({ command }: Resolved, event: ChatEvent): Outcome | null {
@@ -113,7 +147,7 @@ export class CommandRouter {
       invokedAs: parsed.name,
       args: parsed.args,
       argText: parsed.argText,
-      prefix: this.opts.prefix,
+      prefix: this.prefix,
       now,
       maxLength: this.opts.maxLength?.(event) ?? 500,
       // A child logger costs more than most commands: made only when a command logs.
@@ -121,7 +155,7 @@ export class CommandRouter {
         return (log ??= logger.child({ command: command.name, platform: event.platform, messageId: event.id }));
       },
       reply: (text, options) => this.opts.reply(event, text, options),
-      available: () => this.commands.filter((c) => hasPermission(event.author.roles, c.permission ?? 'everyone')),
+      available: () => this.list().filter((c) => hasPermission(event.author.roles, c.permission ?? 'everyone')),
     };
     const ran: Outcome = { status: 'ran', command: command.name };
     const failed = (err: unknown): Outcome => ({ status: 'failed', command: command.name, error: toError(err) });

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { commandName, moderationSchema, permissionSchema, timerSchema } from './bot-schema.js';
+
+export { permissionSchema } from './bot-schema.js';
 
 /** Twitch's own chat endpoint; `twitch.server` overrides it (the simulator, a proxy). */
 export const TWITCH_DEFAULT_SERVER = { host: 'irc-ws.chat.twitch.tv', port: 443, secure: true } as const;
@@ -10,19 +13,12 @@ const login = z
   .regex(/^#?[A-Za-z0-9_]{1,25}$/, 'expected a Twitch login: 1 to 25 letters, digits or underscores')
   .transform((s) => s.replace(/^#/, '').toLowerCase());
 
-const commandName = z
-  .string()
-  .regex(/^[A-Za-z0-9_+-]{1,32}$/, 'expected a command name without prefix: letters, digits, _ + -')
-  .transform((s) => s.toLowerCase());
-
 const vodTemplate = z
   .url()
   .refine(
     (u) => u.includes('{seconds}') || u.includes('{hms}'),
     'expected a URL with {seconds} or {hms} where the time goes, e.g. https://youtu.be/ID?t={seconds}s',
   );
-
-export const permissionSchema = z.enum(['everyone', 'subscriber', 'vip', 'moderator', 'broadcaster']);
 
 const customCommand = z.strictObject({
   name: commandName,
@@ -103,7 +99,7 @@ export const YOUTUBE_DEFAULTS = {
   apiRoot: 'https://youtube.googleapis.com/',
   tokenUrl: 'https://oauth2.googleapis.com/token',
   dailyUnits: 10_000,
-  costs: { list: 5, stream: 5, insert: 20, videos: 1, broadcasts: 1, channels: 1, playlistItems: 1 },
+  costs: { list: 5, stream: 5, insert: 20, delete: 20, videos: 1, broadcasts: 1, channels: 1, playlistItems: 1 },
   replyReserve: 1_000,
   plannedStreamHours: 4,
 } as const;
@@ -163,6 +159,7 @@ const youtube = z
             list: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.list),
             stream: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.stream),
             insert: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.insert),
+            delete: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.delete),
             videos: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.videos),
             broadcasts: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.broadcasts),
             channels: z.number().int().min(0).default(YOUTUBE_DEFAULTS.costs.channels),
@@ -270,6 +267,9 @@ export const configSchema = z
           .prefault({}),
       })
       .prefault({}),
+    /** Periodic messages (docs/bot.md): text or a command's response, after enough chat. */
+    timers: z.array(timerSchema).default([]),
+    moderation: moderationSchema,
     outbox: z
       .strictObject({
         maxDelaySeconds: z.number().min(1).max(600).default(60),
@@ -309,6 +309,11 @@ export const configSchema = z
           ctx.addIssue({ code: 'custom', path: ['commands', 'custom', i, j === 0 ? 'name' : 'aliases'], message: `"${name}" is already used by ${first}` });
         } else seen.set(name, where);
       }
+    });
+    const timers = new Set<string>();
+    cfg.timers.forEach((t, i) => {
+      if (timers.has(t.name)) ctx.addIssue({ code: 'custom', path: ['timers', i, 'name'], message: `"${t.name}" is already a timer's name` });
+      timers.add(t.name);
     });
   });
 

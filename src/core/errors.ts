@@ -14,6 +14,7 @@ export const ErrorCodes = {
   PLATFORM_SEND_REFUSED: "The platform refuses the bot's messages for now",
   PLATFORM_CHANNEL_UNAVAILABLE: 'The channel does not exist or is suspended',
   PLATFORM_READ_ONLY: 'Platform is read-only',
+  MODERATION_FAILED: 'The bot could not delete a message',
   HANDLER_FAILED: 'An event handler failed',
   USAGE: 'Invalid command-line usage',
   NOT_FOUND: 'No such item',

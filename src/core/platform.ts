@@ -95,3 +95,19 @@ export interface ChatPlatform {
   status(): PlatformStatus;
   limits(): SendLimits;
 }
+
+/**
+ * What became of deleting a viewer's message: done, or why not, in plain words. `no-rights`: the
+ * bot may not delete here (not a moderator, a missing scope, no OAuth); nothing is tried until
+ * that changes. `protected`: the platform keeps that message (a moderator's, or too old).
+ */
+export type ModerationResult =
+  { readonly ok: true } | { readonly ok: false; readonly reason: 'no-rights' | 'protected' | 'not-found' | 'quota' | 'failed'; readonly detail: string };
+
+/** Deletes viewers' messages on one platform, where the bot is a moderator. */
+export interface ChatModerator {
+  readonly platform: PlatformId;
+  /** Why the bot cannot delete messages here now (with what to do), or undefined when it can. */
+  lacksRights(): string | undefined;
+  deleteMessage(event: ChatEvent): Promise<ModerationResult>;
+}

@@ -3,13 +3,14 @@ import type { WebSocket } from 'ws';
 import type { OverlayView, Page, QuestionView, SearchView, StateView, TopicView } from './state.js';
 import { backlogRoutes, type BacklogApi } from './backlog-routes.js';
 import { dataRoutes, type DataApi } from './data-routes.js';
+import { commandsRoutes, type CommandsApi } from './commands-routes.js';
 
 /** `reopen` undoes answered or dismissed; `restore` brings back a question moderation removed. */
 export type QuestionAction = 'answer' | 'dismiss' | 'highlight' | 'unhighlight' | 'reopen' | 'restore';
 export const QUESTION_ACTIONS: readonly QuestionAction[] = ['answer', 'dismiss', 'highlight', 'unhighlight', 'reopen', 'restore'];
 
 /** What the dashboard may do with the running app: views of its state and the streamer's actions. */
-export interface DashboardApi extends BacklogApi, DataApi {
+export interface DashboardApi extends BacklogApi, DataApi, CommandsApi {
   state(): StateView;
   /** Open questions best first, or closed ones latest first, a page at a time. */
   questions(which: 'open' | 'closed', offset: number, limit: number): Page<QuestionView>;
@@ -84,6 +85,7 @@ export async function protectedRoutes(f: FastifyInstance, deps: RouteDeps): Prom
   f.post('/api/topic/suggestion/dismiss', async () => api.dismissSuggestion());
   await backlogRoutes(f, api);
   await dataRoutes(f, api);
+  await commandsRoutes(f, api);
   f.post('/api/logout', async (req, reply) => {
     deps.logout(req);
     return reply.header('set-cookie', 'lectern_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0').send({ ok: true });

@@ -38,6 +38,7 @@ const ASSETS: Record<string, string> = {
   'common.js': 'text/javascript; charset=utf-8',
   'backlog.js': 'text/javascript; charset=utf-8',
   'chat.js': 'text/javascript; charset=utf-8',
+  'commands.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
 

@@ -75,7 +75,7 @@ export class KnowledgeBase {
   private stopped = false;
   private readonly log: Logger;
 
-  constructor(private readonly opts: KnowledgeOptions) {
+  constructor(private opts: KnowledgeOptions) {
     this.log = opts.logger.child({ component: 'knowledge' });
   }
 
@@ -85,6 +85,21 @@ export class KnowledgeBase {
     this.loadAll();
     if (options.watch !== false) this.startWatchers();
     if (options.fetchFeeds !== false) for (const f of this.opts.feeds) void this.refreshFeed(f);
+  }
+
+  /**
+   * New sources (a config reload): what the old ones brought leaves the index, and everything is
+   * read again from the new ones, watchers and feed fetches included.
+   */
+  reconfigure(sources: Pick<KnowledgeOptions, 'notes' | 'feeds' | 'links' | 'feedRefreshMs' | 'feedTimeoutMs'>): void {
+    this.stop();
+    for (const group of this.noteFiles) this.index.removeGroup(group);
+    for (const f of this.opts.feeds) this.index.removeGroup(`feed:${f.url}`);
+    this.noteFiles.clear();
+    this.failed.clear();
+    this.feedState.clear();
+    this.opts = { ...this.opts, ...sources };
+    this.start();
   }
 
   /** Everything that is local: notes, static links and the feed cache. */
@@ -217,7 +232,8 @@ export class KnowledgeBase {
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const body = decodeFeed(new Uint8Array(await res.arrayBuffer()), res.headers.get('content-type') ?? undefined);
       const parsed = parseFeed(body, feed.url);
-      if (this.stopped) return;
+      // Stopped, or the feed left the config while it was fetched.
+      if (this.stopped || !this.opts.feeds.some((f) => f.url === feed.url)) return;
       this.useArticles(feed, parsed.articles);
       mkdirSync(this.opts.cacheDir, { recursive: true });
       const fetchedAt = this.opts.clock.now();

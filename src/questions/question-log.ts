@@ -44,7 +44,12 @@ export class QuestionLog {
   /** When each viewer's recent questions were created, for the per-viewer cap. */
   private readonly recentByViewer = new Map<string, number[]>();
 
-  constructor(private readonly opts: QuestionLogOptions) {}
+  constructor(private opts: QuestionLogOptions) {}
+
+  /** A config reload: the length bound and the per-viewer cap apply to the next question. */
+  configure(limits: Pick<QuestionLogOptions, 'maxLength' | 'perViewer'>): void {
+    this.opts = { ...this.opts, maxLength: limits.maxLength, perViewer: limits.perViewer };
+  }
 
   /** The stream's open questions, indexed for matching (built from the store once per stream). */
   private open(): OpenQuestions {

@@ -8,6 +8,7 @@ const quiet = { login: 'lurker42', displayName: 'lurker42' };
 const ytViewer = { login: 'maria_codes', displayName: 'MariaCodes' };
 const ytMember = { login: 'deeplearner', displayName: 'DeepLearner', badges: { subscriber: '1' } };
 const spammer = { login: 'cheap_followers', displayName: 'cheap_followers' };
+const ytSpammer = { login: 'gift_cards_4u', displayName: 'GiftCards4U' };
 
 /** The demo's scripted chat on both platforms: commands, ordinary talk, hostile input, network faults. */
 export const DEMO_SCRIPT: readonly ScriptStep[] = [
@@ -21,6 +22,14 @@ export const DEMO_SCRIPT: readonly ScriptStep[] = [
   { afterMs: 900, user: bob, text: '!up 2' },
   { afterMs: 700, user: alice, text: '!up 2' },
   { afterMs: 900, user: quiet, text: '!q what learning rate do you use for this?' },
+  // Everyday bot basics: a command added from chat, link protection on both platforms, !permit.
+  { afterMs: 900, user: mod, text: '!addcom !lurk -ucd=30 Enjoy the lurk, {user}! Lurker number {count}.' },
+  { afterMs: 900, user: alice, text: '!lurk' },
+  { afterMs: 800, user: spammer, text: 'cheap followers at bestfollowers.example/buy' },
+  { afterMs: 800, user: ytSpammer, on: 'youtube', text: 'free gift cards at www.giftcards.example' },
+  { afterMs: 800, user: mod, text: '!permit alice_learns' },
+  { afterMs: 800, user: alice, text: 'I wrote up what I learnt: https://alice.example/attention' },
+  { afterMs: 800, user: ytMember, on: 'youtube', text: '!lurk' },
   { afterMs: 1000, user: ytMember, text: 'how do you pick the number of heads in practice?', on: 'youtube' },
   { afterMs: 1200, user: bob, text: '!topic' },
   { afterMs: 1000, user: quiet, text: '!notes' },
@@ -43,7 +52,7 @@ export const DEMO_SCRIPT: readonly ScriptStep[] = [
   { afterMs: 1500, user: bob, text: '!help discord' },
   { afterMs: 1000, user: mod, text: '!topic set Multi-head attention' },
   { afterMs: 900, user: ytMember, text: '!up 3', on: 'youtube' },
-  { afterMs: 900, user: troll, text: '!q =HYPERLINK("http://evil.example","click") <b>bold</b>' },
+  { afterMs: 900, user: troll, text: '!q =HYPERLINK("javascript:alert(1)","click") <b>bold</b>' },
   { afterMs: 1200, user: alice, text: '!questions' },
   { afterMs: 1000, user: mod, text: '!answered 2' },
   { afterMs: 1000, fault: 'reconnect' },

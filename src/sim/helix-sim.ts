@@ -12,6 +12,8 @@ export interface HelixSimOptions {
   readonly users?: Record<string, string>;
   /** Whether the channel starts live (as the markers tests expect). */
   readonly live?: boolean;
+  /** User ids that moderate the channel (the broadcaster always does); default: every user. */
+  readonly moderators?: readonly string[];
 }
 
 interface Archive {
@@ -33,6 +35,10 @@ export class HelixSim {
   readonly markers: Array<{ userId: string; description: string; positionSeconds: number }> = [];
   readonly archives: Archive[] = [];
   readonly calls: string[] = [];
+  /** Messages deleted through `DELETE /moderation/chat`. */
+  readonly deleted: Array<{ messageId: string; moderatorId: string }> = [];
+  /** Called for each deleted message (the tests and the demo send the CLEARMSG Twitch would). */
+  onDelete: ((messageId: string) => void) | undefined;
   live: boolean;
   title = 'Learning in public: attention';
   private liveSince: number;
@@ -145,6 +151,22 @@ export class HelixSim {
             { id: String(this.markers.length), created_at: iso(this.clock.now()), description: parsed.description ?? '', position_seconds: positionSeconds },
           ],
         });
+      }
+      case 'DELETE /helix/moderation/chat': {
+        if (!scopes.includes('moderator:manage:chat_messages'))
+          return json(401, { error: 'Unauthorized', status: 401, message: 'Missing scope: moderator:manage:chat_messages' });
+        const broadcaster = url.searchParams.get('broadcaster_id') ?? '';
+        const moderator = url.searchParams.get('moderator_id') ?? '';
+        const messageId = url.searchParams.get('message_id') ?? '';
+        const mods = this.opts.moderators ?? Object.values(users);
+        if (moderator !== broadcaster && !mods.includes(moderator))
+          return json(403, { error: 'Forbidden', status: 403, message: "The user in moderator_id is not one of the broadcaster's moderators." });
+        if (!messageId) return json(404, { error: 'Not Found', status: 404, message: 'message not found' });
+        this.deleted.push({ messageId, moderatorId: moderator });
+        this.onDelete?.(messageId);
+        res.writeHead(204);
+        res.end();
+        return;
       }
       default:
         return json(404, { error: 'Not Found', status: 404 });

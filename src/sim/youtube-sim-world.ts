@@ -27,6 +27,10 @@ export class YouTubeWorld {
   private nextId = 1;
   /** Channels banned from a chat: their inserts are refused with 403 `forbidden`. */
   readonly banned = new Set<string>();
+  /** Whether the bot's channel moderates the chats (liveChatMessages.delete is refused otherwise). */
+  botModerates = true;
+  /** Message ids the bot deleted. */
+  readonly deletedByBot: string[] = [];
 
   constructor(
     protected readonly clock: Clock,
@@ -139,6 +143,24 @@ export class YouTubeWorld {
       snippet: { type: 'tombstone', liveChatId, publishedAt: new Date(this.clock.now()).toISOString(), hasDisplayContent: false },
     });
     this.changed(liveChatId);
+  }
+
+  /**
+   * The bot deletes a message (liveChatMessages.delete): 204, or the reason YouTube gives. The
+   * chat then carries a `messageDeletedEvent` by the bot, as YouTube's does.
+   */
+  deleteByBot(messageId: string, bot: SimAuthor): 204 | 'forbidden' | 'modificationNotAllowed' | 'liveChatMessageNotFound' {
+    if (!this.botModerates) return 'forbidden';
+    for (const [chatId, chat] of this.chats) {
+      const m = chat.messages.find((x) => x['id'] === messageId);
+      if (!m) continue;
+      const a = m['authorDetails'] as { isChatOwner?: boolean; isChatModerator?: boolean } | undefined;
+      if (a?.isChatOwner || a?.isChatModerator) return 'modificationNotAllowed';
+      this.deletedByBot.push(messageId);
+      this.deleteMessage(chatId, messageId, { ...bot, moderator: true });
+      return 204;
+    }
+    return 'liveChatMessageNotFound';
   }
 
   /** A viewer retracts their own message. */

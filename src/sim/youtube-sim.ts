@@ -8,7 +8,7 @@ import { total, YouTubeWorld } from './youtube-sim-world.js';
 
 export type { SimAuthor } from './youtube-sim-resources.js';
 
-export type YouTubeMethod = 'videos' | 'broadcasts' | 'channels' | 'playlistItems' | 'list' | 'stream' | 'insert' | 'token';
+export type YouTubeMethod = 'videos' | 'broadcasts' | 'channels' | 'playlistItems' | 'list' | 'stream' | 'insert' | 'delete' | 'token';
 
 export type YouTubeFault =
   | { kind: 'http'; status: number; reason?: string; domain?: string }
@@ -51,7 +51,7 @@ export interface CallRecord {
   readonly units: number;
 }
 
-const COSTS: Record<YouTubeMethod, number> = { videos: 1, broadcasts: 1, channels: 1, playlistItems: 1, list: 5, stream: 5, insert: 20, token: 0 };
+const COSTS: Record<YouTubeMethod, number> = { videos: 1, broadcasts: 1, channels: 1, playlistItems: 1, list: 5, stream: 5, insert: 20, delete: 20, token: 0 };
 
 /**
  * The YouTube Data API on loopback: videos.list, liveBroadcasts.list, liveChatMessages list,
@@ -174,7 +174,9 @@ export class YouTubeSim extends YouTubeWorld {
                   : p === '/youtube/v3/liveChat/messages'
                     ? req.method === 'POST'
                       ? 'insert'
-                      : 'list'
+                      : req.method === 'DELETE'
+                        ? 'delete'
+                        : 'list'
                     : undefined;
     if (p === '/o/oauth2/v2/auth') return this.oauth.authorize(url, res);
     if (!method) return this.error(res, 404, 'notFound', 'global');
@@ -194,7 +196,7 @@ export class YouTubeSim extends YouTubeWorld {
         fault.domain ?? (fault.reason === 'quotaExceeded' ? 'youtube.quota' : 'youtube.liveChat'),
       );
     }
-    if (!this.authorised(req, url, method === 'insert' || method === 'broadcasts')) {
+    if (!this.authorised(req, url, method === 'insert' || method === 'delete' || method === 'broadcasts')) {
       record(401, 0);
       res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
       res.end(
@@ -230,6 +232,21 @@ export class YouTubeSim extends YouTubeWorld {
       return this.json(res, answer.body);
     }
     switch (method) {
+      case 'delete': {
+        const answer = this.deleteByBot(
+          url.searchParams.get('id') ?? '',
+          this.opts.botAuthor ?? { channelId: this.opts.botChannelId ?? 'UC-lectern-bot', displayName: 'Lectern Bot' },
+        );
+        if (answer !== 204) {
+          record(answer === 'liveChatMessageNotFound' ? 404 : 403, 0);
+          return this.error(res, answer === 'liveChatMessageNotFound' ? 404 : 403, answer);
+        }
+        this.unitsUsed += cost;
+        record(204, cost);
+        res.writeHead(204);
+        res.end();
+        return;
+      }
       case 'list':
       case 'stream': {
         const chatId = url.searchParams.get('liveChatId') ?? '';

@@ -14,6 +14,7 @@ import { BacklogRepo } from './backlog-repo.js';
 import { EngagementRepo } from './engagement-repo.js';
 import { ViewerDataRepo } from './viewer-data-repo.js';
 import { backupInto } from './backup.js';
+import { CommandsRepo } from './commands-repo.js';
 
 import type { StreamRow } from './streams-repo.js';
 export type { StreamRow, StreamSummary } from './streams-repo.js';
@@ -21,6 +22,7 @@ export type { StreamPlatformRow, StreamPlatformsRepo } from './stream-platforms-
 export type { DashboardAuthRepo } from './dashboard-auth-repo.js';
 export type { BacklogRepo, BacklogRow, ItemState, ItemQuestion, ProposalRow, FollowUpRow } from './backlog-repo.js';
 export type { EngagementRepo, TopicEngagementRow } from './engagement-repo.js';
+export type { CommandsRepo, CommandRow, TimerRow } from './commands-repo.js';
 export { readMigrations } from './database.js';
 export type { ViewerDataRepo, ForgetResult, QuestionRef } from './viewer-data-repo.js';
 export { ALL_PAGES, checkDatabase, copyDatabase, moveDatabase, type DatabaseCheck } from './backup.js';
@@ -58,6 +60,7 @@ export class Store {
   readonly backlog: BacklogRepo;
   readonly engagement: EngagementRepo;
   readonly viewers: ViewerDataRepo;
+  readonly commands: CommandsRepo;
   private closed = false;
 
   private constructor(
@@ -75,6 +78,7 @@ export class Store {
     this.backlog = new BacklogRepo(db);
     this.engagement = new EngagementRepo(db);
     this.viewers = new ViewerDataRepo(db);
+    this.commands = new CommandsRepo(db);
   }
 
   /** Opens a database read-only (exports while the service runs; WAL lets both work). */

@@ -69,6 +69,17 @@ describe('lectern auth', () => {
     expect(polls).toBeGreaterThanOrEqual(2);
   });
 
+  it('twitch: with link protection on, the scope to delete messages is asked for', async () => {
+    const w = await twitchWorld();
+    writeFileSync(w.configPath, `${w.yaml}moderation: { links: true }\n`);
+    const out = io();
+    const code = await authTwitch(w.configPath, out, {
+      sleep: async () => void w.authSim.approve(/enter the code (\w+)/.exec(out.errLines.join('\n'))![1]!),
+    });
+    expect(code).toBe(0);
+    expect(w.store.get('twitch')!.scopes).toEqual(['chat:read', 'chat:edit', 'moderator:manage:chat_messages']);
+  });
+
   it('youtube: loopback redirect with PKCE and state, refresh token stored', async () => {
     const yt = new YouTubeSim({ apiKeys: [YT_KEY] });
     await yt.start();

@@ -21,7 +21,7 @@ describe('npm run demo', () => {
   it('a second run starts afresh, prints whole replies, and keeps log lines out of the transcript', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    const first = await runDemo(dir, 24);
+    const first = await runDemo(dir, 30);
     // Last week's session, then today's: a new post answers an old question and its asker hears of it once.
     expect(first).toContain('Stream session #2 started.');
     expect(first).toContain('(backlog: the new post "How the KV cache works" may answer #1 "how does the kv cache work?"');
@@ -35,6 +35,18 @@ describe('npm run demo', () => {
     const links = first.split('\n').filter((l) => l.includes('lecternbot →') && l.includes('/you/notes/'));
     expect(links.length).toBeGreaterThan(0);
     for (const l of links) for (const url of l.match(/https:\/\/github\.com\/you\/notes\/\S*/g)!) expect(url).toMatch(/\.md#[\w-]+$/);
+    // Everyday bot basics: a command added in chat and used on both platforms, links deleted on
+    // both (a notice each), one let through after !permit, a timer after enough chat.
+    expect(first).toContain('[twitch] lecternbot → @ModMarta Added !lurk.');
+    expect(first).toContain('[twitch] lecternbot → @Alice_Learns Enjoy the lurk, @Alice_Learns! Lurker number 1.');
+    expect(first).toContain('[youtube] lecternbot → @DeepLearner Enjoy the lurk, @DeepLearner! Lurker number 2.');
+    expect(first).toContain('(lectern on twitch: link to bestfollowers.example from @cheap_followers deleted)');
+    expect(first).toContain('[twitch] lecternbot → @cheap_followers links are not allowed in chat; a moderator can allow one with !permit.');
+    expect(first).toContain('(lectern on youtube: link to www.giftcards.example from @GiftCards4U deleted)');
+    expect(first).toContain('(lectern on twitch: link to alice.example from @Alice_Learns let through: a moderator gave !permit)');
+    expect(first).toMatch(
+      /\[twitch\] lecternbot → Questions\? Ask with !q <your question> and vote with !up <number>\. Notes for today: https:\/\/github\.com\/you\/notes\/\S+/,
+    );
     const second = await runDemo(dir, 5);
     for (const out of [first, second]) {
       expect(out).toContain('Stream session #1 started.');
@@ -42,5 +54,5 @@ describe('npm run demo', () => {
       // No pino line (JSON or pretty) among the transcript.
       expect(out).not.toMatch(/^\{"level"|^\[\d\d:\d\d:\d\d\.\d+\]/m);
     }
-  }, 60_000);
+  }, 75_000);
 });

@@ -14,7 +14,7 @@ function memoryLedger(): QuotaLedger & { days: Map<string, { units: number; repl
   };
 }
 
-const COSTS = { list: 5, stream: 5, insert: 20, videos: 1, broadcasts: 1, channels: 1, playlistItems: 1 };
+const COSTS = { list: 5, stream: 5, insert: 20, delete: 20, videos: 1, broadcasts: 1, channels: 1, playlistItems: 1 };
 // 09:00 Pacific (16:00 UTC in June): a whole stream fits before the midnight reset.
 const MORNING = Date.UTC(2026, 5, 1, 16, 0);
 

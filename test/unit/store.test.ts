@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
-import { Store } from '../../src/store/index.js';
+import { readMigrations, Store } from '../../src/store/index.js';
+import { openDatabase } from '../../src/store/database.js';
 import { tempDir } from '../helpers.js';
 
 const dirs: Array<() => void> = [];
@@ -16,13 +17,13 @@ describe('store', () => {
   it('creates the folder, uses WAL and applies migrations once', () => {
     const path = dbPath();
     const s = Store.open(path);
-    expect(s.schemaVersion()).toBe(8);
+    expect(s.schemaVersion()).toBe(9);
     expect(s.check()).toBe('ok');
     s.close();
     const again = Store.open(path);
-    expect(again.schemaVersion()).toBe(8);
+    expect(again.schemaVersion()).toBe(9);
     again.close();
-    expect(Store.inspect(path)).toMatchObject({ exists: true, schemaVersion: 8, latestVersion: 8, integrity: 'ok', streams: 0 });
+    expect(Store.inspect(path)).toMatchObject({ exists: true, schemaVersion: 9, latestVersion: 9, integrity: 'ok', streams: 0 });
   });
 
   it('resumes a stream session within the window, after a clean stop or a crash', () => {
@@ -42,6 +43,18 @@ describe('store', () => {
     const d = s.streams.beginOrResume(101 * MIN, 30 * MIN);
     expect(d).toMatchObject({ resumed: false });
     expect(d.stream.id).not.toBe(a.stream.id);
+    s.close();
+  });
+
+  it('opens read-only a database from before the chat commands (an export before the upgraded service ran)', () => {
+    const path = dbPath();
+    openDatabase(
+      path,
+      readMigrations().filter((m) => m.version <= 8),
+    ).close();
+    const s = Store.openReadOnly(path);
+    expect(s.schemaVersion()).toBe(8);
+    expect(s.streams.count()).toBe(0);
     s.close();
   });
 

@@ -1,6 +1,7 @@
 import { api, ago, clock, connect, el } from '/assets/common.js';
 import { changed as backlogChanged } from '/assets/backlog.js';
 import { addChat, removeChat, resetChat } from '/assets/chat.js';
+import { changed as botChanged } from '/assets/commands.js';
 
 /** The live queue shows at most this many open questions, best first (the database keeps all). */
 const MAX_OPEN = 200;
@@ -253,6 +254,7 @@ connect(
     else if (msg.type === 'question') upsertQuestion(msg.data);
     else if (msg.type === 'stream') void resync();
     else if (msg.type === 'backlog') backlogChanged();
+    else if (msg.type === 'bot') botChanged();
     else if (msg.type === 'topic-suggestion') {
       suggestion = msg.data;
       renderSuggestion();

@@ -28,16 +28,20 @@ export interface HelixVideo {
 export class Helix {
   constructor(private readonly opts: HelixOptions) {}
 
-  private async get<T>(path: string): Promise<T[]> {
-    let res: Response;
+  private async request(method: 'GET' | 'DELETE', path: string): Promise<Response> {
     try {
-      res = await (this.opts.fetch ?? fetch)(`${this.opts.url.replace(/\/+$/, '')}${path}`, {
+      return await (this.opts.fetch ?? fetch)(`${this.opts.url.replace(/\/+$/, '')}${path}`, {
+        method,
         headers: { authorization: `Bearer ${await this.opts.token()}`, 'client-id': this.opts.clientId },
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
       });
     } catch (cause) {
       throw new LecternError('PLATFORM_CONNECT_FAILED', 'Twitch Helix cannot be reached', { cause });
     }
+  }
+
+  private async get<T>(path: string): Promise<T[]> {
+    const res = await this.request('GET', path);
     if (res.status === 401)
       throw new LecternError(
         'PLATFORM_AUTH_FAILED',
@@ -47,6 +51,26 @@ export class Helix {
       throw new LecternError('PLATFORM_CONNECT_FAILED', `Twitch Helix answered ${res.status} for ${path.split('?')[0]}`, { details: { status: res.status } });
     const body = (await res.json()) as { data?: T[] };
     return Array.isArray(body.data) ? body.data : [];
+  }
+
+  /**
+   * `DELETE /moderation/chat`: removes one message. The token's user must be `moderatorId`, a
+   * moderator of the channel (or its broadcaster), with the scope moderator:manage:chat_messages.
+   * Answers Twitch's status (204 done; 400 the message cannot be deleted; 401 scope or token;
+   * 403 not a moderator; 404 no such message) and its message; throws only when unreachable.
+   */
+  async deleteChatMessage(broadcasterId: string, moderatorId: string, messageId: string): Promise<{ status: number; message: string }> {
+    const q = new URLSearchParams({ broadcaster_id: broadcasterId, moderator_id: moderatorId, message_id: messageId });
+    const res = await this.request('DELETE', `/moderation/chat?${q}`);
+    let message = '';
+    if (res.status !== 204) {
+      try {
+        message = String(((await res.json()) as { message?: unknown }).message ?? '');
+      } catch {
+        // No JSON body: the status says enough.
+      }
+    }
+    return { status: res.status, message };
   }
 
   /** A login's user id, or undefined when there is no such user. */

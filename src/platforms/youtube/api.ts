@@ -241,6 +241,14 @@ export class YouTubeApi {
       throw new YouTubeApiError(0, reader.midElement ? 'streamCut' : 'unreadableStream', 'the chat stream ended before the end of its array');
   }
 
+  /**
+   * liveChatMessages.delete (OAuth; the signed-in channel must own the chat or moderate it; 20 units
+   * in the current documentation, older sources say 50). YouTube answers 204 without a body.
+   */
+  async deleteMessage(id: string): Promise<void> {
+    await this.withAuthRetry(() => this.yt.liveChatMessages.delete({ id }));
+  }
+
   /** liveChatMessages.insert (OAuth; 20 units in the current documentation). */
   insertMessage(liveChatId: string, text: string): Promise<LiveChatMessage> {
     return this.call(() =>

@@ -4,3 +4,4 @@ export { ChatFinder } from './chat-finder.js';
 export { QuotaPlanner, pacificDay, type QuotaLedger, type QuotaStatus, type QuotaCall } from './quota.js';
 export { mapLiveChatMessage, youtubeRoles } from './map-event.js';
 export { JsonArrayReader } from './json-array-reader.js';
+export { YouTubeModerator } from './moderation.js';

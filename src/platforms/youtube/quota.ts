@@ -1,6 +1,9 @@
 import type { Clock } from '../../core/index.js';
 
-export type QuotaCall = 'list' | 'stream' | 'insert' | 'videos' | 'broadcasts' | 'channels' | 'playlistItems';
+export type QuotaCall = 'list' | 'stream' | 'insert' | 'delete' | 'videos' | 'broadcasts' | 'channels' | 'playlistItems';
+
+/** Calls that write to the chat (replies, and deleting a message): they spend the reply reserve. */
+const WRITES: ReadonlySet<QuotaCall> = new Set(['insert', 'delete']);
 
 /** Where the ledger lives (the store); injected so the planner stays pure. */
 export interface QuotaLedger {
@@ -86,15 +89,16 @@ export class QuotaPlanner {
     return this.readBudget() >= this.cost(call);
   }
 
-  canReply(): boolean {
+  /** Whether a write (a reply, or with `delete` deleting a message) fits in the reply reserve today. */
+  canReply(call: 'insert' | 'delete' = 'insert'): boolean {
     const t = this.today();
-    const cost = this.cost('insert');
+    const cost = this.cost(call);
     return t.replyUnits + cost <= this.opts.replyReserve && t.units + cost <= this.opts.dailyUnits;
   }
 
   spend(call: QuotaCall): void {
     const units = this.cost(call);
-    this.opts.ledger.add(this.today().day, units, call === 'insert' ? units : 0);
+    this.opts.ledger.add(this.today().day, units, WRITES.has(call) ? units : 0);
   }
 
   /** Records that Google said the quota is gone: nothing more until the reset. */

@@ -1,0 +1,125 @@
+/// <reference lib="dom" />
+import { accessSync, constants } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, untilClock, viewer, type Harness } from '../helpers.js';
+
+const TOKEN = 'e2e-commands-token-0123456789abcdef';
+const CHROMIUM = process.env['LECTERN_CHROMIUM'] || '/usr/bin/chromium';
+const REQUIRE_BROWSER = process.env['LECTERN_REQUIRE_BROWSER'] === '1';
+const HAVE_BROWSER = (() => {
+  try {
+    accessSync(CHROMIUM, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+// Skipped without a browser, as test/e2e/dashboard.test.ts says (LECTERN_REQUIRE_BROWSER=1 makes it a failure).
+const SKIP = !HAVE_BROWSER && !REQUIRE_BROWSER;
+
+let browser: Browser;
+let h: Harness | undefined;
+
+describe.skipIf(SKIP)('the Commands view in headless Chromium', () => {
+  beforeAll(async () => {
+    if (!HAVE_BROWSER) throw new Error(`LECTERN_REQUIRE_BROWSER=1 but ${CHROMIUM} is not an executable`);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  });
+  afterAll(async () => browser?.close());
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('lists config commands read-only and chat-added ones live; adds, edits and deletes with the same refusals as chat; timers; config problems', async () => {
+    h = await startHarness({
+      dashboardToken: TOKEN,
+      extraYaml: `dashboard: { port: 0 }
+commands:
+  custom:
+    - { name: discord, response: "Join us: https://discord.example/x", userCooldown: 30 }
+`,
+    });
+    const x = h;
+    const dash = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    dash.setDefaultTimeout(5_000);
+    const dialogs: string[] = [];
+    dash.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
+    await dash.goto(`${x.app.dashboard!.url}/?token=${TOKEN}`);
+    await dash.waitForSelector('#link.state-connected');
+    const discord = await dash.waitForSelector('#c-list li[data-name="discord"]');
+    expect(await discord.textContent()).toContain('from the config file (read-only)');
+    expect(await discord.$('button')).toBeNull();
+    expect(await dash.textContent('#l-status')).toContain('Off');
+
+    // A moderator adds one in chat: it shows at once.
+    x.sim.chat('teacher', viewer('modmarta', { moderator: '1' }), '!addcom !lurk -ucd=10 Enjoy the lurk, {user}!');
+    await untilClock(x.clock, () => x.sim.sent.length === 1, 'the moderator answered');
+    const lurk = await dash.waitForSelector('#c-list li[data-name="lurk"]');
+    expect(await lurk.textContent()).toContain('added from twitch');
+
+    // The form: the server's refusals, word for word, and nothing stored.
+    const add = async (name: string, response: string) => {
+      await dash.fill('#c-name', name);
+      await dash.fill('#c-response', response);
+      await dash.click('#c-submit');
+    };
+    await add('<b>x</b>', 'hi');
+    await dash.waitForSelector('#c-error:not([hidden]) >> text=A command name is 1 to 32 letters');
+    await add('hello', 'Hi {nope}');
+    await dash.waitForSelector('#c-error:not([hidden]) >> text={nope} is not a variable');
+    await add('discord', 'mine now');
+    await dash.waitForSelector('#c-error:not([hidden]) >> text=!discord comes from the config file');
+    expect(
+      x.app
+        .storeForReading()
+        .commands.list()
+        .map((c) => c.name),
+    ).toEqual(['lurk']);
+    await add('hello', '<img src=x onerror=alert(1)> Hello {user}');
+    const hello = await dash.waitForSelector('#c-list li[data-name="hello"]');
+    expect(await dash.$('#c-list img')).toBeNull();
+    expect(await hello.textContent()).toContain('<img src=x onerror=alert(1)> Hello {user}');
+    await dash.waitForSelector('#c-error', { state: 'hidden' });
+    x.sim.chat('teacher', viewer('alice'), '!hello');
+    await untilClock(x.clock, () => x.sim.sent.some((m) => m.text.endsWith('Hello @alice')), 'a viewer uses it');
+
+    // Edit: the form fills in; Save changes it.
+    await dash.click('#c-list li[data-name="lurk"] >> text=Edit');
+    expect(await dash.inputValue('#c-response')).toBe('Enjoy the lurk, {user}!');
+    await dash.fill('#c-response', 'See you later, {user}.');
+    await dash.click('#c-submit');
+    await dash.waitForSelector('#c-list li[data-name="lurk"] >> text=See you later, {user}.');
+    await dash.click('#c-list li[data-name="hello"] >> text=Delete');
+    await dash.waitForSelector('#c-list li[data-name="hello"]', { state: 'detached' });
+    expect(
+      x.app
+        .storeForReading()
+        .commands.list()
+        .map((c) => [c.name, c.response]),
+    ).toEqual([['lurk', 'See you later, {user}.']]);
+
+    // Timers.
+    await dash.fill('#t-name', 'ask');
+    await dash.fill('#t-text', 'Ask with !q');
+    await dash.fill('#t-every', '10');
+    await dash.fill('#t-lines', '5');
+    await dash.click('#t-form button[type="submit"]');
+    const ask = await dash.waitForSelector('#t-list li[data-timer="ask"]');
+    expect(await ask.textContent()).toContain('every 10 min after 5 chat lines');
+    await dash.fill('#t-name', 'bad');
+    await dash.selectOption('#t-kind', 'command');
+    await dash.fill('#t-text', 'nosuch');
+    await dash.click('#t-form button[type="submit"]');
+    await dash.waitForSelector('#t-error:not([hidden]) >> text=There is no channel command "nosuch"');
+    await dash.click('#t-list li[data-timer="ask"] >> text=Pause');
+    await dash.waitForSelector('#t-list li[data-timer="ask"] >> text=Resume');
+
+    // A refused config edit is shown, with every problem.
+    x.app.rejectConfig([{ path: 'commands.custom[0].name', message: '"help" is a built-in command; pick another name' }]);
+    await dash.waitForSelector('#config-problems:not([hidden]) >> text=commands.custom[0].name');
+    expect(dialogs).toEqual([]);
+    await dash.close();
+  });
+});
