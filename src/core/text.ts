@@ -28,7 +28,8 @@ const BLANKS = /[\s\u00AD\u034F\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u2060
 
 /** Whether a text shows at least one letter or digit to a reader. */
 export function hasVisibleText(text: string): boolean {
-  return /[\p{L}\p{N}]/u.test(text.replace(BLANKS, ''));
+  // An ASCII letter or digit always shows (the usual case: no rewrite of the text).
+  return /[A-Za-z0-9]/.test(text) || /[\p{L}\p{N}]/u.test(text.replace(BLANKS, ''));
 }
 
 /** Cuts a string to at most `max` UTF-16 units without leaving half a surrogate pair. */

@@ -17,12 +17,10 @@ const ASCII = /^[\x00-\x7F]*$/;
 export function normalizeText(text: string): string {
   // Most chat is plain ASCII: the same result without Unicode normalisation (hot path).
   if (ASCII.test(text)) {
-    return text
-      .toLowerCase()
-      .replace(/'/g, '')
-      .replace(/([a-z])-([a-z])/g, '$1$2')
-      .replace(/[^a-z0-9]+/g, ' ')
-      .trim();
+    let s = text.toLowerCase();
+    if (s.includes("'")) s = s.replace(/'/g, '');
+    if (s.includes('-')) s = s.replace(/([a-z])-([a-z])/g, '$1$2');
+    return s.replace(/[^a-z0-9]+/g, ' ').trim();
   }
   return text
     .normalize('NFKD')

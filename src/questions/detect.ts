@@ -174,8 +174,13 @@ function copypasta(text: string): boolean {
   return words.length >= 8 && new Set(words).size * 2 < words.length;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+const ASCII_WORD = /\S*[A-Za-z0-9]\S*/g;
+
 /** Words of a sentence; Chinese, Japanese and Korean have no spaces: two characters count as a word. */
 function countWords(s: string): number {
+  // ASCII (most chat): the tokens that have a letter or a digit, in one pass.
+  if (!NON_ASCII.test(s)) return s.match(ASCII_WORD)?.length ?? 0;
   let n = 0;
   for (const token of s.split(/\s+/)) {
     const cjk = token.match(CJK)?.length ?? 0;
@@ -185,8 +190,14 @@ function countWords(s: string): number {
   return n;
 }
 
+const FIRST_TOKEN = /^\S+/;
+const ODD_SPACE = /\s\s|\s$|[^\S ]/;
+
 /** Takes Twitch emotes and emoji off the start of a sentence (as written). */
 function stripEmotes(sentence: string): string {
+  // Usually nothing to take off: the sentence as it is when it starts with a word and has single spaces.
+  const first = FIRST_TOKEN.exec(sentence);
+  if (first && !EMOTE_TOKEN.test(first[0]) && !ODD_SPACE.test(sentence)) return sentence;
   const tokens = sentence.split(/\s+/).filter(Boolean);
   let i = 0;
   while (i < tokens.length && EMOTE_TOKEN.test(tokens[i]!)) i++;
