@@ -204,7 +204,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   );
 
   // Last week's stream: short, so that today's has a backlog.
-  yt.addVideo('demo-video-0', 'demo-live-chat-0');
+  yt.addVideo('demo-video-0', 'demo-live-chat-0', { title: 'Transformers from scratch, part 1 | !q your questions' });
   const lastWeek = new App({ config: configFor('demo-video-0'), logger: opts.logger });
   narrate(lastWeek, w);
   w('');
@@ -213,7 +213,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   w(`Stream session #${lastWeek.currentStream?.id} started.`);
   try {
     await runScript(LAST_WEEK_SCRIPT, { sim, channel: 'teacher', youtube: { sim: yt, liveChatId: 'demo-live-chat-0' }, signal: done.signal });
-    if (!done.signal.aborted) await new Promise((r) => setTimeout(r, 800));
+    if (!done.signal.aborted) await new Promise((r) => setTimeout(r, 2000));
     printBacklog(lastWeek, w, 'Backlog after it (lectern backlog):');
   } finally {
     await lastWeek.stop();
@@ -230,7 +230,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   w('');
   w("Today's stream:");
 
-  yt.addVideo('demo-video-1', DEMO_CHAT);
+  yt.addVideo('demo-video-1', DEMO_CHAT, { title: 'Attention, queries, keys and values (part 2) | !q your questions' });
   const config = configFor('demo-video-1');
   const dashToken = randomBytes(24).toString('base64url');
   const app = new App({ config, logger: opts.logger, dashboardToken: dashToken });

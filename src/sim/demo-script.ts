@@ -19,8 +19,8 @@ export const DEMO_SCRIPT: readonly ScriptStep[] = [
   { afterMs: 1000, user: mod, text: '!topic set Attention: queries, keys and values' },
   { afterMs: 1200, user: alice, text: '!q why is softmax needed in attention?' },
   { afterMs: 900, user: ytViewer, text: '!q Why do we need softmax in attention', on: 'youtube' },
-  { afterMs: 900, user: bob, text: '!up 2' },
-  { afterMs: 700, user: alice, text: '!up 2' },
+  { afterMs: 900, user: bob, text: '!up 1' },
+  { afterMs: 700, user: alice, text: '!up 1' },
   { afterMs: 900, user: quiet, text: '!q what learning rate do you use for this?' },
   // Everyday bot basics: a command added from chat, link protection on both platforms, !permit.
   { afterMs: 900, user: mod, text: '!addcom !lurk -ucd=30 Enjoy the lurk, {user}! Lurker number {count}.' },

@@ -4,7 +4,7 @@ import { MAX_TOPIC_LENGTH } from './topic-tracker.js';
 /**
  * A stream title as a topic: what streamers add around the subject is left out: "LIVE", "🔴",
  * bracketed tags ("[EN]", "(day 3)" stays), chat commands ("!notes"), and trailing parts after
- * " | " or " - " that hold only such things or a schedule. Empty when nothing is left.
+ * " | " or " - " that hold only such things, start with a command or give a schedule. Empty when nothing is left.
  *
  *   "🔴 LIVE: Attention from scratch | !notes !discord"  → "Attention from scratch"
  *   "[EN] Building a tokenizer (day 3) - Mon/Wed/Fri"     → "Building a tokenizer (day 3)"
@@ -22,7 +22,8 @@ export function topicFromTitle(title: string): string {
   const parts = t.split(/(\s+[|–-]\s+|\s+\|\s*)/);
   const noise = (p: string) =>
     /^\s*$/.test(p) ||
-    /^(?:\s*!\w+)+\s*$/.test(p) ||
+    // A part that starts with a chat command is a call to action ("!q your questions", "!discord for the code").
+    /^\s*!\w+/.test(p) ||
     /https?:\/\/|www\./i.test(p) ||
     /^\s*(?:(?:mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|daily|weekdays)\b[\s/,&]*)+(?:\s*\d.*)?$/i.test(
       p,

@@ -24,6 +24,12 @@ describe('npm run demo', () => {
     const first = await runDemo(dir, 30);
     // Last week's session, then today's: a new post answers an old question and its asker hears of it once.
     expect(first).toContain('Stream session #2 started.');
+    // The title of today's video is the first topic, without its call to action.
+    expect(first).toContain('(topic is now "Attention, queries, keys and values (part 2)")');
+    // Votes go to questions that exist: one counted, one refused as the voter's own.
+    expect(first).toContain('[twitch] lecternbot → @bob +1 on #1 (score 3)');
+    expect(first).toContain("[twitch] lecternbot → @Alice_Learns #1 is your own question; vote for someone else's.");
+    expect(first).not.toContain('There is no question');
     expect(first).toContain('(backlog: the new post "How the KV cache works" may answer #1 "how does the kv cache work?"');
     expect(
       first.match(/lecternbot → @lurker42 your question from \d{1,2} \w{3} is answered: How the KV cache works https:\/\/blog\.example\/kv-cache/g),

@@ -16,6 +16,8 @@ describe('a stream title as a topic', () => {
     ['Category theory - Monads', 'Category theory - Monads'],
     ['LIVE NOW Category theory | Mon & Wed 5pm', 'Category theory'],
     ['live: Paged attention', 'Paged attention'],
+    ['Attention, queries, keys and values (part 2) | !q your questions', 'Attention, queries, keys and values (part 2)'],
+    ['Tokenizers - !discord for the code | Mon 6pm', 'Tokenizers'],
     ['🔴🔴🔴', ''],
     ['   ', ''],
   ])('%j → %j', (title, topic) => expect(topicFromTitle(title)).toBe(topic));
