@@ -161,7 +161,8 @@ export class SearchIndex {
       const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(url)?.[0];
       const links = origin ? [...new Set(linkTargets(d.body, d.url))].filter((l) => l.startsWith(origin) && !l.startsWith(`${note}#`) && l !== note) : [];
       const ids = this.headingVocabulary.heading(heading);
-      this.rerankDocs[slot] = { heading: ids.terms, headingWords: ids.words, links: links.length ? links : NO_LINKS, url: d.url, group: d.group };
+      const bodyPairs = this.headingVocabulary.pairs(wordsOnly(readableText(d.body)));
+      this.rerankDocs[slot] = { heading: ids.terms, headingWords: ids.words, bodyPairs, links: links.length ? links : NO_LINKS, url: d.url, group: d.group };
       slots.push(slot);
       const words = distinctTerms(`${d.noteTitle} ${d.parents.join(' ')} ${d.heading} ${d.tags.join(' ')}`);
       this.headWords.set(slot, words);
