@@ -15,7 +15,9 @@ import { SearchIndex } from '../src/knowledge/search-index.js';
  * tuning set written like the chat holdout (sections drawn with another seed, 2002, by
  * scripts/draw-sections.mjs) before the tuning that used it; `eval/search-chat-holdout.json`, written
  * after all of that tuning by another method (one chat question for each of 100 sections drawn at
- * random with a seed) and never tuned on.
+ * random with a seed) and never tuned on; `eval/search-chat-holdout2.json`, written after the
+ * tuning on chat-dev2 was frozen by a third method (sections drawn with seed 3003 leaving out
+ * chat-dev2's, each asked as a newcomer to the subject would ask it) and never tuned on.
  * A hit is a result whose note is one of the expected files. `--misses` lists the misses;
  * `--sets dev,check,chat-dev` runs only those sets (`eval/search-<name>.json`; tuning runs leave
  * the holdout sets out). Then the latency of a query on the real corpus, p50 and p99 over every
