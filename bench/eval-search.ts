@@ -31,6 +31,7 @@ const SETS = [
   'eval/search-chat-dev.json',
   'eval/search-chat-dev2.json',
   'eval/search-chat-holdout.json',
+  'eval/search-chat-holdout2.json',
 ];
 const BASE = 'https://github.com/stas00/ml-engineering/blob/master/';
 
