@@ -11,16 +11,28 @@ import { SearchIndex } from '../src/knowledge/search-index.js';
  * misses then led to two general changes, compounds and stem back-off), and
  * `eval/search-holdout.json`, written after all tuning and never tuned on;
  * `eval/search-chat-dev.json`, questions phrased as chat would (abbreviations, spelling variants),
- * written for issue 19 before its tuning and tuned on; `eval/search-chat-holdout.json`, written
+ * written for issue 19 before its tuning and tuned on; `eval/search-chat-dev2.json`, a second
+ * tuning set written like the chat holdout (sections drawn with another seed, 2002, by
+ * scripts/draw-sections.mjs) before the tuning that used it; `eval/search-chat-holdout.json`, written
  * after all of that tuning by another method (one chat question for each of 100 sections drawn at
- * random with a seed) and never tuned on.
+ * random with a seed) and never tuned on; `eval/search-chat-holdout2.json`, written after the
+ * tuning on chat-dev2 was frozen by a third method (sections drawn with seed 3003 leaving out
+ * chat-dev2's, each asked as a newcomer to the subject would ask it) and never tuned on.
  * A hit is a result whose note is one of the expected files. `--misses` lists the misses;
  * `--sets dev,check,chat-dev` runs only those sets (`eval/search-<name>.json`; tuning runs leave
  * the holdout sets out). Then the latency of a query on the real corpus, p50 and p99 over every
  * question of the sets run, after warm-up rounds (as a running bot has answered many questions).
  */
 const CORPUS = resolve(process.cwd(), '../shared/fixtures/notes/ml-engineering');
-const SETS = ['eval/search-dev.json', 'eval/search-check.json', 'eval/search-holdout.json', 'eval/search-chat-dev.json', 'eval/search-chat-holdout.json'];
+const SETS = [
+  'eval/search-dev.json',
+  'eval/search-check.json',
+  'eval/search-holdout.json',
+  'eval/search-chat-dev.json',
+  'eval/search-chat-dev2.json',
+  'eval/search-chat-holdout.json',
+  'eval/search-chat-holdout2.json',
+];
 const BASE = 'https://github.com/stas00/ml-engineering/blob/master/';
 
 function main(): void {

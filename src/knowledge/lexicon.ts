@@ -88,6 +88,31 @@ export function findAbbreviations(
   }
 }
 
+/** Numeronyms shorten words of at least this many letters plus two (see findNumeronyms). */
+const MIN_NUMERONYM = 5;
+
+/**
+ * Numeronyms a text uses with the word they shorten: "k8s" where the same text writes
+ * "Kubernetes" (k, 8 letters, s), "i18n" and "internationalization". A numeronym counts only
+ * beside its word, so that "k8s" is not guessed from any k-word of ten letters. Code is left in:
+ * a numeronym in a command still names the word. Five letters left out at least: "p4d" (an
+ * instance type) is no word's short form.
+ */
+export function findNumeronyms(text: string, process: (word: string) => string | null): Abbreviation[] {
+  const out: Abbreviation[] = [];
+  const seen = new Set<string>();
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}])(\p{L})(\d{1,2})(\p{L})(?![\p{L}\p{N}])/gu)) {
+    const short = m[0].toLowerCase();
+    const n = Number(m[2]);
+    if (n < MIN_NUMERONYM || seen.has(short)) continue;
+    seen.add(short);
+    const word = new RegExp(`(?<![\\p{L}\\p{N}])${m[1]}\\p{L}{${n}}${m[3]}(?![\\p{L}\\p{N}])`, 'iu').exec(text)?.[0];
+    const term = word && process(word);
+    if (term) out.push({ short, long: [term] });
+  }
+  return out;
+}
+
 /**
  * The abbreviations of all the notes, by the group (note file, feed) that defines them, so that
  * a group re-indexed or removed takes its own away.

@@ -11,7 +11,10 @@ import { plainWords, safeDecode, textTerms } from './text.js';
  *   says the word often). Its score is multiplied by 1 + HEADING_COVERAGE × (the share of the
  *   query's words, weighted by rarity, found in the heading) + HEADING_PHRASE × (the share of
  *   the query's neighbouring word pairs that are neighbours in the heading, stop-words kept:
- *   "how many GPUs" in "Tell how many GPUs do you need").
+ *   "how many GPUs" in "Tell how many GPUs do you need") + BODY_PHRASE × (the share of the
+ *   query's neighbouring content words, stop-words left out, that are neighbours in the body:
+ *   "spare nodes" in "have a few spare nodes"). A body phrase says less than a heading phrase:
+ *   many sections say "training data" in passing.
  * - Links: a section that links to another candidate section of another note, when that one
  *   scores at least LINK_RATIO of it, is put just below it. A summary page lists a chapter with a
  *   link and a few of its words; the chapter is where the answer is.
@@ -22,6 +25,10 @@ import { plainWords, safeDecode, textTerms } from './text.js';
 export const HEADING_COVERAGE = 0.5;
 export const HEADING_PHRASE = 1;
 export const LINK_RATIO = 0.7;
+export const BODY_PHRASE = 0.6;
+
+/** A pair of word ids as one number (for the sorted pair lists of bodies). */
+const pairKey = (a: number, b: number): number => (Math.imul(a, 0x9e3779b1) ^ b) >>> 0;
 
 /**
  * Heading terms and words as small integers, so that comparing a query with thirty headings reads
@@ -61,6 +68,19 @@ export class HeadingVocabulary {
     return out;
   }
 
+  /** A text's neighbouring word pairs (`plainWords`) as sorted, distinct numbers. */
+  pairs(text: string): Uint32Array {
+    const ids = plainWords(text)
+      .filter((w) => !STOP_WORDS.has(w))
+      .map((w) => this.words.get(w) ?? this.words.set(w, this.words.size).get(w)!);
+    const out = new Uint32Array(Math.max(0, ids.length - 1));
+    for (let i = 0; i + 1 < ids.length; i++) out[i] = pairKey(ids[i]!, ids[i + 1]!);
+    out.sort();
+    let n = 0;
+    for (let i = 0; i < out.length; i++) if (!n || out[i] !== out[n - 1]) out[n++] = out[i]!;
+    return out.slice(0, n);
+  }
+
   wordId(word: string): number {
     return this.words.get(word) ?? -1;
   }
@@ -74,6 +94,10 @@ export interface RerankQuery {
   readonly idf: readonly number[];
   /** The query's neighbouring word pairs that count, as word ids: [a0, b0, a1, b1, ...]. */
   readonly pairs: Int32Array;
+  /** Its neighbouring content words (stop-words left out) as pair keys, for the body. */
+  readonly bodyPairs: Uint32Array;
+  /** How many neighbouring content-word pairs the query has (known to the notes or not). */
+  readonly contentPairs: number;
 }
 
 /**
@@ -97,7 +121,12 @@ export function rerankQuery(
     if (STOP_WORDS.has(words[i]!) && STOP_WORDS.has(words[i + 1]!)) continue;
     pairs.push(vocabulary.wordId(words[i]!), vocabulary.wordId(words[i + 1]!));
   }
-  return { match, idf, pairs: Int32Array.from(pairs) };
+  // Neighbouring content words (stop-words and fillers left out on both sides): "spare nodes" in
+  // "a few spare nodes", "cuda cores vs tensor cores" in "CUDA Cores ... Tensor Cores".
+  const content = words.filter((w) => !STOP_WORDS.has(w)).map((w) => vocabulary.wordId(w));
+  const bodyPairs = new Set<number>();
+  for (let i = 0; i + 1 < content.length; i++) if (content[i]! >= 0 && content[i + 1]! >= 0) bodyPairs.add(pairKey(content[i]!, content[i + 1]!));
+  return { match, idf, pairs: Int32Array.from(pairs), bodyPairs: Uint32Array.from(bodyPairs), contentPairs: Math.max(0, content.length - 1) };
 }
 
 /** What the reranking knows of a candidate section. */
@@ -105,6 +134,8 @@ export interface RerankDoc {
   /** Its own heading (not its parents'): term ids and word ids (`HeadingVocabulary`). */
   readonly heading: readonly number[];
   readonly headingWords: readonly number[];
+  /** Its body's neighbouring word pairs (`HeadingVocabulary.pairs`). */
+  readonly bodyPairs: Uint32Array;
   /** Where its links go, resolved and percent-decoded: a note's address, with `#anchor` for a
    * section. */
   readonly links: readonly string[];
@@ -143,7 +174,24 @@ export function headingFactor(query: RerankQuery, doc: RerankDoc): number {
     }
   }
   const nPairs = pairs.length / 2;
-  return 1 + HEADING_COVERAGE * (total ? sum / total : 0) + HEADING_PHRASE * (nPairs ? found / nPairs : 0);
+  let inBody = 0;
+  const body = doc.bodyPairs;
+  for (const key of query.bodyPairs) {
+    let lo = 0;
+    let hi = body.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (body[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    if (body[lo] === key) inBody++;
+  }
+  return (
+    1 +
+    HEADING_COVERAGE * (total ? sum / total : 0) +
+    (nPairs ? (HEADING_PHRASE * found) / nPairs : 0) +
+    (query.contentPairs ? (BODY_PHRASE * inBody) / query.contentPairs : 0)
+  );
 }
 
 /**

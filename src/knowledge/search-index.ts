@@ -1,7 +1,7 @@
 import { normalizeText } from '../core/index.js';
 import { Bm25Index, tokenize, type QueryOptions, type QueryTerm, type TopHits } from './bm25.js';
 import type { KnowledgeDoc, SearchResult } from './documents.js';
-import { findAbbreviations, Lexicon } from './lexicon.js';
+import { findAbbreviations, findNumeronyms, Lexicon } from './lexicon.js';
 import { analyzeQuery, numberedParts, type Vocabulary } from './query.js';
 import { HeadingVocabulary, rerank, rerankQuery, type Candidate, type RerankDoc } from './rerank.js';
 import { linkTargets, processTerm, readableText, safeDecode, textTerms, wordsOnly } from './text.js';
@@ -161,17 +161,18 @@ export class SearchIndex {
       const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(url)?.[0];
       const links = origin ? [...new Set(linkTargets(d.body, d.url))].filter((l) => l.startsWith(origin) && !l.startsWith(`${note}#`) && l !== note) : [];
       const ids = this.headingVocabulary.heading(heading);
-      this.rerankDocs[slot] = { heading: ids.terms, headingWords: ids.words, links: links.length ? links : NO_LINKS, url: d.url, group: d.group };
+      const bodyPairs = this.headingVocabulary.pairs(wordsOnly(readableText(d.body)));
+      this.rerankDocs[slot] = { heading: ids.terms, headingWords: ids.words, bodyPairs, links: links.length ? links : NO_LINKS, url: d.url, group: d.group };
       slots.push(slot);
       const words = distinctTerms(`${d.noteTitle} ${d.parents.join(' ')} ${d.heading} ${d.tags.join(' ')}`);
       this.headWords.set(slot, words);
       for (const w of words) (this.headIndex.get(w) ?? this.headIndex.set(w, new Set()).get(w)!).add(slot);
     }
     this.groups.set(group, slots);
-    this.lexicon.set(
-      group,
-      docs.flatMap((d) => findAbbreviations(`${d.heading}\n${d.body}`, processTerm, tokenize, normalizeText)),
-    );
+    this.lexicon.set(group, [
+      ...docs.flatMap((d) => findAbbreviations(`${d.heading}\n${d.body}`, processTerm, tokenize, normalizeText)),
+      ...findNumeronyms(docs.map((d) => `${d.noteTitle}\n${d.heading}\n${d.body}`).join('\n'), processTerm),
+    ]);
   }
 
   removeGroup(group: string): void {

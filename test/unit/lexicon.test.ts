@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeText } from '../../src/core/index.js';
 import { tokenize } from '../../src/knowledge/bm25.js';
-import { findAbbreviations, Lexicon, longFormBefore } from '../../src/knowledge/lexicon.js';
+import { findAbbreviations, findNumeronyms, Lexicon, longFormBefore } from '../../src/knowledge/lexicon.js';
 import { processTerm } from '../../src/knowledge/text.js';
 
 const find = (text: string) => findAbbreviations(text, processTerm, tokenize, normalizeText).map((a) => `${a.short} = ${a.long.join(' ')}`);
@@ -54,5 +54,46 @@ describe('abbreviations the notes define', () => {
     expect(lexicon.expand('tp')[0]).toEqual(['token', 'per', 'second']);
     lexicon.remove('b');
     expect(lexicon.expand('tp')).toEqual([['tensor', 'parallel']]);
+  });
+});
+
+describe('numeronyms the notes use beside their word', () => {
+  const numeronyms = (text: string) => findNumeronyms(text, processTerm).map((a) => `${a.short} = ${a.long.join(' ')}`);
+
+  it('pairs "k8s" with "Kubernetes" and "i18n" with "internationalization" when the text has both', () => {
+    expect(numeronyms('Kubernetes is hard. But K8s reinvents the wheel; k8s again.')).toEqual(['k8s = kubernet']);
+    expect(numeronyms('i18n (internationalization) and a11y')).toEqual(['i18n = internation']);
+  });
+
+  it('guesses nothing: no word beside it, too short a word, or no numeronym at all', () => {
+    expect(numeronyms('k8s reinvents the wheel')).toEqual([]);
+    // "p4d" is an instance type, not "p" + 4 letters + "d" ("parsed").
+    expect(numeronyms('a p4d node parsed the logs')).toEqual([]);
+    expect(numeronyms('h100 and a100 and bf16, fp8e4m3')).toEqual([]);
+  });
+
+  it('lets a query "k8s" find the notes that write "kubernetes"', async () => {
+    const { SearchIndex } = await import('../../src/knowledge/search-index.js');
+    const index = new SearchIndex();
+    const doc = (group: string, heading: string, body: string) => ({
+      id: `${group}#${heading}`,
+      kind: 'section' as const,
+      source: 'notes' as const,
+      group,
+      title: heading,
+      noteTitle: group,
+      heading,
+      parents: [],
+      tags: [],
+      body,
+      url: `https://x/${group}.md#${heading}`,
+    });
+    const kubernetes = doc('k', 'Kubernetes', 'Kubernetes schedules containers.');
+    index.replaceGroup('k', [kubernetes, doc('k', 'Gotchas', 'k8s resets a job on any error.')]);
+    index.replaceGroup('s', [doc('s', 'Scheduling', 'Jobs and containers on a cluster with a scheduler.')]);
+    expect(index.search('k8s schedules containers')[0]?.url).toBe('https://x/k.md#Kubernetes');
+    // Re-indexed without the numeronym: "k8s" stands for nothing any more.
+    index.replaceGroup('k', [kubernetes]);
+    expect(index.search('k8s')).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BODY_PHRASE,
   HEADING_COVERAGE,
   HEADING_PHRASE,
   HeadingVocabulary,
@@ -14,9 +15,9 @@ import {
 import { plainWords, textTerms } from '../../src/knowledge/text.js';
 
 const vocabulary = new HeadingVocabulary();
-const doc = (url: string, heading: string, links: string[] = []): RerankDoc => {
+const doc = (url: string, heading: string, links: string[] = [], body = ''): RerankDoc => {
   const ids = vocabulary.heading(heading);
-  return { heading: ids.terms, headingWords: ids.words, links, url, group: url.replace(/#.*$/, '') };
+  return { heading: ids.terms, headingWords: ids.words, bodyPairs: vocabulary.pairs(body), links, url, group: url.replace(/#.*$/, '') };
 };
 // The query is made after the documents, as in a search (heading words get their ids first).
 const query = (q: string, idf: Record<string, number> = {}): RerankQuery =>
@@ -28,6 +29,17 @@ const query = (q: string, idf: Record<string, number> = {}): RerankQuery =>
 const ranked = <T>(list: Array<Candidate<T>>) => list.map((c) => c.item);
 
 describe('reranking: the heading factor', () => {
+  it("counts the query's neighbouring content words that are neighbours in the body, stop-words left out on both sides", () => {
+    const apart = doc('https://n/a.md#x', 'NVIDIA', [], 'Cores of the CPU differ, and a tensor is not a core.');
+    const together = doc('https://n/a.md#y', 'NVIDIA', [], 'CUDA Cores run threads; the Tensor Cores multiply matrices.');
+    const oneOfThem = doc('https://n/a.md#z', 'NVIDIA', [], 'a few spare CUDA cores');
+    // Content pairs: cuda core, core tensor, tensor core ("vs" and "the" are stop-words).
+    const q = query('cuda cores vs the tensor cores');
+    expect(headingFactor(q, apart)).toBe(1);
+    expect(headingFactor(q, together)).toBeCloseTo(1 + (BODY_PHRASE * 2) / 3);
+    expect(headingFactor(q, oneOfThem)).toBeCloseTo(1 + BODY_PHRASE / 3);
+  });
+
   it('is 1 for a heading with none of the words, and grows with the rare words it has', () => {
     const docs = ['Diagnostics', 'InfiniBand', 'InfiniBand adaptive routing'].map((h) => doc('https://n/a.md#x', h));
     const q = query('infiniband adaptive routing', { infiniband: 3, adapt: 2, rout: 1 });
