@@ -225,6 +225,17 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     await dash.selectOption('#b-topic', 'Attention');
     await dash.waitForSelector('#b-items .b-item[data-id="3"]');
     await dash.screenshot({ path: `${SHOTS}/backlog.png`, fullPage: true });
+    // The list is drawn again on every live change: what the streamer is typing stays, cursor included.
+    await dash.fill('#b-items .b-item[data-id="3"] input[type=url]', 'https://blog.example/dro');
+    await dash.evaluate(() => {
+      (document.querySelector('#b-items .b-item[data-id="3"]') as HTMLElement).dataset.old = '1';
+    });
+    x.sim.chat('teacher', viewer('erin'), '!q what is label smoothing for?');
+    await until(() => x.app.questions.all().length === 4, 'fourth question');
+    x.clock.advance(5_000);
+    await dash.waitForSelector('#b-items .b-item[data-id="3"]:not([data-old])');
+    expect(await dash.inputValue('#b-items .b-item[data-id="3"] input[type=url]')).toBe('https://blog.example/dro');
+    expect(await dash.evaluate(() => (document.activeElement as HTMLInputElement | null)?.getAttribute('aria-label'))).toBe('Post that answers backlog item 3');
     // A URL that is not a web page is refused with a message, and nothing changes.
     await dash.fill('#b-items .b-item[data-id="3"] input[type=url]', 'javascript:alert(1)');
     await dash.click('#b-items .b-item[data-id="3"] button >> text=Answered by post');

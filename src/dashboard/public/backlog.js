@@ -145,6 +145,32 @@ function chart(topics) {
   return svg;
 }
 
+/**
+ * What the streamer has typed in the list (a post's URL, a merge target) and where the cursor is:
+ * the list is drawn again on every backlog change, and that must not lose a half-typed URL.
+ */
+function typedInList() {
+  const typed = [];
+  for (const input of $('b-items').querySelectorAll('li[data-id] input')) {
+    const focused = document.activeElement === input;
+    if (!input.value && !focused) continue;
+    typed.push({ id: input.closest('li').dataset.id, type: input.type, value: input.value, focused, start: focused ? input.selectionStart : null });
+  }
+  return typed;
+}
+
+function restoreTyped(typed) {
+  for (const t of typed) {
+    const input = $('b-items').querySelector(`li[data-id="${CSS.escape(t.id)}"] input[type="${t.type}"]`);
+    if (!input) continue;
+    input.value = t.value;
+    if (t.focused) {
+      input.focus();
+      if (t.start !== null && input.type !== 'number') input.setSelectionRange(t.start, t.start);
+    }
+  }
+}
+
 let loading = false;
 let again = false;
 export async function load() {
@@ -163,11 +189,13 @@ export async function load() {
     select.replaceChildren(el('option', { value: '', text: 'All topics' }), ...b.topics.map((topic) => el('option', { value: topic, text: topic })));
     select.value = b.topics.includes(chosen) ? chosen : '';
     $('b-proposals').replaceChildren(...b.proposals.map((p) => proposalRow(p, items)));
+    const typed = typedInList();
     $('b-items').replaceChildren(
       ...(b.items.length
         ? b.items.map(itemRow)
         : [el('li', { class: 'hint', text: view.state === 'open' ? 'Nothing waits: every question is answered or dismissed.' : 'None.' })]),
     );
+    restoreTyped(typed);
     $('b-chart').replaceChildren(...(t.topics.length ? [chart(t.topics)] : [el('p', { class: 'hint', text: 'No topics yet.' })]));
     $('b-topics').replaceChildren(
       ...t.topics.slice(0, 12).map((x) =>
