@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { configSchema, type FileConfig } from './schema.js';
@@ -91,6 +91,8 @@ function deepFreeze<T>(o: T): T {
 /**
  * Parses and validates a YAML (or JSON) document plus the environment's secrets. Pure: the caller
  * reads the file and passes the environment. Every problem is reported, not only the first.
+ * `source`, when it is the file's absolute path, is where relative paths (`storage.path`,
+ * `knowledge.notes[].dir`) start from.
  */
 export function parseConfig(text: string, env: Readonly<Record<string, string | undefined>>, source = '(inline)'): ConfigResult {
   const lines = new LineCounter();
@@ -119,7 +121,16 @@ export function parseConfig(text: string, env: Readonly<Record<string, string | 
   // In a container the dashboard listens on all interfaces (the image sets this); outside, the
   // file's dashboard.host (127.0.0.1 by default) stands.
   const host = env['LECTERN_DASHBOARD_HOST']?.trim();
-  const data = host ? { ...parsed.data, dashboard: { ...parsed.data.dashboard, host } } : parsed.data;
+  let data = host ? { ...parsed.data, dashboard: { ...parsed.data.dashboard, host } } : parsed.data;
+  // Relative paths in a config file are relative to the file's folder, wherever the command runs.
+  if (isAbsolute(source)) {
+    const at = (p: string) => (p === ':memory:' || isAbsolute(p) ? p : resolve(dirname(source), p));
+    data = {
+      ...data,
+      storage: { ...data.storage, path: at(data.storage.path) },
+      knowledge: { ...data.knowledge, notes: data.knowledge.notes.map((n) => ({ ...n, dir: at(n.dir) })) },
+    };
+  }
   return { ok: true, config: deepFreeze({ ...data, secrets, source }) };
 }
 

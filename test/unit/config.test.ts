@@ -18,6 +18,18 @@ describe('config', () => {
     expect(r.config.twitch?.username).toBeUndefined();
   });
 
+  it("takes relative paths from the config file's folder, not from where the command runs", () => {
+    const text =
+      'twitch: { channel: somechannel }\nknowledge: { notes: [{ dir: ./notes, baseUrl: "https://example.com/n" }, { dir: /srv/notes, baseUrl: "https://example.com/m" }] }\n';
+    const r = parseConfig(text, {}, '/home/me/stream/lectern.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.config.storage.path).toBe('/home/me/stream/data/lectern.db');
+    expect(r.config.knowledge.notes.map((n) => n.dir)).toEqual(['/home/me/stream/notes', '/srv/notes']);
+    // Text that is no file (tests, the demo) keeps its paths as written.
+    const inline = parseConfig(text, {});
+    expect(inline.ok && inline.config.storage.path).toBe('./data/lectern.db');
+  });
+
   it('reads JSON as well as YAML', () => {
     const r = parseConfig('{"twitch": {"channel": "teacher", "server": {"host": "127.0.0.1", "port": 6667, "secure": false}}}', {});
     expect(r.ok && r.config.twitch?.server).toEqual({ host: '127.0.0.1', port: 6667, secure: false });
