@@ -28,6 +28,7 @@ import type { DataParts } from './data.js';
 import { applyConfig, reloadProblems, type ReloadReport } from './reload.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { buildServices, type Services } from './services.js';
+import { claimDatabase } from './single-service.js';
 import type { TimerParts } from './timers.js';
 
 /** The last config change: what it changed, or every problem of a refused one (shown on the dashboard). */
@@ -209,6 +210,8 @@ export class App {
     const store = Store.open(config.storage.path);
     let s: Services;
     try {
+      // Another service on this database: nothing starts (no dashboard, no session, no chat).
+      claimDatabase(store, this.clock.now());
       s = this.services = buildServices(config, () => this.current, this.runtime, this.bus, store);
     } catch (err) {
       store.close();

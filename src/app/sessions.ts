@@ -92,10 +92,15 @@ export class StreamSessions {
     for (const l of this.listeners) l(this.stream);
   }
 
-  /** At shutdown: the session ends (a restart within the window resumes it); the service is no longer alive. */
+  /**
+   * At shutdown: the session ends (a restart within the window resumes it); the service is no
+   * longer alive. A start that failed before opening a session leaves both alone: the database
+   * may be another running service's.
+   */
   close(): void {
+    if (!this.stream) return;
     const now = this.opts.clock.now();
-    if (this.stream && !this.endedByPlatforms) this.opts.store.streams.end(this.stream.id, now);
+    if (!this.endedByPlatforms) this.opts.store.streams.end(this.stream.id, now);
     this.opts.store.platformState.set('lectern', 'heartbeat', '0', now);
   }
 }

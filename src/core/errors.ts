@@ -8,6 +8,7 @@ export const ErrorCodes = {
   STORE_OPEN_FAILED: 'Database cannot be opened',
   STORE_MIGRATION_FAILED: 'Database migration failed',
   STORE_BACKUP_FAILED: 'Database backup or restore failed',
+  STORE_IN_USE: 'Another Lectern service runs on this database',
   PLATFORM_AUTH_FAILED: 'Platform rejected the credentials',
   PLATFORM_CONNECT_FAILED: 'Platform cannot be reached',
   PLATFORM_SEND_FAILED: 'Message could not be sent',

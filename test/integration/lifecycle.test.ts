@@ -51,4 +51,39 @@ describe('the service runs until a signal, whatever is configured', () => {
     for (const r of runs) r.p.kill('SIGTERM');
     expect(await Promise.all(runs.map((r) => r.p.exited))).toEqual(runs.map(() => 0));
   }, 40_000);
+
+  it('one service per database: a second start on it refuses and starts nothing; after a crash the next start goes ahead', async () => {
+    const twitch = new TwitchSim({ validTokens: [TOKEN] });
+    const port = await twitch.start();
+    cleanups.push(() => twitch.stop());
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const config = join(dir, 'lectern.yaml');
+    writeFileSync(
+      config,
+      `twitch:\n  channel: teacher\n  username: lecternbot\n  server: { host: 127.0.0.1, port: ${port}, secure: false }\ndashboard: { enabled: false }\nstorage: { path: ./one.db }\n`,
+    );
+    const env = { TWITCH_OAUTH_TOKEN: TOKEN };
+    const first = lectern(['start', '--config', config], env);
+    cleanups.push(() => first.kill('SIGKILL'));
+    await until(() => first.stdout.includes('lectern is running') || first.code !== null, 'first running', 15_000);
+    const second = lectern(['start', '--config', config], env);
+    expect(await second.exited).toBe(1);
+    expect(second.stderr).toMatch(/another Lectern service \(process \d+ on .+\) is running on .*one\.db/);
+    expect(second.stderr).not.toContain('lectern is running');
+    // The refused start left the running one alone: still there, still healthy, one session.
+    expect(first.code).toBeNull();
+    const health = lectern(['healthcheck', '--config', config]);
+    expect(await health.exited).toBe(0);
+    expect(twitch.joined('teacher')).toBe(1);
+    // A crash (no shutdown, the heartbeat still fresh): the next start sees the process is gone.
+    first.kill('SIGKILL');
+    await first.exited;
+    const third = lectern(['start', '--config', config], env);
+    cleanups.push(() => third.kill('SIGKILL'));
+    await until(() => third.stdout.includes('lectern is running') || third.code !== null, 'third running', 15_000);
+    expect(third.code).toBeNull();
+    third.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
+  }, 40_000);
 });
