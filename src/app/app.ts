@@ -260,6 +260,7 @@ export class App {
     s.knowledge.start();
     const ks = s.knowledge.stats();
     log.info({ notes: ks.notes, sections: ks.sections, articles: ks.articles, links: ks.links, failedFiles: ks.failedFiles.length }, 'knowledge indexed');
+    for (const f of ks.failedFiles) log.warn({ file: f.file }, `notes not indexed: ${f.file}: ${f.error}`);
     log.info({ streamId: stream.id, resumed }, resumed ? 'resumed stream session' : 'new stream session');
     this.scheduleHeartbeat();
     const linked = s.connected.get('twitch')?.linked;

@@ -35,6 +35,8 @@ export async function search(
   const config = configOrExit(configPath, io);
   if (typeof config === 'number') return config;
   const kb = loadKnowledge(config);
+  // A folder or note that could not be read is said, not answered as "No results.".
+  for (const f of kb.stats().failedFiles) io.err(`lectern search: not searched: ${f.file}: ${f.error}`);
   const run = (q: string) =>
     kb.search(q, { limit: opts.limit, topic: opts.topic }).map((r) => ({ title: r.title, url: r.url, source: r.source, score: r.score }));
   if (opts.stdin) {
