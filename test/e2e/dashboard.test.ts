@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, until, viewer, type Harness } from '../helpers.js';
+import { LecternError } from '../../src/core/index.js';
 
 const TOKEN = 'e2e-dashboard-token-0123456789abcdef';
 const SHOTS = fileURLToPath(new URL('../../test-results', import.meta.url));
@@ -316,6 +317,10 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     await dash.waitForSelector('#chat .chat-line >> text=line 44');
     expect(await dash.$eval('#chat', (e) => e.scrollHeight - e.scrollTop - e.clientHeight)).toBeLessThan(40);
     await dash.screenshot({ path: `${SHOTS}/dashboard-desktop.png` });
+    // A problem reads as words, its code on hover.
+    x.app.health.report('knowledge', new LecternError('INTERNAL', 'Notes folder /srv/notes cannot be read'));
+    await dash.waitForSelector('#health .badge.problem >> text=knowledge: Notes folder /srv/notes cannot be read');
+    expect(await dash.getAttribute('#health .badge.problem', 'title')).toBe('Notes folder /srv/notes cannot be read (INTERNAL)');
     await dash.close();
   });
 

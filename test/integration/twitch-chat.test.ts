@@ -145,6 +145,11 @@ describe('Twitch chat end to end (real tmi.js against the simulator)', () => {
     const attempts = h.app.statuses()[0]!.reconnects - before;
     expect(attempts).toBeGreaterThanOrEqual(2);
     expect(attempts).toBeLessThanOrEqual(6);
+    // Each retry says why, in the log and the status the dashboard shows.
+    const retries = h.logLines.map((l) => JSON.parse(l) as { msg: string }).filter((l) => l.msg.startsWith('reconnecting'));
+    expect(retries.length).toBeGreaterThanOrEqual(attempts);
+    for (const r of retries) expect(r.msg).toMatch(/^reconnecting: \S.+/);
+    expect(h.app.statuses()[0]!.detail).toMatch(/\S/);
     await h.sim.start(port);
     for (let i = 0; i < 40 && h.app.statuses()[0]!.state !== 'connected'; i++) await advance(h.clock, 100, 100);
     await until(() => h!.app.statuses()[0]!.state === 'connected', 'connected once the server is back');

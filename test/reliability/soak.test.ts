@@ -161,8 +161,9 @@ storage: { path: ${JSON.stringify(join(dir, 'lectern.db'))} }
       // 4. Every reconnect delay within the configured backoff (30 s).
       const delays = lines
         .map((l) => JSON.parse(l) as { msg: string; delayMs?: number })
-        .filter((l) => l.msg === 'reconnecting')
+        .filter((l) => l.msg.startsWith('reconnecting'))
         .map((l) => l.delayMs!);
+      expect(delays.length).toBeGreaterThan(0);
       for (const d of delays) expect(d).toBeLessThanOrEqual(30_000);
       // 5. Still connected and answering on both platforms.
       expect(app.statuses().map((s) => s.state)).toEqual(['connected', 'connected']);

@@ -30,13 +30,18 @@ function renderHealth() {
         class: `badge state-${p.sendBlocked ? 'failed' : p.state}`,
         title,
         'data-platform': p.platform,
-        text: `${p.platform} ${p.state}${speech}${quota}${modes}`,
+        // Not connected: why, in words (the whole of it on hover).
+        text: `${p.platform} ${p.state}${speech}${p.state !== 'connected' && p.detail ? `: ${p.detail}` : ''}${quota}${modes}`,
       });
     }),
     // One badge per problem (component and code), the latest three, each in its place.
-    ...[...state.problems.values()]
-      .slice(-3)
-      .map((pr) => el('span', { class: 'badge problem', title: pr.message, text: `${pr.component}: ${pr.code} ×${pr.count}` })),
+    ...[...state.problems.values()].slice(-3).map((pr) =>
+      el('span', {
+        class: 'badge problem',
+        title: `${pr.message} (${pr.code})`,
+        text: `${pr.component}: ${pr.message}${pr.count > 1 ? ` ×${pr.count}` : ''}`,
+      }),
+    ),
   );
 }
 

@@ -275,7 +275,7 @@ export class TwitchPlatform implements ChatPlatform {
     this.ps.reconnects++;
     this.ps.detail = detail;
     this.ps.set(state, true);
-    this.log.warn({ delayMs, reconnects: this.ps.reconnects }, 'reconnecting');
+    this.log.warn({ delayMs, reconnects: this.ps.reconnects }, `${state === 'failed' ? 'failed' : 'reconnecting'}: ${detail}`);
     this.client = null;
     this.disposeClient(client);
     this.reconnectTimer = this.opts.clock.setTimeout(
