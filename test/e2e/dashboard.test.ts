@@ -312,6 +312,8 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     expect(await dash.$eval('#chat', (e) => e.scrollTop)).toBe(0);
     await dash.waitForSelector('#chat-more:not([hidden])');
     await dash.click('#chat-more');
+    // Hidden means hidden (its class's display does not bring it back).
+    expect(await dash.isVisible('#chat-more')).toBe(false);
     expect(await dash.$eval('#chat', (e) => e.scrollHeight - e.scrollTop - e.clientHeight)).toBeLessThan(40);
     for (let i = 40; i < 45; i++) x.sim.chat('teacher', viewer(`v${i}`), `line ${i}`);
     await dash.waitForSelector('#chat .chat-line >> text=line 44');

@@ -280,7 +280,9 @@ connect(
     }
   },
   (up) => {
-    $('link').textContent = up ? 'live' : 'reconnecting…';
+    // This page's own link to the service (not whether the stream is live).
+    $('link').textContent = up ? 'dashboard connected' : 'dashboard reconnecting…';
+    $('link').title = up ? 'This page receives updates from Lectern as they happen' : 'This page lost its link to Lectern and is reconnecting';
     $('link').className = `badge ${up ? 'state-connected' : 'state-reconnecting'}`;
   },
   () => void resync(),
