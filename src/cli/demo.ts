@@ -5,7 +5,7 @@ import { createLogger, toError, type Logger } from '../core/index.js';
 import { destination as pinoDestination } from 'pino';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EXIT, withSignals, type Io } from './io.js';
+import { EXIT, privateFiles, withSignals, type Io } from './io.js';
 import { DEMO_SCRIPT, HelixSim, LAST_WEEK_SCRIPT, runScript, TwitchSim, YouTubeSim } from '../sim/index.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -195,7 +195,16 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   const done = new AbortController();
   const stopAll = () => done.abort();
   opts.signal.addEventListener('abort', stopAll, { once: true });
-  const timer = opts.durationSeconds ? setTimeout(stopAll, opts.durationSeconds * 1000) : undefined;
+  let timeUp = false;
+  const timer = opts.durationSeconds
+    ? setTimeout(() => {
+        timeUp = true;
+        stopAll();
+      }, opts.durationSeconds * 1000)
+    : undefined;
+  // The whole script takes about 75 s; a shorter --duration shows part of it, and says so.
+  const stoppedEarly = (where: string) =>
+    timeUp && w(`\n(stopped after ${opts.durationSeconds} s, ${where}: the whole demo takes about 75 s; run it with --duration 90, or without it)`);
 
   w(`Lectern demo: simulated Twitch chat at ws://127.0.0.1:${port} (#teacher, bot "lecternbot")`);
   w(`and the simulated YouTube Data API at ${yt.rootUrl}; the blog's feed at ${feed.url}.`);
@@ -222,6 +231,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   if (done.signal.aborted) {
     await Promise.all([sim.stop(), yt.stop(), feed.stop(), helix.stop()]);
     clearTimeout(timer);
+    stoppedEarly("during last week's stream");
     return;
   }
   feed.publish();
@@ -250,8 +260,9 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   w(`Stream session #${stream?.id} started.`);
   if (app.dashboard) w(`Dashboard: ${app.dashboard.url}/?token=${dashToken}   Overlay for OBS (read-only): ${app.dashboard.overlayUrl}\n`);
 
+  let played = 0;
   try {
-    await runScript(DEMO_SCRIPT, {
+    played = await runScript(DEMO_SCRIPT, {
       sim,
       channel: 'teacher',
       youtube: { sim: yt, liveChatId: DEMO_CHAT },
@@ -274,6 +285,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     });
   } finally {
     clearTimeout(timer);
+    if (played < DEMO_SCRIPT.length) stoppedEarly("part-way through today's stream");
     const statuses = app.statuses();
     w('');
     printBacklog(app, w, 'Backlog across both streams (lectern backlog; lectern topics ranks the topics):');
@@ -309,6 +321,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
 
 export async function demo(durationSeconds: number | undefined, io: Io): Promise<number> {
   const dataDir = resolve('data', 'demo');
+  // Like the service's data: the owner's only (the demo's is made up, but keep one rule).
+  privateFiles();
   // Every demo starts from a fresh database: a second run must not resume the first one's stream.
   for (const f of ['lectern.db', 'lectern.db-wal', 'lectern.db-shm', 'lectern.log', 'feeds']) rmSync(join(dataDir, f), { force: true, recursive: true });
   mkdirSync(dataDir, { recursive: true });

@@ -53,7 +53,10 @@ describe('npm run demo', () => {
     expect(first).toMatch(
       /\[twitch\] lecternbot → Questions\? Ask with !q <your question> and vote with !up <number>\. Notes for today: https:\/\/github\.com\/you\/notes\/\S+/,
     );
+    // A --duration shorter than the script says it cut the demo short.
+    expect(first).toContain("(stopped after 30 s, part-way through today's stream: the whole demo takes about 75 s");
     const second = await runDemo(dir, 5);
+    expect(second).toMatch(/\(stopped after 5 s, (?:during last week's|part-way through today's) stream/);
     for (const out of [first, second]) {
       expect(out).toContain('Stream session #1 started.');
       expect(out).not.toContain('you already asked');
