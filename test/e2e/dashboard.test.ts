@@ -319,6 +319,12 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     await dash.waitForSelector('#chat .chat-line >> text=line 44');
     expect(await dash.$eval('#chat', (e) => e.scrollHeight - e.scrollTop - e.clientHeight)).toBeLessThan(40);
     await dash.screenshot({ path: `${SHOTS}/dashboard-desktop.png` });
+    // The overlay's address copies with one click.
+    await dash.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await dash.click('#overlay-copy');
+    await dash.waitForSelector('#overlay-copy >> text=Copied');
+    expect(await dash.evaluate(() => navigator.clipboard.readText())).toBe(await dash.inputValue('#overlay-url'));
+    expect(await dash.inputValue('#overlay-url')).toMatch(/\/overlay\?key=/);
     // A problem reads as words, its code on hover.
     x.app.health.report('knowledge', new LecternError('INTERNAL', 'Notes folder /srv/notes cannot be read'));
     await dash.waitForSelector('#health .badge.problem >> text=knowledge: Notes folder /srv/notes cannot be read');

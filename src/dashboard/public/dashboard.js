@@ -288,6 +288,19 @@ connect(
   () => void resync(),
 );
 
+$('overlay-copy').addEventListener('click', async () => {
+  const input = $('overlay-url');
+  input.select();
+  try {
+    await navigator.clipboard.writeText(input.value);
+    $('overlay-copy').textContent = 'Copied';
+  } catch {
+    // No clipboard access: the address stays selected, for Ctrl-C.
+    $('overlay-copy').textContent = 'Press Ctrl-C';
+  }
+  setTimeout(() => ($('overlay-copy').textContent = 'Copy'), 2000);
+});
+
 $('topic-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const input = $('topic-input');
