@@ -149,6 +149,17 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
   }
 }
 
+const unitsText = (n: number) => `${n} quota unit${n === 1 ? '' : 's'} a check`;
+
+/** Where YouTube chat is looked for, in the order `start` uses (see ChatFinder), with what one look costs. */
+export function youtubeSource(y: NonNullable<Config['youtube']>): string {
+  const c = y.quota.costs;
+  if (y.videoId) return `video ${y.videoId} (${unitsText(c.videos)})`;
+  if (y.liveChatId) return `live chat ${y.liveChatId} (no look-up needed)`;
+  if (y.channelId) return `the live stream of channel ${y.channelId} (found with ${unitsText(c.playlistItems + c.videos)})`;
+  return `your active broadcast (broadcast: mine, ${unitsText(c.broadcasts)})`;
+}
+
 export function describeConfig(config: Config): Check {
   const parts: string[] = [];
   if (config.twitch) {
@@ -158,7 +169,7 @@ export function describeConfig(config: Config): Check {
   }
   if (config.youtube) {
     const y = config.youtube;
-    const src = y.videoId ? `video ${y.videoId}` : y.liveChatId ? `live chat ${y.liveChatId}` : 'your active broadcast';
+    const src = youtubeSource(y);
     const s = config.secrets;
     const creds = s.youtubeClientId && s.youtubeClientSecret ? 'OAuth variables set' : s.youtubeApiKey ? 'YOUTUBE_API_KEY set (read-only)' : 'no credentials';
     parts.push(`youtube ${src}, transport ${y.transport}, ${creds}`);
