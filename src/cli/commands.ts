@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadKnowledge, noteFinder } from '../app/index.js';
-import { Backlog, backlogDraft } from '../backlog/index.js';
+import { Backlog, backlogDraft, topicsReport } from '../backlog/index.js';
+import { topicKey } from '../topics/index.js';
 import { dataPaths } from '../config/index.js';
 import { systemClock, toError } from '../core/index.js';
 import { hashOf, LOGIN_CODE_MS, overlayKey } from '../dashboard/index.js';
@@ -52,6 +53,19 @@ export async function search(
   return EXIT.ok;
 }
 
+/** Every topic's title once (by the key the backlog's filter compares), most asked first, then those only on backlog items. */
+function knownTopics(store: Store, backlog: Backlog): string[] {
+  const seen = new Set<string>();
+  const titles: string[] = [];
+  for (const t of [...topicsReport(store, backlog).topics.map((r) => r.title), ...backlog.topicNames()]) {
+    const key = topicKey(t);
+    if (key === '' || seen.has(key)) continue;
+    seen.add(key);
+    titles.push(t);
+  }
+  return titles;
+}
+
 /**
  * `lectern export`: one format of one stream session (to a file or stdout), of every session
  * (`--all`, one file each in a folder), or a post draft over the backlog (`--topic`, `--backlog`).
@@ -82,7 +96,16 @@ export function exportStream(
       let text: string;
       try {
         const backlog = new Backlog({ store, clock: systemClock, halfLifeDays: config.backlog.halfLifeDays, noteFor: noteFinder(loadKnowledge(config)) });
-        text = backlogToMarkdown(backlogDraft(store, backlog, opts.topic?.trim() || null, config.stream.vodUrl, now));
+        const topic = opts.topic?.trim() || null;
+        if (topic !== null) {
+          const known = knownTopics(store, backlog);
+          if (!known.some((t) => topicKey(t) === topicKey(topic))) {
+            const some = known.length === 0 ? 'there are none yet' : `known topics: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''}`;
+            io.err(`lectern export: No topic "${topic}"; ${some}`);
+            return EXIT.usage;
+          }
+        }
+        text = backlogToMarkdown(backlogDraft(store, backlog, topic, config.stream.vodUrl, now));
       } finally {
         store.close();
       }

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { YouTubePlatform } from '../../src/platforms/youtube/index.js';
@@ -154,5 +154,14 @@ describe('the backlog across two streams', () => {
     const bad = lectern(['export', '--config', cfg, '-f', 'csv', '--topic', 'x'], {});
     expect(await bad.exited).toBe(2);
     expect(bad.stderr).toMatch(/use --format md/);
+    // A topic no question was asked under: exit 2, the known ones named, nothing written.
+    const nope = lectern(['export', '--config', cfg, '-f', 'md', '--topic', 'Nope', '-o', join(x.dir, 'nope.md')], {});
+    expect(await nope.exited).toBe(2);
+    expect(nope.stderr).toMatch(/No topic "Nope"; known topics: .*fine tuning/i);
+    expect(existsSync(join(x.dir, 'nope.md'))).toBe(false);
+    // The same key as a known topic (case and punctuation aside) is not unknown.
+    const same = lectern(['export', '--config', cfg, '-f', 'md', '--topic', 'FINE TUNING?'], {});
+    expect(await same.exited).toBe(0);
+    expect(same.stdout).toContain('what batch size do you use for fine tuning?');
   });
 });
