@@ -104,7 +104,8 @@ export async function forget(configPath: string, platform: PlatformId, query: st
   const db = resolve(config.storage.path);
   if (!existsSync(db)) {
     io.err(`lectern forget: there is no database at ${db}: nothing is stored about anyone`);
-    return EXIT.failure;
+    // The same as a name nothing is stored about: nothing to forget (exit 2), not a failure.
+    return EXIT.usage;
   }
   let report: ForgetReport;
   let told = false;

@@ -56,6 +56,17 @@ describe('lectern CLI', () => {
     expect(missing.stderr).toMatch(/cannot read .*nope\.yaml: no such file/);
   });
 
+  it('with no database yet: forget exits 2 (nothing to forget, as for an unknown name)', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const config = join(dir, 'lectern.yaml');
+    writeFileSync(config, `twitch: { channel: teacher }\nstorage: { path: ${JSON.stringify(join(dir, 'db', 'lectern.db'))} }\n`);
+    const forget = lectern(['forget', '--config', config, 'twitch', 'bob']);
+    expect(await forget.exited).toBe(2);
+    expect(forget.stderr).toMatch(/nothing is stored about anyone/);
+    expect(existsSync(join(dir, 'db', 'lectern.db'))).toBe(false);
+  });
+
   it('a refused login is a clear error, exit 1, and no reconnect loop', async () => {
     const { sim, config } = await simAndConfig();
     const p = lectern(['start', '--config', config], { TWITCH_OAUTH_TOKEN: 'wrong-token-123' });
