@@ -180,7 +180,11 @@ export async function answerItem(
   const config = configOrExit(configPath, io);
   if (typeof config === 'number') return config;
   if (Boolean(opts.url) === opts.live) {
-    io.err('lectern answer: give --url <the post that answers it> or --live (answered on stream), not both');
+    io.err(
+      opts.live
+        ? 'lectern answer: give --url <the post that answers it> or --live (answered on stream), not both'
+        : 'lectern answer: give --url <the post that answers it> or --live (answered on stream)',
+    );
     return EXIT.usage;
   }
   try {

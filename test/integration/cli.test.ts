@@ -67,6 +67,19 @@ describe('lectern CLI', () => {
     expect(existsSync(join(dir, 'db', 'lectern.db'))).toBe(false);
   });
 
+  it('answer: says "not both" only when both --url and --live are given', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const config = join(dir, 'lectern.yaml');
+    writeFileSync(config, `twitch: { channel: teacher }\nstorage: { path: ${JSON.stringify(join(dir, 'lectern.db'))} }\n`);
+    const neither = lectern(['answer', '3', '--config', config]);
+    expect(await neither.exited).toBe(2);
+    expect(neither.stderr).toMatch(/give --url <the post that answers it> or --live \(answered on stream\)\n$/);
+    const both = lectern(['answer', '3', '--config', config, '--live', '--url', 'https://blog.example/x']);
+    expect(await both.exited).toBe(2);
+    expect(both.stderr).toMatch(/, not both\n$/);
+  });
+
   it('a refused login is a clear error, exit 1, and no reconnect loop', async () => {
     const { sim, config } = await simAndConfig();
     const p = lectern(['start', '--config', config], { TWITCH_OAUTH_TOKEN: 'wrong-token-123' });
