@@ -91,6 +91,10 @@ export function backlog(configPath: string, opts: { json: boolean; limit?: numbe
   io.out('');
   io.out('By topic:');
   for (const [topic, list] of group((e) => (e.topics.length ? e.topics : ['(no topic)']))) io.out(`  ${topic}: ${list.map((e) => `#${e.id}`).join(' ')}`);
+  if (!items.some((e) => e.note)) {
+    io.out('By note section: none yet (no question listed matches a section of the notes)');
+    return EXIT.ok;
+  }
   io.out('By note section (the notes to extend):');
   for (const [note, list] of group((e) => [e.note ? `${e.note.title} ${e.note.url}` : '(no matching section)']))
     io.out(`  ${note}: ${list.map((e) => `#${e.id}`).join(' ')}`);

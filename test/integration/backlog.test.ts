@@ -134,6 +134,11 @@ describe('the backlog across two streams', () => {
       }),
     ]);
     expect(typeof json[0]!['score']).toBe('number');
+    // No item matches a note section: said once, not a heading over "(no matching section)".
+    const plain = lectern(['backlog', '--config', cfg], {});
+    expect(await plain.exited).toBe(0);
+    expect(plain.stdout).toContain('By note section: none yet (no question listed matches a section of the notes)');
+    expect(plain.stdout).not.toContain('(no matching section)');
     const all = lectern(['backlog', '--config', cfg, '--json', '--state', 'all'], {});
     expect(await all.exited).toBe(0);
     expect((JSON.parse(all.stdout) as Array<{ answeredBy: string | null }>).map((i) => i.answeredBy).sort()).toEqual(['https://blog.example/kv-cache', null]);
