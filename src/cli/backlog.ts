@@ -4,7 +4,7 @@ import { Backlog, paidText, topicsReport, type BacklogEntry, type EntryState, ty
 import { dataPaths, type Config } from '../config/index.js';
 import { LecternError, systemClock, toError } from '../core/index.js';
 import { Store } from '../store/index.js';
-import { configOrExit, EXIT, privateFiles, type Io } from './io.js';
+import { configOrExit, EXIT, plural, privateFiles, type Io } from './io.js';
 
 /** The service counts as running while its heartbeat (every minute) is this fresh. */
 export const RUNNING_WITHIN_MS = 3 * 60_000;
@@ -21,8 +21,6 @@ function open(config: Config, withNotes: boolean): { store: Store; backlog: Back
   const noteFor = withNotes ? noteFinder(loadKnowledge(config)) : undefined;
   return { store, backlog: new Backlog({ store, clock: systemClock, halfLifeDays: config.backlog.halfLifeDays, noteFor }), noteFor };
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** What `backlog --json` prints for an item (the fields are documented in docs/questions.md). */
 export function backlogJson(e: BacklogEntry) {

@@ -11,7 +11,7 @@ import { hashOf, LOGIN_CODE_MS, overlayKey } from '../dashboard/index.js';
 import { backlogToMarkdown, EXPORT_EXTENSIONS, exportFromDatabase, type ExportFormat, type StreamSelector } from '../export/index.js';
 import { Store, type StreamSummary } from '../store/index.js';
 import { runDoctor } from './doctor.js';
-import { configOrExit, EXIT, privateFiles, type Io } from './io.js';
+import { configOrExit, EXIT, plural, privateFiles, type Io } from './io.js';
 
 export async function doctor(configPath: string, io: Io): Promise<number> {
   const config = configOrExit(configPath, io);
@@ -242,7 +242,7 @@ export function streams(configPath: string, opts: { json: boolean }, io: Io, now
       .map(([p, t]) => `${p}: "${t}"`)
       .join(', ');
     io.out(
-      `#${String(r.id).padEnd(4)} ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC  ${duration.padStart(9)}${r.running ? ' (running)' : ''}  ${r.questions.all} questions (${r.questions.open} open, ${r.questions.answered} answered)${titles ? `  ${titles}` : ''}`,
+      `#${String(r.id).padEnd(4)} ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC  ${duration.padStart(9)}${r.running ? ' (running)' : ''}  ${plural(r.questions.all, 'question')} (${r.questions.open} open, ${r.questions.answered} answered)${titles ? `  ${titles}` : ''}`,
     );
   }
   return EXIT.ok;

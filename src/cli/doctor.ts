@@ -6,6 +6,7 @@ import { Store } from '../store/index.js';
 import { loadKnowledge } from '../app/index.js';
 import { TokenStore, twitchCredentials, youtubeCredentials } from '../auth/index.js';
 import { checkLinkProtection } from './doctor-links.js';
+import { plural } from './io.js';
 
 export interface Check {
   readonly name: string;
@@ -127,7 +128,7 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
       const v = await finder.check(api);
       where = v
         ? `${finder.where()} is live${v.title ? ` ("${v.title}")` : ''} (chat ${v.liveChatId})`
-        : `${finder.where()} is not live yet; start waits for it (${finder.unitsPerCheck()} quota unit${finder.unitsPerCheck() === 1 ? '' : 's'} a check)`;
+        : `${finder.where()} is not live yet; start waits for it (${unitsText(finder.unitsPerCheck())})`;
     }
     return { name: 'youtube', ok: true, detail: `reached ${y.apiRoot}: ${where}; ${creds}${quota}` };
   } catch (err) {
@@ -149,7 +150,7 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
   }
 }
 
-const unitsText = (n: number) => `${n} quota unit${n === 1 ? '' : 's'} a check`;
+const unitsText = (n: number) => `${plural(n, 'quota unit')} a check`;
 
 /** Where YouTube chat is looked for, in the order `start` uses (see ChatFinder), with what one look costs. */
 export function youtubeSource(y: NonNullable<Config['youtube']>): string {
@@ -182,12 +183,12 @@ export function checkKnowledge(config: Config): Check | undefined {
   const k = config.knowledge;
   if (k.notes.length + k.feeds.length + k.links.length === 0) return undefined;
   const s = loadKnowledge(config).stats();
-  const feeds = s.feeds.length ? `; ${s.feeds.filter((f) => f.fetchedAt !== null).length} of ${s.feeds.length} feeds cached` : '';
+  const feeds = s.feeds.length ? `; ${s.feeds.filter((f) => f.fetchedAt !== null).length} of ${plural(s.feeds.length, 'feed')} cached` : '';
   const failed = s.failedFiles.length ? `; could not read: ${s.failedFiles.map((f) => `${f.file} (${f.error})`).join(', ')}` : '';
   return {
     name: 'knowledge',
     ok: s.failedFiles.length === 0,
-    detail: `${s.notes} notes (${s.sections} sections), ${s.articles} articles, ${s.links} links indexed${feeds}${failed}`,
+    detail: `${plural(s.notes, 'note')} (${plural(s.sections, 'section')}), ${plural(s.articles, 'article')}, ${plural(s.links, 'link')} indexed${feeds}${failed}`,
   };
 }
 

@@ -7,6 +7,9 @@ import { tightenMode } from '../dashboard/index.js';
 /** Exit codes: 0 ok, 2 invalid config or usage, 1 anything else. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
+/** "1 stream", "2 streams", "0 streams": every count the CLI prints goes through this. */
+export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+
 export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly out: (line: string) => void;
