@@ -4,7 +4,7 @@ import { Backlog, paidText, topicsReport, type BacklogEntry, type EntryState, ty
 import { dataPaths, type Config } from '../config/index.js';
 import { LecternError, systemClock, toError } from '../core/index.js';
 import { Store } from '../store/index.js';
-import { configOrExit, EXIT, plural, privateFiles, type Io } from './io.js';
+import { configOrExit, EXIT, noDatabaseYet, plural, privateFiles, type Io } from './io.js';
 
 /** The service counts as running while its heartbeat (every minute) is this fresh. */
 export const RUNNING_WITHIN_MS = 3 * 60_000;
@@ -14,8 +14,7 @@ export const RUNNING_WITHIN_MS = 3 * 60_000;
  * transaction that waits for the running service's), with the knowledge base for note sections.
  */
 function open(config: Config, withNotes: boolean): { store: Store; backlog: Backlog; noteFor?: (text: string) => Link | null } {
-  if (!existsSync(config.storage.path))
-    throw new LecternError('STORE_OPEN_FAILED', `There is no database at ${config.storage.path} yet: start the service once first`);
+  if (!existsSync(config.storage.path)) throw new LecternError('STORE_OPEN_FAILED', noDatabaseYet(config.storage.path));
   privateFiles();
   const store = Store.open(config.storage.path);
   const noteFor = withNotes ? noteFinder(loadKnowledge(config)) : undefined;

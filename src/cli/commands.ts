@@ -11,7 +11,7 @@ import { hashOf, LOGIN_CODE_MS, overlayKey } from '../dashboard/index.js';
 import { backlogToMarkdown, EXPORT_EXTENSIONS, exportFromDatabase, type ExportFormat, type StreamSelector } from '../export/index.js';
 import { Store, type StreamSummary } from '../store/index.js';
 import { runDoctor } from './doctor.js';
-import { configOrExit, EXIT, plural, privateFiles, type Io } from './io.js';
+import { configOrExit, EXIT, noDatabaseYet, plural, privateFiles, type Io } from './io.js';
 
 export async function doctor(configPath: string, io: Io): Promise<number> {
   const config = configOrExit(configPath, io);
@@ -87,11 +87,14 @@ export function exportStream(
     io.err('lectern export: --all exports every stream; --topic and --backlog draft from the backlog: choose one');
     return EXIT.usage;
   }
+  if (!existsSync(config.storage.path)) {
+    io.err(`lectern export: ${noDatabaseYet(config.storage.path)}`);
+    return EXIT.failure;
+  }
   // An export holds viewers' names and words: readable by the user only.
   privateFiles();
   try {
     if (overBacklog) {
-      if (!existsSync(config.storage.path)) throw new Error(`There is no database at ${config.storage.path} yet`);
       const store = Store.open(config.storage.path);
       let text: string;
       try {
@@ -206,6 +209,10 @@ export function dashboardUrl(configPath: string, io: Io, now = Date.now()): numb
 export function streams(configPath: string, opts: { json: boolean }, io: Io, now = Date.now()): number {
   const config = configOrExit(configPath, io);
   if (typeof config === 'number') return config;
+  if (!existsSync(config.storage.path)) {
+    io.err(`lectern streams: ${noDatabaseYet(config.storage.path)}`);
+    return EXIT.failure;
+  }
   let list: StreamSummary[];
   try {
     const store = Store.openReadOnly(config.storage.path);

@@ -5,7 +5,7 @@ import { isLecternError, toError, type PlatformId } from '../core/index.js';
 import { backUp, describeForget, forgetViewer, listBackups, resolveViewer, restoreDatabase, type AccountSummary, type ForgetReport } from '../records/index.js';
 import { checkDatabase, Store } from '../store/index.js';
 import { RUNNING_WITHIN_MS, viaService } from './backlog.js';
-import { configOrExit, EXIT, plural, privateFiles, type Io } from './io.js';
+import { configOrExit, EXIT, noDatabaseYet, plural, privateFiles, type Io } from './io.js';
 
 const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
 
@@ -25,7 +25,7 @@ export async function backup(configPath: string, opts: { out?: string }, io: Io,
   if (typeof config === 'number') return config;
   const db = resolve(config.storage.path);
   if (!existsSync(db)) {
-    io.err(`lectern backup: there is no database at ${db} yet`);
+    io.err(`lectern backup: ${noDatabaseYet(db)}`);
     return EXIT.failure;
   }
   const out = opts.out === undefined ? undefined : resolve(opts.out);
@@ -103,7 +103,7 @@ export async function forget(configPath: string, platform: PlatformId, query: st
   if (typeof config === 'number') return config;
   const db = resolve(config.storage.path);
   if (!existsSync(db)) {
-    io.err(`lectern forget: there is no database at ${db}: nothing is stored about anyone`);
+    io.err(`lectern forget: ${noDatabaseYet(db, 'nothing is stored about anyone')}`);
     // The same as a name nothing is stored about: nothing to forget (exit 2), not a failure.
     return EXIT.usage;
   }
