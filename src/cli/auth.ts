@@ -14,7 +14,14 @@ export async function authTwitch(configPath: string, io: Io, opts: { sleep?: (ms
   if (typeof config === 'number') return config;
   const auth = config.twitch?.auth;
   if (!auth) {
-    io.err("lectern auth twitch: set twitch.auth.clientId (your Twitch application's client id) in the config first");
+    // twitch.clientId (or markers.clientId) alone is not enough: start uses a linked account only
+    // with twitch.auth set, and would still ask for TWITCH_OAUTH_TOKEN.
+    const known = config.twitch?.clientId ?? config.twitch?.markers?.clientId;
+    io.err(
+      known
+        ? `lectern auth twitch: linking the bot account needs a twitch.auth section, which start also looks for: add "auth: { clientId: ${known} }" under twitch (twitch.clientId alone is only used for Helix)`
+        : "lectern auth twitch: set twitch.auth.clientId (your Twitch application's client id) in the config first",
+    );
     return EXIT.usage;
   }
   const scopes = [

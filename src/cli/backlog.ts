@@ -4,7 +4,7 @@ import { Backlog, paidText, topicsReport, type BacklogEntry, type EntryState, ty
 import { dataPaths, type Config } from '../config/index.js';
 import { LecternError, systemClock, toError } from '../core/index.js';
 import { Store } from '../store/index.js';
-import { configOrExit, EXIT, privateFiles, type Io } from './io.js';
+import { configOrExit, EXIT, noDatabaseYet, plural, privateFiles, type Io } from './io.js';
 
 /** The service counts as running while its heartbeat (every minute) is this fresh. */
 export const RUNNING_WITHIN_MS = 3 * 60_000;
@@ -14,15 +14,12 @@ export const RUNNING_WITHIN_MS = 3 * 60_000;
  * transaction that waits for the running service's), with the knowledge base for note sections.
  */
 function open(config: Config, withNotes: boolean): { store: Store; backlog: Backlog; noteFor?: (text: string) => Link | null } {
-  if (!existsSync(config.storage.path))
-    throw new LecternError('STORE_OPEN_FAILED', `There is no database at ${config.storage.path} yet: start the service once first`);
+  if (!existsSync(config.storage.path)) throw new LecternError('STORE_OPEN_FAILED', noDatabaseYet(config.storage.path));
   privateFiles();
   const store = Store.open(config.storage.path);
   const noteFor = withNotes ? noteFinder(loadKnowledge(config)) : undefined;
   return { store, backlog: new Backlog({ store, clock: systemClock, halfLifeDays: config.backlog.halfLifeDays, noteFor }), noteFor };
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** What `backlog --json` prints for an item (the fields are documented in docs/questions.md). */
 export function backlogJson(e: BacklogEntry) {
@@ -91,6 +88,10 @@ export function backlog(configPath: string, opts: { json: boolean; limit?: numbe
   io.out('');
   io.out('By topic:');
   for (const [topic, list] of group((e) => (e.topics.length ? e.topics : ['(no topic)']))) io.out(`  ${topic}: ${list.map((e) => `#${e.id}`).join(' ')}`);
+  if (!items.some((e) => e.note)) {
+    io.out('By note section: none yet (no question listed matches a section of the notes)');
+    return EXIT.ok;
+  }
   io.out('By note section (the notes to extend):');
   for (const [note, list] of group((e) => [e.note ? `${e.note.title} ${e.note.url}` : '(no matching section)']))
     io.out(`  ${note}: ${list.map((e) => `#${e.id}`).join(' ')}`);
@@ -180,7 +181,11 @@ export async function answerItem(
   const config = configOrExit(configPath, io);
   if (typeof config === 'number') return config;
   if (Boolean(opts.url) === opts.live) {
-    io.err('lectern answer: give --url <the post that answers it> or --live (answered on stream), not both');
+    io.err(
+      opts.live
+        ? 'lectern answer: give --url <the post that answers it> or --live (answered on stream), not both'
+        : 'lectern answer: give --url <the post that answers it> or --live (answered on stream)',
+    );
     return EXIT.usage;
   }
   try {

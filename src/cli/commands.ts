@@ -3,14 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadKnowledge, noteFinder } from '../app/index.js';
-import { Backlog, backlogDraft } from '../backlog/index.js';
+import { Backlog, backlogDraft, topicsReport } from '../backlog/index.js';
+import { topicKey } from '../topics/index.js';
 import { dataPaths } from '../config/index.js';
 import { systemClock, toError } from '../core/index.js';
 import { hashOf, LOGIN_CODE_MS, overlayKey } from '../dashboard/index.js';
 import { backlogToMarkdown, EXPORT_EXTENSIONS, exportFromDatabase, type ExportFormat, type StreamSelector } from '../export/index.js';
 import { Store, type StreamSummary } from '../store/index.js';
 import { runDoctor } from './doctor.js';
-import { configOrExit, EXIT, privateFiles, type Io } from './io.js';
+import { configOrExit, EXIT, noDatabaseYet, plural, privateFiles, type Io } from './io.js';
 
 export async function doctor(configPath: string, io: Io): Promise<number> {
   const config = configOrExit(configPath, io);
@@ -54,6 +55,19 @@ export async function search(
   return EXIT.ok;
 }
 
+/** Every topic's title once (by the key the backlog's filter compares), most asked first, then those only on backlog items. */
+function knownTopics(store: Store, backlog: Backlog): string[] {
+  const seen = new Set<string>();
+  const titles: string[] = [];
+  for (const t of [...topicsReport(store, backlog).topics.map((r) => r.title), ...backlog.topicNames()]) {
+    const key = topicKey(t);
+    if (key === '' || seen.has(key)) continue;
+    seen.add(key);
+    titles.push(t);
+  }
+  return titles;
+}
+
 /**
  * `lectern export`: one format of one stream session (to a file or stdout), of every session
  * (`--all`, one file each in a folder), or a post draft over the backlog (`--topic`, `--backlog`).
@@ -75,16 +89,28 @@ export function exportStream(
     io.err('lectern export: --all exports every stream; --topic and --backlog draft from the backlog: choose one');
     return EXIT.usage;
   }
+  if (!existsSync(config.storage.path)) {
+    io.err(`lectern export: ${noDatabaseYet(config.storage.path)}`);
+    return EXIT.failure;
+  }
   // An export holds viewers' names and words: readable by the user only.
   privateFiles();
   try {
     if (overBacklog) {
-      if (!existsSync(config.storage.path)) throw new Error(`There is no database at ${config.storage.path} yet`);
       const store = Store.open(config.storage.path);
       let text: string;
       try {
         const backlog = new Backlog({ store, clock: systemClock, halfLifeDays: config.backlog.halfLifeDays, noteFor: noteFinder(loadKnowledge(config)) });
-        text = backlogToMarkdown(backlogDraft(store, backlog, opts.topic?.trim() || null, config.stream.vodUrl, now));
+        const topic = opts.topic?.trim() || null;
+        if (topic !== null) {
+          const known = knownTopics(store, backlog);
+          if (!known.some((t) => topicKey(t) === topicKey(topic))) {
+            const some = known.length === 0 ? 'there are none yet' : `known topics: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''}`;
+            io.err(`lectern export: No topic "${topic}"; ${some}`);
+            return EXIT.usage;
+          }
+        }
+        text = backlogToMarkdown(backlogDraft(store, backlog, topic, config.stream.vodUrl, now));
       } finally {
         store.close();
       }
@@ -185,6 +211,10 @@ export function dashboardUrl(configPath: string, io: Io, now = Date.now()): numb
 export function streams(configPath: string, opts: { json: boolean }, io: Io, now = Date.now()): number {
   const config = configOrExit(configPath, io);
   if (typeof config === 'number') return config;
+  if (!existsSync(config.storage.path)) {
+    io.err(`lectern streams: ${noDatabaseYet(config.storage.path)}`);
+    return EXIT.failure;
+  }
   let list: StreamSummary[];
   try {
     const store = Store.openReadOnly(config.storage.path);
@@ -221,7 +251,7 @@ export function streams(configPath: string, opts: { json: boolean }, io: Io, now
       .map(([p, t]) => `${p}: "${t}"`)
       .join(', ');
     io.out(
-      `#${String(r.id).padEnd(4)} ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC  ${duration.padStart(9)}${r.running ? ' (running)' : ''}  ${r.questions.all} questions (${r.questions.open} open, ${r.questions.answered} answered)${titles ? `  ${titles}` : ''}`,
+      `#${String(r.id).padEnd(4)} ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC  ${duration.padStart(9)}${r.running ? ' (running)' : ''}  ${plural(r.questions.all, 'question')} (${r.questions.open} open, ${r.questions.answered} answered)${titles ? `  ${titles}` : ''}`,
     );
   }
   return EXIT.ok;

@@ -5,7 +5,7 @@ import { isLecternError, toError, type PlatformId } from '../core/index.js';
 import { backUp, describeForget, forgetViewer, listBackups, resolveViewer, restoreDatabase, type AccountSummary, type ForgetReport } from '../records/index.js';
 import { checkDatabase, Store } from '../store/index.js';
 import { RUNNING_WITHIN_MS, viaService } from './backlog.js';
-import { configOrExit, EXIT, privateFiles, type Io } from './io.js';
+import { configOrExit, EXIT, noDatabaseYet, plural, privateFiles, type Io } from './io.js';
 
 const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
 
@@ -25,7 +25,7 @@ export async function backup(configPath: string, opts: { out?: string }, io: Io,
   if (typeof config === 'number') return config;
   const db = resolve(config.storage.path);
   if (!existsSync(db)) {
-    io.err(`lectern backup: there is no database at ${db} yet`);
+    io.err(`lectern backup: ${noDatabaseYet(db)}`);
     return EXIT.failure;
   }
   const out = opts.out === undefined ? undefined : resolve(opts.out);
@@ -45,7 +45,7 @@ export async function backup(configPath: string, opts: { out?: string }, io: Io,
     const c = checkDatabase(b.file, false);
     if (c.integrity !== 'ok') throw new Error(`the copy at ${b.file} fails SQLite's check (${c.integrity})`);
     io.out(b.file);
-    io.err(`Backed up ${db} (${size(b.bytes)}: ${c.streams} streams, ${c.questions} questions).`);
+    io.err(`Backed up ${db} (${size(b.bytes)}: ${plural(c.streams, 'stream')}, ${plural(c.questions, 'question')}).`);
     return EXIT.ok;
   } catch (err) {
     io.err(`lectern backup: ${toError(err).message}`);
@@ -74,7 +74,7 @@ export async function restore(configPath: string, file: string, io: Io, now = Da
   try {
     const r = await restoreDatabase(db, file, now);
     io.out(
-      `Restored ${resolve(file)} into ${db}: ${r.restored.streams} streams, ${r.restored.questions} questions (schema version ${r.restored.schemaVersion}).`,
+      `Restored ${resolve(file)} into ${db}: ${plural(r.restored.streams, 'stream')}, ${plural(r.restored.questions, 'question')} (schema version ${r.restored.schemaVersion}).`,
     );
     if (r.replaced.length) io.out(`The database it replaced is kept as ${r.replaced[0]}${r.replaced.length > 1 ? ' (with its -wal and -shm files)' : ''}.`);
     if (r.restored.schemaVersion < r.restored.latestVersion) io.out('It is from an older Lectern: the next start brings it up to date.');
@@ -89,7 +89,7 @@ function printAccounts(io: Io, platform: string, query: string, accounts: readon
   io.err(`lectern forget: "${query}" is a name of ${accounts.length} ${platform} accounts; nothing was removed. Name one by its account id:`);
   for (const a of accounts) {
     const seen = a.lastSeen === null ? '' : `, last seen ${new Date(a.lastSeen).toISOString().slice(0, 10)}`;
-    io.err(`  ${a.id}  ${a.names.join(', ')}  (${a.questions} questions, ${a.votes} votes${seen})`);
+    io.err(`  ${a.id}  ${a.names.join(', ')}  (${plural(a.questions, 'question')}, ${plural(a.votes, 'vote')}${seen})`);
   }
 }
 
@@ -103,8 +103,9 @@ export async function forget(configPath: string, platform: PlatformId, query: st
   if (typeof config === 'number') return config;
   const db = resolve(config.storage.path);
   if (!existsSync(db)) {
-    io.err(`lectern forget: there is no database at ${db}: nothing is stored about anyone`);
-    return EXIT.failure;
+    io.err(`lectern forget: ${noDatabaseYet(db, 'nothing is stored about anyone')}`);
+    // The same as a name nothing is stored about: nothing to forget (exit 2), not a failure.
+    return EXIT.usage;
   }
   let report: ForgetReport;
   let told = false;

@@ -6,6 +6,7 @@ import { Store } from '../store/index.js';
 import { loadKnowledge } from '../app/index.js';
 import { TokenStore, twitchCredentials, youtubeCredentials } from '../auth/index.js';
 import { checkLinkProtection } from './doctor-links.js';
+import { plural } from './io.js';
 
 export interface Check {
   readonly name: string;
@@ -127,7 +128,7 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
       const v = await finder.check(api);
       where = v
         ? `${finder.where()} is live${v.title ? ` ("${v.title}")` : ''} (chat ${v.liveChatId})`
-        : `${finder.where()} is not live yet; start waits for it (${finder.unitsPerCheck()} quota unit${finder.unitsPerCheck() === 1 ? '' : 's'} a check)`;
+        : `${finder.where()} is not live yet; start waits for it (${unitsText(finder.unitsPerCheck())})`;
     }
     return { name: 'youtube', ok: true, detail: `reached ${y.apiRoot}: ${where}; ${creds}${quota}` };
   } catch (err) {
@@ -149,6 +150,17 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
   }
 }
 
+const unitsText = (n: number) => `${plural(n, 'quota unit')} a check`;
+
+/** Where YouTube chat is looked for, in the order `start` uses (see ChatFinder), with what one look costs. */
+export function youtubeSource(y: NonNullable<Config['youtube']>): string {
+  const c = y.quota.costs;
+  if (y.videoId) return `video ${y.videoId} (${unitsText(c.videos)})`;
+  if (y.liveChatId) return `live chat ${y.liveChatId} (no look-up needed)`;
+  if (y.channelId) return `the live stream of channel ${y.channelId} (found with ${unitsText(c.playlistItems + c.videos)})`;
+  return `your active broadcast (broadcast: mine, ${unitsText(c.broadcasts)})`;
+}
+
 export function describeConfig(config: Config): Check {
   const parts: string[] = [];
   if (config.twitch) {
@@ -158,7 +170,7 @@ export function describeConfig(config: Config): Check {
   }
   if (config.youtube) {
     const y = config.youtube;
-    const src = y.videoId ? `video ${y.videoId}` : y.liveChatId ? `live chat ${y.liveChatId}` : 'your active broadcast';
+    const src = youtubeSource(y);
     const s = config.secrets;
     const creds = s.youtubeClientId && s.youtubeClientSecret ? 'OAuth variables set' : s.youtubeApiKey ? 'YOUTUBE_API_KEY set (read-only)' : 'no credentials';
     parts.push(`youtube ${src}, transport ${y.transport}, ${creds}`);
@@ -171,12 +183,12 @@ export function checkKnowledge(config: Config): Check | undefined {
   const k = config.knowledge;
   if (k.notes.length + k.feeds.length + k.links.length === 0) return undefined;
   const s = loadKnowledge(config).stats();
-  const feeds = s.feeds.length ? `; ${s.feeds.filter((f) => f.fetchedAt !== null).length} of ${s.feeds.length} feeds cached` : '';
+  const feeds = s.feeds.length ? `; ${s.feeds.filter((f) => f.fetchedAt !== null).length} of ${plural(s.feeds.length, 'feed')} cached` : '';
   const failed = s.failedFiles.length ? `; could not read: ${s.failedFiles.map((f) => `${f.file} (${f.error})`).join(', ')}` : '';
   return {
     name: 'knowledge',
     ok: s.failedFiles.length === 0,
-    detail: `${s.notes} notes (${s.sections} sections), ${s.articles} articles, ${s.links} links indexed${feeds}${failed}`,
+    detail: `${plural(s.notes, 'note')} (${plural(s.sections, 'section')}), ${plural(s.articles, 'article')}, ${plural(s.links, 'link')} indexed${feeds}${failed}`,
   };
 }
 

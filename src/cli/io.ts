@@ -7,6 +7,15 @@ import { tightenMode } from '../dashboard/index.js';
 /** Exit codes: 0 ok, 2 invalid config or usage, 1 anything else. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
+/** "1 stream", "2 streams", "0 streams": every count the CLI prints goes through this. */
+/**
+ * What every command that needs the database says when there is none yet, after "lectern <command>: "
+ * (one wording, lower case like the other messages there).
+ */
+export const noDatabaseYet = (path: string, then = 'start the service once first'): string => `there is no database at ${path} yet: ${then}`;
+
+export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+
 export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly out: (line: string) => void;

@@ -58,7 +58,9 @@ export function toMarkdown(data: ExportData): string {
   if (top.length) {
     body.push(
       heading(2, 'Most asked'),
-      orderedList(top.map((q) => [strong(`#${q.id}`), raw(' '), text(q.text), raw(` (score ${q.score}: ${q.askerCount} asked, ${plural(q.votes, 'vote')})`)])),
+      orderedList(
+        top.map((q) => [strong(`#${q.id}`), raw(' '), text(q.text), raw(` (score ${q.score}: ${plural(q.askerCount, 'asker')}, ${plural(q.votes, 'vote')})`)]),
+      ),
     );
   }
   const sections: Section[] = [];

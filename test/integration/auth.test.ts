@@ -80,6 +80,20 @@ describe('lectern auth', () => {
     expect(w.store.get('twitch')!.scopes).toEqual(['chat:read', 'chat:edit', 'moderator:manage:chat_messages']);
   });
 
+  it('twitch: with only twitch.clientId, says to add twitch.auth with that id (start uses a linked account only then)', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const configPath = join(dir, 'lectern.yaml');
+    writeFileSync(
+      configPath,
+      `twitch: { channel: teacher, username: lecternbot, clientId: my-app }\nstorage: { path: ${JSON.stringify(join(dir, 'lectern.db'))} }\n`,
+    );
+    const out = io();
+    expect(await authTwitch(configPath, out)).toBe(2);
+    expect(out.errLines.join('\n')).toContain('add "auth: { clientId: my-app }" under twitch');
+    expect(out.errLines.join('\n')).not.toContain('set twitch.auth.clientId');
+  });
+
   it('youtube: loopback redirect with PKCE and state, refresh token stored', async () => {
     const yt = new YouTubeSim({ apiKeys: [YT_KEY] });
     await yt.start();

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { YouTubePlatform } from '../../src/platforms/youtube/index.js';
@@ -134,6 +134,11 @@ describe('the backlog across two streams', () => {
       }),
     ]);
     expect(typeof json[0]!['score']).toBe('number');
+    // No item matches a note section: said once, not a heading over "(no matching section)".
+    const plain = lectern(['backlog', '--config', cfg], {});
+    expect(await plain.exited).toBe(0);
+    expect(plain.stdout).toContain('By note section: none yet (no question listed matches a section of the notes)');
+    expect(plain.stdout).not.toContain('(no matching section)');
     const all = lectern(['backlog', '--config', cfg, '--json', '--state', 'all'], {});
     expect(await all.exited).toBe(0);
     expect((JSON.parse(all.stdout) as Array<{ answeredBy: string | null }>).map((i) => i.answeredBy).sort()).toEqual(['https://blog.example/kv-cache', null]);
@@ -154,5 +159,14 @@ describe('the backlog across two streams', () => {
     const bad = lectern(['export', '--config', cfg, '-f', 'csv', '--topic', 'x'], {});
     expect(await bad.exited).toBe(2);
     expect(bad.stderr).toMatch(/use --format md/);
+    // A topic no question was asked under: exit 2, the known ones named, nothing written.
+    const nope = lectern(['export', '--config', cfg, '-f', 'md', '--topic', 'Nope', '-o', join(x.dir, 'nope.md')], {});
+    expect(await nope.exited).toBe(2);
+    expect(nope.stderr).toMatch(/No topic "Nope"; known topics: .*fine tuning/i);
+    expect(existsSync(join(x.dir, 'nope.md'))).toBe(false);
+    // The same key as a known topic (case and punctuation aside) is not unknown.
+    const same = lectern(['export', '--config', cfg, '-f', 'md', '--topic', 'FINE TUNING?'], {});
+    expect(await same.exited).toBe(0);
+    expect(same.stdout).toContain('what batch size do you use for fine tuning?');
   });
 });

@@ -98,6 +98,9 @@ describe('set-up without friction', () => {
     expect(names).toEqual(expect.arrayContaining(['config', 'secrets', 'database', 'knowledge', 'twitch', 'youtube']));
     expect(d.stdout).toMatch(/FAIL\s+secrets\s+TWITCH_OAUTH_TOKEN: twitch\.username is set.*lectern auth twitch/);
     expect(d.stdout).toMatch(/FAIL\s+secrets\s+YOUTUBE_API_KEY: youtube is configured/);
+    // The example's youtube.channelId is what is looked for, not "your active broadcast" (broadcast: mine).
+    expect(d.stdout).toMatch(/ok\s+config\s+.*youtube the live stream of channel @yourchannel \(found with 2 quota units a check\), transport auto/);
+    expect(d.stdout).not.toContain('your active broadcast');
     expect(d.stdout).toMatch(/ok\s+database\s+/);
     expect(d.stdout).toMatch(/ok\s+knowledge\s+\d+ notes/);
     expect(d.stdout).toMatch(/ok\s+twitch\s+reached 127\.0\.0\.1:\d+ and joined #teacher anonymously \(no token/);

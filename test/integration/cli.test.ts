@@ -56,6 +56,45 @@ describe('lectern CLI', () => {
     expect(missing.stderr).toMatch(/cannot read .*nope\.yaml: no such file/);
   });
 
+  it('with no database yet: one wording everywhere, with the hint; forget exits 2 (nothing to forget, as for an unknown name)', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const config = join(dir, 'lectern.yaml');
+    const db = join(dir, 'db', 'lectern.db');
+    writeFileSync(config, `twitch: { channel: teacher }\nstorage: { path: ${JSON.stringify(db)} }\n`);
+    const commands: Array<[string, string[]]> = [
+      ['streams', ['streams']],
+      ['export', ['export', '-f', 'md']],
+      ['export', ['export', '-f', 'md', '--topic', 'Attention']],
+      ['answer', ['answer', '3', '--live']],
+      ['backlog', ['backlog']],
+      ['topics', ['topics']],
+      ['backup', ['backup']],
+    ];
+    for (const [name, args] of commands) {
+      const p = lectern([...args, '--config', config]);
+      expect(await p.exited, args.join(' ')).toBe(1);
+      expect(p.stderr, args.join(' ')).toBe(`lectern ${name}: there is no database at ${db} yet: start the service once first\n`);
+    }
+    const forget = lectern(['forget', '--config', config, 'twitch', 'bob']);
+    expect(await forget.exited).toBe(2);
+    expect(forget.stderr).toBe(`lectern forget: there is no database at ${db} yet: nothing is stored about anyone\n`);
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('answer: says "not both" only when both --url and --live are given', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const config = join(dir, 'lectern.yaml');
+    writeFileSync(config, `twitch: { channel: teacher }\nstorage: { path: ${JSON.stringify(join(dir, 'lectern.db'))} }\n`);
+    const neither = lectern(['answer', '3', '--config', config]);
+    expect(await neither.exited).toBe(2);
+    expect(neither.stderr).toMatch(/give --url <the post that answers it> or --live \(answered on stream\)\n$/);
+    const both = lectern(['answer', '3', '--config', config, '--live', '--url', 'https://blog.example/x']);
+    expect(await both.exited).toBe(2);
+    expect(both.stderr).toMatch(/, not both\n$/);
+  });
+
   it('a refused login is a clear error, exit 1, and no reconnect loop', async () => {
     const { sim, config } = await simAndConfig();
     const p = lectern(['start', '--config', config], { TWITCH_OAUTH_TOKEN: 'wrong-token-123' });

@@ -52,7 +52,7 @@ describe('lectern backup', () => {
     }
     expect(await p.exited).toBe(0);
     expect(p.stdout.trim()).toBe(out);
-    expect(p.stderr).toMatch(/^Backed up .*lectern\.db \(\d+ KB: 1 streams, \d+ questions\)\.$/m);
+    expect(p.stderr).toMatch(/^Backed up .*lectern\.db \(\d+ KB: 1 stream, \d+ questions?\)\.$/m);
     await untilClock(x.clock, () => x.app.bot.stats.processed === i, 'the burst read', 20_000, 200);
 
     const b = new Database(out, { readonly: true, fileMustExist: true });
@@ -134,7 +134,7 @@ describe('lectern restore', () => {
 
     const ok = lectern(['restore', '-c', cfg, copy]);
     expect(await ok.exited).toBe(0);
-    expect(ok.stdout).toMatch(/^Restored .*copy\.db into .*lectern\.db: 1 streams, 2 questions \(schema version \d+\)\.$/m);
+    expect(ok.stdout).toMatch(/^Restored .*copy\.db into .*lectern\.db: 1 stream, 2 questions \(schema version \d+\)\.$/m);
     expect(ok.stdout).toMatch(/The database it replaced is kept as .*lectern\.db\.replaced-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\./);
     const aside = readdirSync(dir).filter((f) => f.startsWith('lectern.db.replaced-'));
     expect(aside).toHaveLength(1);
@@ -217,7 +217,7 @@ describe('lectern forget', () => {
     const two = lectern(['forget', '-c', cfg, 'twitch', 'SAM'], env);
     expect(await two.exited).toBe(2);
     expect(two.stderr).toMatch(
-      /"SAM" is a name of 2 twitch accounts; nothing was removed\. Name one by its account id:\n {2}s-1 {2}Sam {2}\(1 questions, 0 votes, last seen \d{4}-\d\d-\d\d\)\n {2}s-2 {2}sam /,
+      /"SAM" is a name of 2 twitch accounts; nothing was removed\. Name one by its account id:\n {2}s-1 {2}Sam {2}\(1 question, 0 votes, last seen \d{4}-\d\d-\d\d\)\n {2}s-2 {2}sam /,
     );
     const nobody = lectern(['forget', '-c', cfg, 'twitch', 'nobody_at_all'], env);
     expect(await nobody.exited).toBe(2);

@@ -411,7 +411,7 @@ describe('Markdown draft as a reader sees it', () => {
         const expected = texts.get(it.id)!;
         const shownText =
           it.html.startsWith(`<strong>#${it.id}</strong>`) && !it.html.includes('<br>')
-            ? it.shown.replace(/ \(score \d+: \d+ asked, \d+ votes?\)$/, '')
+            ? it.shown.replace(/ \(score \d+: \d+ askers?, \d+ votes?\)$/, '')
             : it.shown;
         expect(shownText).toBe(expected);
         expect(it.element).toBe(false);
@@ -485,7 +485,7 @@ describe('Markdown draft content', () => {
     const md = toMarkdown(data(Array.from({ length: 8 }, (_, i) => q(i + 1, `question ${i + 1}`, { score: i === 6 ? 50 : i }))));
     const most = md.slice(md.indexOf('## Most asked'), md.indexOf('## Attention'));
     expect([...most.matchAll(/\*\*#(\d+)\*\*/g)].map((m) => Number(m[1]))).toEqual([7, 8, 6, 5, 4]);
-    expect(most).toContain('1. **#7** question 7 (score 50: 1 asked, 0 votes)');
+    expect(most).toContain('1. **#7** question 7 (score 50: 1 asker, 0 votes)');
     const empty = toMarkdown(data([]));
     expect(empty).not.toContain('Most asked');
     expect(empty).toContain('0 questions from 0 viewers, over 3 topics.');
