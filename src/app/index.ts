@@ -5,3 +5,4 @@ export type { DomainEvents } from './events.js';
 export { createRuntime, type Runtime } from './runtime.js';
 export { createKnowledge, loadKnowledge } from './knowledge.js';
 export { noteFinder, articleFinder } from './backlog.js';
+export { ALIVE_WITHIN_MS, claimDatabase } from './single-service.js';

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { loadKnowledge, noteFinder } from '../app/index.js';
+import { ALIVE_WITHIN_MS, loadKnowledge, noteFinder } from '../app/index.js';
 import { Backlog, paidText, topicsReport, type BacklogEntry, type EntryState, type Link } from '../backlog/index.js';
 import { dataPaths, type Config } from '../config/index.js';
 import { LecternError, systemClock, toError } from '../core/index.js';
 import { Store } from '../store/index.js';
 import { configOrExit, EXIT, noDatabaseYet, plural, privateFiles, type Io } from './io.js';
 
-/** The service counts as running while its heartbeat (every minute) is this fresh. */
-export const RUNNING_WITHIN_MS = 3 * 60_000;
+/** The service counts as running while its heartbeat (every minute) is this fresh (the same window `start` uses). */
+export const RUNNING_WITHIN_MS = ALIVE_WITHIN_MS;
 
 /**
  * Opens the database for a backlog command (read-write: questions not placed yet are placed, in a

@@ -5,7 +5,7 @@ import { createLogger, toError, type Logger } from '../core/index.js';
 import { destination as pinoDestination } from 'pino';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EXIT, privateFiles, withSignals, type Io } from './io.js';
+import { EXIT, plural, privateFiles, withSignals, type Io } from './io.js';
 import { DEMO_SCRIPT, HelixSim, LAST_WEEK_SCRIPT, runScript, TwitchSim, YouTubeSim } from '../sim/index.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -295,11 +295,13 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     await feed.stop();
     await helix.stop();
     w('');
-    w(`Summary: ${app.bot.stats.processed} chat messages read, ${app.bot.stats.commands} commands run.`);
+    w(`Summary: ${plural(app.bot.stats.processed, 'chat message')} read, ${plural(app.bot.stats.commands, 'command')} run.`);
     for (const s of statuses) {
       const o = app.outboxes.get(s.platform)?.stats;
       const quota = s.quota ? `, ${s.quota.used} of ${s.quota.dailyUnits} YouTube quota units used today` : '';
-      w(`  ${s.platform}: ${o?.sent ?? 0} messages sent carrying ${o?.repliesDelivered ?? 0} answers, ${s.reconnects} reconnects${quota}.`);
+      w(
+        `  ${s.platform}: ${plural(o?.sent ?? 0, 'message')} sent carrying ${plural(o?.repliesDelivered ?? 0, 'answer')}, ${plural(s.reconnects, 'reconnect')}${quota}.`,
+      );
     }
     w(
       `  Sends over Twitch's limits: ${sim.violations.length}. Replies Twitch refused: ${app.outboxes.get('twitch')?.stats.refused ?? 0}. YouTube quota errors: ${yt.quotaErrors}.`,
