@@ -3,7 +3,8 @@ import { ChatFinder, pacificDay, QuotaPlanner, YouTubeApi, YouTubeApiError } fro
 import { credentialProblems, dataPaths, type Config } from '../config/index.js';
 import { createGuard, Health, silentLogger, systemClock, toError } from '../core/index.js';
 import { Store } from '../store/index.js';
-import { loadKnowledge } from '../app/index.js';
+import { ALIVE_WITHIN_MS, loadKnowledge } from '../app/index.js';
+import { createServer } from 'node:net';
 import { TokenStore, twitchCredentials, youtubeCredentials } from '../auth/index.js';
 import { checkLinkProtection } from './doctor-links.js';
 import { plural } from './io.js';
@@ -34,6 +35,31 @@ export function checkDatabase(config: Config, now: number): Check {
   } catch (err) {
     return { name: 'database', ok: false, detail: `${config.storage.path}: ${toError(err).message}` };
   }
+}
+
+/** Whether `start` could listen on the dashboard's address: free, taken by the running service (fine), or taken by another program. */
+export async function checkDashboard(config: Config, now: number): Promise<Check | undefined> {
+  const { enabled, host, port } = config.dashboard;
+  if (!enabled) return undefined;
+  const where = `dashboard.port ${port} on ${host}`;
+  const code = await new Promise<string | undefined>((resolve) => {
+    const server = createServer();
+    server.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(undefined)));
+  });
+  if (code === undefined) return { name: 'dashboard', ok: true, detail: `${where} is free` };
+  if (code === 'EADDRINUSE') {
+    let beat: number | undefined;
+    try {
+      beat = Store.inspect(config.storage.path).heartbeatAt;
+    } catch {
+      beat = undefined;
+    }
+    if (beat !== undefined && now - beat < ALIVE_WITHIN_MS)
+      return { name: 'dashboard', ok: true, detail: `${where} is the running service's (it said so ${ago(now - beat)} ago)` };
+    return { name: 'dashboard', ok: false, detail: `${where} is in use by another program: change dashboard.port in the config, or stop that program` };
+  }
+  return { name: 'dashboard', ok: false, detail: `${where} cannot be used (${code}): change dashboard.host or dashboard.port` };
 }
 
 /** Connects to Twitch chat the way `start` would, joins, and leaves. */
@@ -220,6 +246,8 @@ export async function runDoctor(config: Config, now = Date.now()): Promise<Check
   if (accounts) checks.push(accounts);
   const knowledge = checkKnowledge(config);
   if (knowledge) checks.push(knowledge);
+  const dashboard = await checkDashboard(config, now);
+  if (dashboard) checks.push(dashboard);
   const [twitch, youtube] = await Promise.all([checkTwitch(config), checkYouTube(config, now)]);
   if (twitch) checks.push(twitch);
   if (youtube) checks.push(youtube);

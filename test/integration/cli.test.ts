@@ -129,12 +129,14 @@ describe('lectern CLI', () => {
   });
 
   it('doctor reports config, database and Twitch in plain words', async () => {
-    const { config } = await simAndConfig();
+    // Port 0: the dashboard check never depends on what else this machine runs.
+    const { config } = await simAndConfig('dashboard: { port: 0 }\n');
     const ok = lectern(['doctor', '--config', config], { TWITCH_OAUTH_TOKEN: TOKEN });
     expect(await ok.exited).toBe(0);
     expect(ok.stdout).toMatch(/ok\s+config\s+.*twitch #teacher as lecternbot, TWITCH_OAUTH_TOKEN set/);
     expect(ok.stdout).toMatch(/ok\s+database\s+.*does not exist yet/);
     expect(ok.stdout).toMatch(/ok\s+twitch\s+reached 127\.0\.0\.1:\d+ and joined #teacher as lecternbot/);
+    expect(ok.stdout).toMatch(/ok\s+dashboard\s+dashboard\.port 0 on 127\.0\.0\.1 is free/);
     expect(ok.stdout).not.toContain(TOKEN);
     const bad = lectern(['doctor', '--config', config], { TWITCH_OAUTH_TOKEN: 'not-the-token' });
     expect(await bad.exited).toBe(1);
@@ -160,7 +162,7 @@ describe('lectern CLI', () => {
       const path = join(dir, name);
       writeFileSync(
         path,
-        `youtube:\n  videoId: ${video}\n  apiRoot: ${yt.rootUrl}\n  oauth: { tokenUrl: ${yt.rootUrl}token }\nstorage: { path: ${JSON.stringify(join(dir, 'l.db'))} }\n`,
+        `youtube:\n  videoId: ${video}\n  apiRoot: ${yt.rootUrl}\n  oauth: { tokenUrl: ${yt.rootUrl}token }\nstorage: { path: ${JSON.stringify(join(dir, 'l.db'))} }\ndashboard: { enabled: false }\n`,
       );
       return path;
     };
