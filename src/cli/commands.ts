@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadKnowledge, noteFinder } from '../app/index.js';
+import { ALIVE_WITHIN_MS, loadKnowledge, noteFinder } from '../app/index.js';
 import { Backlog, backlogDraft, topicsReport } from '../backlog/index.js';
 import { topicKey } from '../topics/index.js';
 import { dataPaths } from '../config/index.js';
@@ -186,10 +186,12 @@ export function dashboardUrl(configPath: string, io: Io, now = Date.now()): numb
   }
   privateFiles();
   const code = randomBytes(24).toString('base64url');
+  let running = false;
   try {
     const store = Store.open(config.storage.path);
     try {
       store.dashboardAuth.addLogin(hashOf(code), now + LOGIN_CODE_MS);
+      running = now - Number(store.platformState.get('lectern', 'heartbeat') ?? 0) < ALIVE_WITHIN_MS;
     } finally {
       store.close();
     }
@@ -204,6 +206,7 @@ export function dashboardUrl(configPath: string, io: Io, now = Date.now()): numb
     `A login link for the dashboard, valid once within ${LOGIN_CODE_MS / 60_000} minutes${d.publicOrigins.length ? ` (from elsewhere, use ${d.publicOrigins.map((o) => `${o}/login?code=…`).join(' or ')})` : ''}.`,
   );
   io.err(`Overlay for OBS (read-only): ${origin}/overlay?key=${overlayKey(token)}`);
+  if (!running) io.err('The service is not running now, so nothing answers there yet: `lectern start` first (the link waits for it).');
   return EXIT.ok;
 }
 

@@ -71,6 +71,7 @@ describe('the dashboard token and the data files', () => {
     expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?code=[\w-]{20,}$/);
     expect(url.stderr).toMatch(/Overlay for OBS \(read-only\): http:\/\/127\.0\.0\.1:\d+\/overlay\?key=/);
     expect(url.stdout + url.stderr).not.toContain(token);
+    expect(url.stderr).not.toContain('not running');
     const first = await fetch(link, { redirect: 'manual' });
     expect(first.status).toBe(303);
     const cookie = /lectern_session=([^;]+)/.exec(first.headers.get('set-cookie') ?? '')![1];
@@ -81,6 +82,10 @@ describe('the dashboard token and the data files', () => {
     expect(await exp.exited).toBe(0);
     run.kill('SIGTERM');
     expect(await run.exited).toBe(0);
+    // With the service stopped, the link still comes, and says nothing answers it yet.
+    const later = lectern(['dashboard-url', '--config', config]);
+    expect(await later.exited).toBe(0);
+    expect(later.stderr).toContain('The service is not running now, so nothing answers there yet: `lectern start` first');
     const mode = (f: string) => statSync(f).mode & 0o777;
     expect(mode(join(dir, 'data'))).toBe(0o700);
     for (const f of ['lectern.db', 'dashboard-token']) expect(mode(join(dir, 'data', f)), f).toBe(0o600);
