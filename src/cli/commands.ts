@@ -206,7 +206,7 @@ export function dashboardUrl(configPath: string, io: Io, now = Date.now()): numb
     `A login link for the dashboard, valid once within ${LOGIN_CODE_MS / 60_000} minutes${d.publicOrigins.length ? ` (from elsewhere, use ${d.publicOrigins.map((o) => `${o}/login?code=…`).join(' or ')})` : ''}.`,
   );
   io.err(`Overlay for OBS (read-only): ${origin}/overlay?key=${overlayKey(token)}`);
-  if (!running) io.err('The service is not running now, so nothing answers there yet: `lectern start` first (the link waits for it).');
+  if (!running) io.err('The service is not running now, so nothing answers there yet: run `lectern start` first.');
   return EXIT.ok;
 }
 

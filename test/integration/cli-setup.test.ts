@@ -85,7 +85,7 @@ describe('the dashboard token and the data files', () => {
     // With the service stopped, the link still comes, and says nothing answers it yet.
     const later = lectern(['dashboard-url', '--config', config]);
     expect(await later.exited).toBe(0);
-    expect(later.stderr).toContain('The service is not running now, so nothing answers there yet: `lectern start` first');
+    expect(later.stderr).toContain('The service is not running now, so nothing answers there yet: run `lectern start` first.');
     const mode = (f: string) => statSync(f).mode & 0o777;
     expect(mode(join(dir, 'data'))).toBe(0o700);
     for (const f of ['lectern.db', 'dashboard-token']) expect(mode(join(dir, 'data', f)), f).toBe(0o600);
