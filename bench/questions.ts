@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock, type ChatEvent } from '../src/core/index.js';
-import { QuestionLog } from '../src/questions/index.js';
+import { cleanChatText, ManualClock, type ChatEvent } from '../src/core/index.js';
+import { keywords, looksLikeQuestion, QuestionLog, SIMILARITY_THRESHOLD } from '../src/questions/index.js';
+import { OpenQuestions } from '../src/questions/open-index.js';
 import { Store } from '../src/store/index.js';
 
 const word = (i: number) => `w${(i * 2_654_435_761) % 1_000_003}x`;
@@ -67,4 +68,83 @@ export function benchQuestions(print: (s: string) => void): { ratio: number } {
   print(`  100,000 open    p50 ${large.p50.toFixed(0).padStart(5)} µs   p99 ${large.p99.toFixed(0).padStart(5)} µs`);
   print(`  p50 ratio 100,000 / 1,000: ${ratio.toFixed(2)}   (target <= 2)`);
   return { ratio };
+}
+
+/** Mean µs per item of `run(i)` over `n` items, best of three passes (after one warm-up pass). */
+function perItem(n: number, run: (i: number, pass: number) => void, batch?: (body: () => void) => void): number {
+  let best = Infinity;
+  for (let pass = 0; pass < 4; pass++) {
+    const t0 = performance.now();
+    for (let b = 0; b < n; b += 100) {
+      const body = () => {
+        for (let i = b; i < Math.min(n, b + 100); i++) run(i, pass);
+      };
+      if (batch) batch(body);
+      else body();
+    }
+    if (pass > 0) best = Math.min(best, ((performance.now() - t0) * 1000) / n);
+  }
+  return best;
+}
+
+/**
+ * Where one distinct question's time goes, part by part, outside the service (no tmi.js, no
+ * event loop): set beside a bare tmi.js client's time per line, it shows what the ingest row
+ * "every line a different question" can reach on one thread. A ratio of 0.5 leaves Lectern as
+ * much time per line as tmi.js itself takes.
+ */
+export function benchQuestionParts(print: (s: string) => void, bareLinesPerSecond: number, texts: (i: number) => string): void {
+  const n = 20_000;
+  const lines = Array.from({ length: n * 4 }, (_, i) => texts(i));
+  const events = lines.map((text, i): ChatEvent => ({ ...event(i), text }));
+  const opts = { prefix: '!', minWords: 4, streamer: ['bench'] };
+  const detect = perItem(n, (i, pass) => {
+    if (!looksLikeQuestion(events[pass * n + i]!, opts)) throw new Error('bench line not detected');
+  });
+  const clean = perItem(n, (i, pass) => cleanChatText(lines[pass * n + i]!));
+  // Matching against an index that grows to 80,000 open questions, as in the ingest row.
+  const index = new OpenQuestions(SIMILARITY_THRESHOLD);
+  const match = perItem(n, (i, pass) => {
+    const text = lines[pass * n + i]!;
+    const words = keywords(text);
+    if (index.findSimilar(text, words) !== undefined) throw new Error('bench questions merged');
+    index.add(pass * n + i, text, words);
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'lectern-bench-parts-'));
+  const store = Store.open(join(dir, 'q.db'));
+  let write: number;
+  try {
+    const stream = store.streams.beginOrResume(Date.now(), 0).stream;
+    write = perItem(
+      n,
+      (i, pass) =>
+        store.questions.create({
+          streamId: stream.id,
+          platform: 'twitch',
+          authorId: `u${i % 1500}`,
+          authorName: `u${i % 1500}`,
+          text: lines[pass * n + i]!,
+          createdAt: Date.now(),
+          offsetSeconds: 0,
+          topicId: null,
+          source: 'detected',
+          messageId: `0b7c3a3e-5c1f-4d3a-9a61-${String(pass * n + i).padStart(12, '0')}`,
+        }),
+      (body) => store.transaction(body),
+    );
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const tmi = 1e6 / bareLinesPerSecond;
+  const parts = detect + clean + match + write;
+  const fmt = (x: number) => `${x.toFixed(1).padStart(5)} µs`;
+  print('one distinct question, part by part (mean of 20,000, best of 3 passes; no tmi.js, no event loop)');
+  print(`  detection (looksLikeQuestion)         ${fmt(detect)}`);
+  print(`  cleaning the text                     ${fmt(clean)}`);
+  print(`  keywords + near-duplicate match       ${fmt(match)}   (index growing to 80,000 open)`);
+  print(`  SQLite write, question + first asker  ${fmt(write)}   (WAL, 100 per transaction)`);
+  print(`  sum                                   ${fmt(parts)}`);
+  print(`  bare tmi.js per line (ingest above)   ${fmt(tmi)}   = what Lectern may add per line for a ratio of 0.50`);
+  print(`  best ratio these parts allow on one thread: ${(tmi / (tmi + parts)).toFixed(2)} (before routing, GC and the event loop)`);
 }

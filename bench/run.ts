@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
-import { benchIngest } from './ingest.js';
-import { benchQuestions } from './questions.js';
+import { benchIngest, distinctQuestion } from './ingest.js';
+import { benchQuestionParts, benchQuestions } from './questions.js';
 import { benchYouTubeQuota } from './youtube-quota.js';
 import { benchKnowledge } from './knowledge.js';
 import { benchDashboard, benchFlood } from './dashboard.js';
@@ -10,9 +10,11 @@ async function main(): Promise<void> {
   const print = (s: string) => process.stdout.write(`${s}\n`);
   print(`Lectern benchmarks: node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}`);
   print('');
-  await benchIngest(print);
+  const ingest = await benchIngest(print);
   print('');
   benchQuestions(print);
+  print('');
+  benchQuestionParts(print, ingest.questionBare, distinctQuestion);
   print('');
   await benchYouTubeQuota(print);
   print('');
