@@ -27,6 +27,8 @@ import {
 export const QUEUE_OPEN = 200;
 const QUEUE_CLOSED = 50;
 const RECENT_CHAT = 200;
+/** How often platform statuses are compared with what the pages have. */
+export const STATUS_REFRESH_MS = 5000;
 
 const CONTENT: Record<ExportFormat, string> = {
   md: 'text/markdown; charset=utf-8',
@@ -154,6 +156,7 @@ export function createDashboard(p: DashboardParts): DashboardServer {
       p.suggestions.dismiss();
       return { ok: true };
     },
+    dismissProblem: (component, code) => p.health.dismiss(component, code),
     backlog: (o) => {
       const { total, items } = p.backlog.list({ state: o.state, topic: o.topic || undefined, offset: o.offset, limit: o.limit });
       const topics = p.backlog.topicNames();
@@ -256,7 +259,28 @@ export function createDashboard(p: DashboardParts): DashboardServer {
     server.broadcast('topic', topicView(t));
     server.broadcastOverlay(overlay());
   });
-  p.bus.on('platform-status', (s) => server.broadcast('status', statusView(s), s.platform));
+  // A status also changes without a change of state (quota spent, read-only, the last message):
+  // what pages were last sent is compared every few seconds, and sent again when it differs.
+  const sentStatus = new Map<string, string>();
+  p.bus.on('platform-status', (s) => {
+    const view = statusView(s);
+    sentStatus.set(s.platform, JSON.stringify(view));
+    server.broadcast('status', view, s.platform);
+  });
+  server.every(STATUS_REFRESH_MS, () => {
+    try {
+      if (server.clientCount === 0) return sentStatus.clear();
+      for (const s of p.statuses()) {
+        const view = statusView(s);
+        const json = JSON.stringify(view);
+        if (sentStatus.get(s.platform) === json) continue;
+        sentStatus.set(s.platform, json);
+        server.broadcast('status', view, s.platform);
+      }
+    } catch (err) {
+      p.health.report('dashboard.status', err);
+    }
+  });
   p.bus.on('stream-begun', () => {
     recentChat.length = 0;
     server.broadcast('stream', { resync: true });
@@ -268,5 +292,6 @@ export function createDashboard(p: DashboardParts): DashboardServer {
   p.bus.on('bot-config', ({ change }) => server.broadcast('bot', { change }, change));
   p.bus.on('moderation', () => server.broadcast('bot', { change: 'moderation' }, 'moderation'));
   p.health.onProblem((pr) => server.broadcast('problem', problemView(pr), `${pr.component}:${pr.code}`));
+  p.health.onResolved((pr) => server.broadcast('problem-resolved', { component: pr.component, code: pr.code }, `${pr.component}:${pr.code}`));
   return server;
 }

@@ -17,6 +17,7 @@ export interface HealthProblem {
 export class Health {
   private readonly problems = new Map<string, HealthProblem>();
   private readonly listeners = new Set<(p: HealthProblem) => void>();
+  private readonly resolvedListeners = new Set<(p: HealthProblem) => void>();
 
   constructor(
     private readonly clock: Clock,
@@ -43,6 +44,32 @@ export class Health {
   onProblem(listener: (p: HealthProblem) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * A component works again (a message went out after sending failed): its problems are over.
+   * Listeners hear of each problem removed. Cheap when there is none: this runs on every success.
+   */
+  resolve(component: string): void {
+    for (const [key, problem] of this.problems) if (problem.component === component) this.drop(key, problem);
+  }
+
+  /** The streamer set one problem aside (the dashboard's ×). False when there was no such problem. */
+  dismiss(component: string, code: string): boolean {
+    const key = `${component}:${code}`;
+    const problem = this.problems.get(key);
+    if (problem) this.drop(key, problem);
+    return problem !== undefined;
+  }
+
+  onResolved(listener: (p: HealthProblem) => void): () => void {
+    this.resolvedListeners.add(listener);
+    return () => this.resolvedListeners.delete(listener);
+  }
+
+  private drop(key: string, problem: HealthProblem): void {
+    this.problems.delete(key);
+    for (const l of this.resolvedListeners) l(problem);
   }
 }
 

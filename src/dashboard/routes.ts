@@ -20,6 +20,8 @@ export interface DashboardApi extends BacklogApi, DataApi, CommandsApi {
   search(q: string): readonly SearchView[];
   /** The topic proposed on the dashboard is set aside. */
   dismissSuggestion(): { ok: true };
+  /** A problem shown on the dashboard is set aside by the streamer (false: no such problem). */
+  dismissProblem(component: string, code: string): boolean;
   overlay(): OverlayView;
 }
 
@@ -83,6 +85,22 @@ export async function protectedRoutes(f: FastifyInstance, deps: RouteDeps): Prom
     },
   );
   f.post('/api/topic/suggestion/dismiss', async () => api.dismissSuggestion());
+  f.post<{ Body: { component: string; code: string } }>(
+    '/api/problems/dismiss',
+    {
+      schema: {
+        body: {
+          ...json,
+          required: ['component', 'code'],
+          properties: { component: { type: 'string', maxLength: 100 }, code: { type: 'string', maxLength: 100 } },
+        },
+      },
+    },
+    async (req, reply) =>
+      api.dismissProblem(req.body.component, req.body.code)
+        ? { ok: true }
+        : reply.code(404).send({ error: 'not-found', message: 'That problem is already gone.' }),
+  );
   await backlogRoutes(f, api);
   await dataRoutes(f, api);
   await commandsRoutes(f, api);

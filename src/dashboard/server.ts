@@ -64,6 +64,7 @@ export class DashboardServer {
   private readonly throttle: LoginThrottle;
   readonly overlayKey: string;
   private readonly now: () => number;
+  private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly opts: DashboardOptions) {
     this.now = opts.now ?? Date.now;
@@ -273,7 +274,15 @@ export class DashboardServer {
     this.overlayClients.close(1001, 'lectern is stopping');
   }
 
+  /** Runs `fn` every `ms` while the server runs: for what changes without an event to say so. */
+  every(ms: number, fn: () => void): void {
+    const timer = setInterval(fn, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
   async stop(): Promise<void> {
+    for (const t of this.timers.splice(0)) clearInterval(t);
     await this.closeClients();
     await this.fastify.close();
   }

@@ -248,6 +248,8 @@ export class Outbox {
       this.stats.repliesDelivered += replies;
       this.lastDelivered = { replies, at: now };
       this.lastSent = { items: msg.items, text: msg.text };
+      // A message went out: whatever stopped sending before is over, and the dashboard says so.
+      this.opts.health.resolve(`${this.opts.platform.id}.send`);
       for (const l of this.sentListeners) l(msg.text, msg.items.length);
     } catch (err) {
       // Not sent: give the slot back and keep the replies for when the platform is ready again.

@@ -44,8 +44,10 @@ commands:
     const x = h;
     const dash = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     dash.setDefaultTimeout(5_000);
+    // Every dialog is kept: a viewer's text must never raise one (an alert), and a delete asks first.
     const dialogs: string[] = [];
-    dash.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
+    let acceptConfirm = false;
+    dash.on('dialog', (d) => void (dialogs.push(`${d.type()}: ${d.message()}`), d.type() === 'confirm' && acceptConfirm ? d.accept() : d.dismiss()));
     await dash.goto(`${x.app.dashboard!.url}/?token=${TOKEN}`);
     await dash.waitForSelector('#link.state-connected');
     const discord = await dash.waitForSelector('#c-list li[data-name="discord"]');
@@ -91,8 +93,15 @@ commands:
     await dash.fill('#c-response', 'See you later, {user}.');
     await dash.click('#c-submit');
     await dash.waitForSelector('#c-list li[data-name="lurk"] >> text=See you later, {user}.');
+    // Delete asks first: declined, the command stays; accepted, it goes and the toast says so.
+    await dash.click('#c-list li[data-name="hello"] >> text=Delete');
+    await dash.waitForTimeout(300);
+    expect(await dash.$('#c-list li[data-name="hello"]')).not.toBeNull();
+    acceptConfirm = true;
     await dash.click('#c-list li[data-name="hello"] >> text=Delete');
     await dash.waitForSelector('#c-list li[data-name="hello"]', { state: 'detached' });
+    await dash.waitForSelector('#toast:not([hidden]) >> text=!hello deleted.');
+    expect(await dash.isHidden('#toast-undo')).toBe(true);
     expect(
       x.app
         .storeForReading()
@@ -108,6 +117,16 @@ commands:
     await dash.click('#t-form button[type="submit"]');
     const ask = await dash.waitForSelector('#t-list li[data-timer="ask"]');
     expect(await ask.textContent()).toContain('every 10 min after 5 chat lines');
+    expect(await ask.textContent()).toContain('added from the dashboard');
+    // Under a minute reads in seconds; one line is a line.
+    await dash.fill('#t-name', 'quick');
+    await dash.fill('#t-text', 'Quick one');
+    await dash.fill('#t-every', '0.25');
+    await dash.fill('#t-lines', '1');
+    await dash.click('#t-form button[type="submit"]');
+    expect(await (await dash.waitForSelector('#t-list li[data-timer="quick"]')).textContent()).toContain('every 15 s after 1 chat line ·');
+    await dash.click('#t-list li[data-timer="quick"] >> text=Delete');
+    await dash.waitForSelector('#t-list li[data-timer="quick"]', { state: 'detached' });
     await dash.fill('#t-name', 'bad');
     await dash.selectOption('#t-kind', 'command');
     await dash.fill('#t-text', 'nosuch');
@@ -119,7 +138,11 @@ commands:
     // A refused config edit is shown, with every problem.
     x.app.rejectConfig([{ path: 'commands.custom[0].name', message: '"help" is a built-in command; pick another name' }]);
     await dash.waitForSelector('#config-problems:not([hidden]) >> text=commands.custom[0].name');
-    expect(dialogs).toEqual([]);
+    expect(dialogs).toEqual([
+      'confirm: Delete !hello? Chat can no longer use it; adding it again starts its count from zero.',
+      'confirm: Delete !hello? Chat can no longer use it; adding it again starts its count from zero.',
+      'confirm: Delete the timer quick? It stops at once.',
+    ]);
     await dash.close();
   });
 });

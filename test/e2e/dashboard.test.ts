@@ -214,6 +214,12 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     await dash.click('#b-items .b-item[data-id="1"] button >> text=Answered by post');
     await dash.waitForSelector('#b-items .b-item[data-id="1"]', { state: 'detached' });
     expect(x.app.backlog.backlog.get(1)!.answeredBy).toEqual({ url: 'https://blog.example/softmax', title: 'https://blog.example/softmax' });
+    // Dismiss says so, and Undo brings the item back.
+    await dash.click('#b-items .b-item[data-id="3"] button >> text=Dismiss');
+    await dash.waitForSelector('#b-items .b-item[data-id="3"]', { state: 'detached' });
+    await dash.waitForSelector('#toast:not([hidden]) >> text=Backlog #3 dismissed.');
+    await dash.click('#toast-undo');
+    await dash.waitForSelector('#b-items .b-item-open[data-id="3"]');
     await dash.click('#b-items .b-item[data-id="3"] button >> text=Dismiss');
     await dash.waitForSelector('#b-items .b-item[data-id="3"]', { state: 'detached' });
     expect(await dash.textContent('#b-count')).toBe('0');
@@ -242,6 +248,14 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     await dash.click('#b-items .b-item[data-id="3"] button >> text=Answered by post');
     await dash.waitForSelector('#backlog-error:not([hidden])');
     expect(x.app.backlog.backlog.get(3)!.state).toBe('open');
+    // No URL at all, or a merge into an item that does not exist: a sentence, not a status code.
+    await dash.fill('#b-items .b-item[data-id="3"] input[type=url]', '');
+    await dash.click('#b-items .b-item[data-id="3"] button >> text=Answered by post');
+    await dash.waitForSelector('#backlog-error:not([hidden]) >> text=Paste the address of the post that answers #3 first.');
+    await dash.fill('#b-items .b-item[data-id="3"] input[type=number]', '999');
+    await dash.click('#b-items .b-item[data-id="3"] button >> text=Merge');
+    await dash.waitForSelector('#backlog-error:not([hidden]) >> text=Backlog #3 was not merged into #999');
+    expect(await dash.textContent('#backlog-error')).not.toMatch(/\(404\)/);
     await dash.close();
   });
 
@@ -328,7 +342,47 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     // A problem reads as words, its code on hover.
     x.app.health.report('knowledge', new LecternError('INTERNAL', 'Notes folder /srv/notes cannot be read'));
     await dash.waitForSelector('#health .badge.problem >> text=knowledge: Notes folder /srv/notes cannot be read');
-    expect(await dash.getAttribute('#health .badge.problem', 'title')).toBe('Notes folder /srv/notes cannot be read (INTERNAL)');
+    expect(await dash.getAttribute('#health .badge.problem .problem-text', 'title')).toBe('Notes folder /srv/notes cannot be read (INTERNAL)');
+    // A click (a tap) shows the whole sentence; × sets it aside, in the service too.
+    await dash.click('#health .badge.problem .problem-text');
+    await dash.waitForSelector('#health .badge.problem.expanded');
+    await dash.click('#health .badge.problem .problem-dismiss');
+    await dash.waitForSelector('#health .badge.problem', { state: 'detached' });
+    expect(x.app.health.list().some((p) => p.component === 'knowledge')).toBe(false);
+    // A problem that ends (the component works again) leaves the page by itself.
+    x.app.health.report('twitch.send', new LecternError('PLATFORM_SEND_FAILED', 'Twitch did not take the message'));
+    await dash.waitForSelector('#health .badge.problem >> text=twitch.send');
+    x.app.health.resolve('twitch.send');
+    await dash.waitForSelector('#health .badge.problem', { state: 'detached' });
+    await dash.close();
+  });
+
+  it('an action that does not happen says so: a signed-out page, an empty topic; statuses stay current without a reload', async () => {
+    const { x, base } = await harness();
+    x.sim.chat('teacher', viewer('bob'), '!q why is softmax needed in attention?');
+    await until(() => x.app.questions.all().length === 1, 'a question');
+    const dash = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    dash.setDefaultTimeout(8_000);
+    await dash.goto(`${base}/?token=${TOKEN}`);
+    await dash.waitForSelector('.q[data-id="1"] button.answer');
+    // An empty topic is not sent, and the page says what to do.
+    await dash.fill('#topic-input', '   ');
+    await dash.click('#topic-form button[type=submit]');
+    await dash.waitForSelector('#notice:not([hidden]) >> text=Type what you are explaining first');
+    await dash.click('#notice-close');
+    // A status that changes without a change of state (here: the bot may no longer speak) reaches an open page.
+    const twitch = x.app.platforms.find((p) => p.id === 'twitch')!;
+    const before = await dash.textContent('#health [data-platform="twitch"]');
+    expect(before).not.toContain('read-only');
+    const status = twitch.status.bind(twitch);
+    twitch.status = () => ({ ...status(), canSend: false });
+    await dash.waitForSelector('#health [data-platform="twitch"] >> text=(read-only)', { timeout: 8_000 });
+    twitch.status = status;
+    // Signed out (the session cookie gone): the click is not lost silently.
+    await dash.context().clearCookies();
+    await dash.click('.q[data-id="1"] button.answer');
+    await dash.waitForSelector("#notice:not([hidden]) >> text=#1 was not marked answered: this page's sign-in has ended");
+    expect(x.app.questions.get(1)!.state).toBe('open');
     await dash.close();
   });
 
@@ -370,6 +424,9 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
         .filter((b) => b.h < 44),
     );
     expect(small).toEqual([]);
+    // Nothing wider than the screen (the Backlog's forms included); the header scrolls away.
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await phone.$eval('header', (e) => getComputedStyle(e).position)).toBe('static');
     expect(await phone.isVisible('.keys')).toBe(false);
     expect(await phone.getAttribute('#topic-input', 'placeholder')).not.toContain('(t)');
     await phone.screenshot({ path: `${SHOTS}/dashboard-phone.png`, fullPage: true });

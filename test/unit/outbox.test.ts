@@ -154,6 +154,25 @@ describe('outbox', () => {
     expect(health.list()[0]).toMatchObject({ component: 'twitch.send', code: 'PLATFORM_SEND_FAILED' });
     await run(clock, 1_100);
     expect(p.sent.map((s) => s.text)).toEqual(['@a retry me']);
+    // Sent after all: the sending problem is over, and whoever listens hears it ended.
+    expect(health.list()).toEqual([]);
+  });
+
+  it("a message that goes out ends only its own platform's sending problems", async () => {
+    const { clock, outbox, health } = fakePlatform();
+    const ended: string[] = [];
+    health.onResolved((pr) => ended.push(`${pr.component}:${pr.code}`));
+    health.report('twitch.send', new LecternError('PLATFORM_SEND_REFUSED', 'refused'));
+    health.report('youtube.send', new LecternError('PLATFORM_SEND_REFUSED', 'refused'));
+    health.report('knowledge', new LecternError('INTERNAL', 'notes unreadable'));
+    outbox.enqueue({ channel: 'c', text: 'hello' });
+    await run(clock, 100);
+    expect(ended).toEqual(['twitch.send:PLATFORM_SEND_REFUSED']);
+    expect(health.list().map((pr) => pr.component)).toEqual(['youtube.send', 'knowledge']);
+    // The streamer sets one aside; one that is gone already cannot be.
+    expect(health.dismiss('knowledge', 'INTERNAL')).toBe(true);
+    expect(health.dismiss('knowledge', 'INTERNAL')).toBe(false);
+    expect(ended).toEqual(['twitch.send:PLATFORM_SEND_REFUSED', 'knowledge:INTERNAL']);
   });
 
   it('refuses beyond maxQueue instead of growing', () => {

@@ -1,7 +1,7 @@
 // The Backlog view: every unanswered question across streams, proposals of posts that answer
 // them, and engagement by topic as a bar chart (SVG drawn here: no library, no CDN). Viewer text
 // goes into the page with textContent only.
-import { api, el } from '/assets/common.js';
+import { api, el, toast, why } from '/assets/common.js';
 
 const $ = (id) => document.getElementById(id);
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -13,15 +13,21 @@ function flash(message) {
   box.hidden = !message;
 }
 
-async function act(path, body) {
+/**
+ * Does `path` for backlog item `id`: the toast says it was `done` ("dismissed"), with Undo when
+ * `undo`; a refusal says it was not, and the server's reason.
+ */
+async function act(path, body, id, done, undo, notDone = `was not ${done}`) {
   try {
     await api(path, body);
     flash('');
+    toast(`Backlog #${id} ${done}.`, undo);
     await load();
   } catch (err) {
-    flash(`That did not work (${err.message}). Check the URL or the number.`);
+    flash(`Backlog #${id} ${notDone}: ${why(err)}.`);
   }
 }
+const reopen = (id) => () => void act(`/api/backlog/${id}/reopen`, {}, id, 'reopened');
 
 function itemRow(item) {
   const meta = [
@@ -51,14 +57,21 @@ function itemRow(item) {
               class: 'b-form',
               onsubmit: (e) => {
                 e.preventDefault();
-                if (urlInput.value.trim()) void act(`/api/backlog/${item.id}/answer`, { url: urlInput.value.trim() });
+                if (!urlInput.value.trim()) {
+                  flash(`Paste the address of the post that answers #${item.id} first.`);
+                  return urlInput.focus();
+                }
+                void act(`/api/backlog/${item.id}/answer`, { url: urlInput.value.trim() }, item.id, 'marked answered by the post', reopen(item.id));
               },
             },
             urlInput,
             el('button', { type: 'submit', text: 'Answered by post' }),
           ),
-          el('button', { onclick: () => act(`/api/backlog/${item.id}/answer-live`, {}), text: 'Answered live' }),
-          el('button', { onclick: () => act(`/api/backlog/${item.id}/dismiss`, {}), text: 'Dismiss' }),
+          el('button', {
+            onclick: () => act(`/api/backlog/${item.id}/answer-live`, {}, item.id, 'marked answered live', reopen(item.id)),
+            text: 'Answered live',
+          }),
+          el('button', { onclick: () => act(`/api/backlog/${item.id}/dismiss`, {}, item.id, 'dismissed', reopen(item.id)), text: 'Dismiss' }),
           el(
             'form',
             {
@@ -66,14 +79,18 @@ function itemRow(item) {
               onsubmit: (e) => {
                 e.preventDefault();
                 const into = Number(mergeInput.value);
-                if (into > 0) void act('/api/backlog/merge', { from: item.id, into });
+                if (!(into > 0)) {
+                  flash(`Type the number of the backlog item to merge #${item.id} into first.`);
+                  return mergeInput.focus();
+                }
+                void act('/api/backlog/merge', { from: item.id, into }, item.id, `merged into #${into}`);
               },
             },
             mergeInput,
             el('button', { type: 'submit', text: 'Merge' }),
           ),
         ]
-      : [el('button', { onclick: () => act(`/api/backlog/${item.id}/reopen`, {}), text: 'Reopen' })];
+      : [el('button', { onclick: reopen(item.id), text: 'Reopen' })];
   return el(
     'li',
     { class: `b-item b-item-${item.state}`, 'data-id': String(item.id) },
@@ -105,8 +122,23 @@ function proposalRow(p, items) {
     el('span', { text: 'New post ' }),
     el('a', { href: p.url, target: '_blank', rel: 'noopener noreferrer', text: p.title }),
     el('span', { text: ` may answer #${p.itemId}${item ? `: “${item.text}”` : ''} ` }),
-    el('button', { onclick: () => act('/api/backlog/proposals', { itemId: p.itemId, url: p.url, action: 'confirm' }), text: 'Confirm' }),
-    el('button', { onclick: () => act('/api/backlog/proposals', { itemId: p.itemId, url: p.url, action: 'reject' }), text: 'Ignore' }),
+    el('button', {
+      onclick: () =>
+        act('/api/backlog/proposals', { itemId: p.itemId, url: p.url, action: 'confirm' }, p.itemId, 'marked answered by the post', reopen(p.itemId)),
+      text: 'Confirm',
+    }),
+    el('button', {
+      onclick: () =>
+        act(
+          '/api/backlog/proposals',
+          { itemId: p.itemId, url: p.url, action: 'reject' },
+          p.itemId,
+          'stays open (that post is ignored)',
+          undefined,
+          '— the post was not ignored',
+        ),
+      text: 'Ignore',
+    }),
   );
 }
 
@@ -205,7 +237,7 @@ export async function load() {
       ),
     );
   } catch (err) {
-    flash(`The backlog could not be loaded (${err.message}).`);
+    flash(`The backlog could not be loaded: ${why(err)}.`);
   } finally {
     loading = false;
     if (again) {

@@ -2,7 +2,7 @@
 // chat or here), timers, link protection and the last config change. The server validates every
 // change as chat does and answers a refusal with its reason, shown as it is. Text goes into the
 // page with textContent only.
-import { ago, el } from '/assets/common.js';
+import { ago, el, toast } from '/assets/common.js';
 
 const $ = (id) => document.getElementById(id);
 const LEVELS = ['everyone', 'subscriber', 'vip', 'moderator', 'broadcaster'];
@@ -35,7 +35,14 @@ function commandRow(c, p) {
     c.source === 'chat'
       ? [
           el('button', { type: 'button', onclick: () => startEdit(c), text: 'Edit' }),
-          el('button', { type: 'button', onclick: () => act(`/api/commands/${encodeURIComponent(c.name)}/delete`, {}, 'c-error'), text: 'Delete' }),
+          el('button', {
+            type: 'button',
+            onclick: () => {
+              if (!confirm(`Delete ${p}${c.name}? Chat can no longer use it; adding it again starts its count from zero.`)) return;
+              void act(`/api/commands/${encodeURIComponent(c.name)}/delete`, {}, 'c-error').then((ok) => ok && toast(`${p}${c.name} deleted.`));
+            },
+            text: 'Delete',
+          }),
         ]
       : [];
   return el(
@@ -48,18 +55,36 @@ function commandRow(c, p) {
   );
 }
 
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** "15 s", "1 min", "2.5 min", "1 h 30 min". */
+function every(minutes) {
+  const s = Math.round(minutes * 60);
+  if (s < 60) return `${s} s`;
+  if (minutes < 60) return `${Math.round(minutes * 10) / 10} min`;
+  const h = Math.floor(minutes / 60);
+  const m = Math.round(minutes - h * 60);
+  return m ? `${h} h ${m} min` : `${h} h`;
+}
+
 function timerRow(t) {
   const what = t.message !== undefined ? t.message : `runs ${view.prefix}${t.command}`;
-  const states = t.states.map((s) => `${s.platform}: ${s.lines} lines since, last ${s.sent ? ago(s.lastAt) : 'never'}`).join(' · ');
-  const meta = `every ${t.everyMinutes} min after ${t.minLines} chat lines · ${t.platforms}${t.enabled ? '' : ' · paused'} · ${
-    t.source === 'config' ? 'from the config file (read-only)' : t.hidden ? 'hidden by the config file' : 'added here'
+  const states = t.states.map((s) => `${s.platform}: ${plural(s.lines, 'line')} since, last ${s.sent ? ago(s.lastAt) : 'never'}`).join(' · ');
+  const meta = `every ${every(t.everyMinutes)} after ${plural(t.minLines, 'chat line')} · ${t.platforms}${t.enabled ? '' : ' · paused'} · ${
+    t.source === 'config' ? 'from the config file (read-only)' : t.hidden ? 'hidden by the config file' : 'added from the dashboard'
   }${states ? ` · ${states}` : ''}`;
   const path = `/api/timers/${encodeURIComponent(t.name)}`;
   const actions =
     t.source === 'dashboard'
       ? [
           el('button', { type: 'button', onclick: () => act(path, { enabled: !t.enabled }, 't-error'), text: t.enabled ? 'Pause' : 'Resume' }),
-          el('button', { type: 'button', onclick: () => act(`${path}/delete`, {}, 't-error'), text: 'Delete' }),
+          el('button', {
+            type: 'button',
+            onclick: () => {
+              if (!confirm(`Delete the timer ${t.name}? It stops at once.`)) return;
+              void act(`${path}/delete`, {}, 't-error').then((ok) => ok && toast(`Timer ${t.name} deleted.`));
+            },
+            text: 'Delete',
+          }),
         ]
       : [];
   return el(
@@ -195,3 +220,7 @@ export function changed() {
 }
 
 void load();
+// Counts, timers and "… ago" move without an event to say so: read again while the page is seen.
+setInterval(() => {
+  if (document.visibilityState === 'visible') void load();
+}, 10_000);

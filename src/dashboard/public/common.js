@@ -40,11 +40,40 @@ export function connect(path, onMessage, onStatus, onResync = () => {}) {
   open();
 }
 
-/** A call to the dashboard's API: GET, or POST with a JSON body (the only kind it accepts). */
+/**
+ * A call to the dashboard's API: GET, or POST with a JSON body (the only kind it accepts). A
+ * refusal throws the server's own sentence when it gave one, with the HTTP status as `status`;
+ * an unreachable service throws with status 0.
+ */
 export async function api(path, body) {
-  const res = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${res.status}`);
+  let res;
+  try {
+    res = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  } catch {
+    throw Object.assign(new Error('Lectern cannot be reached: is it still running?'), { status: 0 });
+  }
+  if (!res.ok) {
+    const data = await res.json().catch(() => ({}));
+    throw Object.assign(new Error(data.message || `HTTP ${res.status}`), { status: res.status });
+  }
   return res.json();
+}
+
+/** What a failed call means for the streamer, in one sentence. */
+export function why(err) {
+  if (err && err.status === 401) return "this page's sign-in has ended: open the link that lectern dashboard-url prints";
+  return err && err.message ? err.message : String(err);
+}
+
+let noticeTimer;
+/** Says on the page that something did not happen (and why); it stays until closed or replaced. */
+export function notice(message) {
+  const box = document.getElementById('notice');
+  if (!box) return;
+  document.getElementById('notice-text').textContent = message;
+  box.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => (box.hidden = true), 15000);
 }
 
 export const clock = (s) => {
@@ -59,3 +88,30 @@ export const ago = (t) => {
   const s = Math.max(0, Math.round((Date.now() - t) / 1000));
   return s < 90 ? `${s} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
 };
+
+let toastTimer;
+let toastUndo = null;
+/** "#3 marked answered. Undo" for a few seconds; without `undo`, the sentence alone. */
+export function toast(text, undo) {
+  const box = document.getElementById('toast');
+  if (!box) return;
+  document.getElementById('toast-text').textContent = text;
+  document.getElementById('toast-undo').hidden = !undo;
+  toastUndo = undo ?? null;
+  box.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (box.hidden = true), 6000);
+}
+
+export function hideToast() {
+  const box = document.getElementById('toast');
+  if (box) box.hidden = true;
+}
+
+document.getElementById('toast-undo')?.addEventListener('click', () => {
+  hideToast();
+  const undo = toastUndo;
+  toastUndo = null;
+  if (undo) undo();
+});
+document.getElementById('notice-close')?.addEventListener('click', () => (document.getElementById('notice').hidden = true));

@@ -1,4 +1,4 @@
-import { api, ago, clock, connect, el } from '/assets/common.js';
+import { api, ago, clock, connect, el, hideToast, notice, toast, why } from '/assets/common.js';
 import { changed as backlogChanged } from '/assets/backlog.js';
 import { addChat, removeChat, resetChat } from '/assets/chat.js';
 import { changed as botChanged } from '/assets/commands.js';
@@ -34,16 +34,41 @@ function renderHealth() {
         text: `${p.platform} ${p.state}${speech}${p.state !== 'connected' && p.detail ? `: ${p.detail}` : ''}${quota}${modes}`,
       });
     }),
-    // One badge per problem (component and code), the latest three, each in its place.
-    ...[...state.problems.values()].slice(-3).map((pr) =>
-      el('span', {
-        class: 'badge problem',
+    // One badge per problem (component and code), the latest three, each in its place: a tap or
+    // a click shows the whole sentence (touch screens have no hover), × sets it aside.
+    ...[...state.problems.values()].slice(-3).map((pr) => {
+      const key = `${pr.component}:${pr.code}`;
+      const text = el('button', {
+        type: 'button',
+        class: 'problem-text',
         title: `${pr.message} (${pr.code})`,
-        text: `${pr.component}: ${pr.message}${pr.count > 1 ? ` ×${pr.count}` : ''}`,
-      }),
-    ),
+        'aria-expanded': String(expanded.has(key)),
+        text: `${pr.component}: ${pr.message}${pr.count > 1 ? ` ×${pr.count}` : ''} · ${ago(pr.at)}`,
+        onclick: () => {
+          if (!expanded.delete(key)) expanded.add(key);
+          renderHealth();
+        },
+      });
+      const close = el('button', {
+        type: 'button',
+        class: 'problem-dismiss',
+        title: 'Set this problem aside',
+        'aria-label': `Set aside: ${pr.component}`,
+        text: '×',
+        onclick: () =>
+          void api('/api/problems/dismiss', { component: pr.component, code: pr.code })
+            .catch((err) => (err.status === 404 ? undefined : notice(`The problem was not set aside: ${why(err)}.`)))
+            .then(() => {
+              state.problems.delete(key);
+              renderHealth();
+            }),
+      });
+      return el('span', { class: `badge problem${expanded.has(key) ? ' expanded' : ''}`, 'data-problem': key }, text, close);
+    }),
   );
 }
+/** Problems whose whole sentence is shown. */
+const expanded = new Set();
 
 let suggestion = null;
 function renderSuggestion() {
@@ -57,10 +82,10 @@ $('suggestion-switch').addEventListener('click', async () => {
   try {
     await api('/api/topic', { title: suggestion.title });
   } catch (err) {
-    console.warn('topic failed', err);
+    notice(`The topic did not change: ${why(err)}.`);
   }
 });
-$('suggestion-dismiss').addEventListener('click', () => void api('/api/topic/suggestion/dismiss', {}).catch((err) => console.warn('dismiss failed', err)));
+$('suggestion-dismiss').addEventListener('click', () => void api('/api/topic/suggestion/dismiss', {}).catch((err) => notice(`Not set aside: ${why(err)}.`)));
 
 function renderTopic() {
   $('topic').textContent = state.topic ? state.topic.title : 'No topic yet';
@@ -98,6 +123,7 @@ function questionRow(q) {
       { class: 'q-text', text: q.text },
       ...(open ? [] : [el('span', { class: `q-state s-${q.state}`, text: STATE_LABEL[q.state] ?? q.state })]),
       ...(q.paid ? [el('span', { class: 'q-paid', title: 'paid with the question', text: q.paid })] : []),
+      ...(q.highlighted ? [el('span', { class: 'q-on-overlay', text: 'on overlay' })] : []),
     ),
     el('span', { class: 'q-meta' }, `score ${q.score} · ${meta} · `, el('time', { title: clockTime(q.askedAt), text: clock(q.offsetSeconds) })),
     el(
@@ -181,22 +207,14 @@ function upsertQuestion(q) {
   updateCount();
 }
 
-let toastTimer;
 let lastClosed = null;
 /** "#3 marked answered. Undo" for a few seconds. */
-function toast(q) {
+function closedToast(q) {
   lastClosed = q.id;
-  $('toast-text').textContent = `#${q.id} ${q.state === 'answered' ? 'marked answered' : 'dismissed'}.`;
-  $('toast').hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => {
-    $('toast').hidden = true;
-  }, 6000);
+  toast(`#${q.id} ${q.state === 'answered' ? 'marked answered' : 'dismissed'}.`, () => void questionAction(q.id, 'reopen'));
 }
-$('toast-undo').addEventListener('click', () => {
-  $('toast').hidden = true;
-  if (lastClosed !== null) void questionAction(lastClosed, 'reopen');
-});
+
+const DONE = { answer: 'marked answered', dismiss: 'dismissed', reopen: 'reopened', highlight: 'shown on the overlay', unhighlight: 'taken off the overlay' };
 
 async function questionAction(id, action) {
   // Answering or dismissing the selected question moves the selection to the next open one (as
@@ -211,10 +229,10 @@ async function questionAction(id, action) {
     const q = await api(`/api/questions/${id}/${action}`, {});
     upsertQuestion(q);
     if (next !== undefined) select(next ? next.id : null);
-    if (action === 'answer' || action === 'dismiss') toast(q);
-    else if (action === 'reopen') $('toast').hidden = true;
+    if (action === 'answer' || action === 'dismiss') closedToast(q);
+    else if (action === 'reopen') hideToast();
   } catch (err) {
-    console.warn('action failed', err);
+    notice(`#${id} was not ${DONE[action] ?? action}: ${why(err)}.`);
   }
 }
 
@@ -244,7 +262,7 @@ async function resync() {
   try {
     loadState(await api('/api/state'));
   } catch (err) {
-    console.warn('reload failed', err);
+    notice(`The page could not reload what changed: ${why(err)}.`);
   } finally {
     resyncing = false;
   }
@@ -275,7 +293,13 @@ connect(
       state.platforms = state.platforms.filter((p) => p.platform !== msg.data.platform).concat(msg.data);
       renderHealth();
     } else if (msg.type === 'problem') {
-      state.problems.set(`${msg.data.component}:${msg.data.code}`, msg.data);
+      const key = `${msg.data.component}:${msg.data.code}`;
+      // The latest occurrence goes last (the badges show the latest three).
+      state.problems.delete(key);
+      state.problems.set(key, msg.data);
+      renderHealth();
+    } else if (msg.type === 'problem-resolved') {
+      state.problems.delete(`${msg.data.component}:${msg.data.code}`);
       renderHealth();
     }
   },
@@ -304,12 +328,18 @@ $('overlay-copy').addEventListener('click', async () => {
 $('topic-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const input = $('topic-input');
-  if (!input.value.trim()) return;
+  if (!input.value.trim()) {
+    notice('Type what you are explaining first, then Set.');
+    input.value = '';
+    input.focus();
+    return;
+  }
   try {
     await api('/api/topic', { title: input.value });
     input.value = '';
   } catch (err) {
-    console.warn('topic failed', err);
+    // What was typed stays, to try again.
+    notice(`The topic was not set: ${why(err)}.`);
   }
 });
 
@@ -317,7 +347,12 @@ $('search-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const q = $('search-input').value.trim();
   if (!q) return;
-  const results = await api(`/api/search?q=${encodeURIComponent(q)}`);
+  let results;
+  try {
+    results = await api(`/api/search?q=${encodeURIComponent(q)}`);
+  } catch (err) {
+    return notice(`The notes could not be searched: ${why(err)}.`);
+  }
   $('results').replaceChildren(
     ...(results.length
       ? results.map((r) =>
