@@ -212,6 +212,12 @@ export class Backlog {
    */
   answer(id: number, by: Link | 'live'): BacklogEntry {
     const item = this.existing(id);
+    // An answer is given once: replacing it would drop the post and the follow-ups it promised.
+    const current = this.get(item)!;
+    if (current.state !== 'open') {
+      const was = current.answeredBy ? `answered by ${current.answeredBy.url}` : current.state === 'answered' ? 'answered on stream' : 'dismissed';
+      throw new LecternError('INVALID_INPUT', `#${id} is already ${was}: reopen it first to answer it again`);
+    }
     const now = this.opts.clock.now();
     this.opts.store.transaction(() => {
       if (by === 'live') this.repo.setState(item, 'answered', now);

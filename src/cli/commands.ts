@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ALIVE_WITHIN_MS, loadKnowledge, noteFinder } from '../app/index.js';
 import { Backlog, backlogDraft, topicsReport } from '../backlog/index.js';
@@ -68,13 +68,19 @@ function knownTopics(store: Store, backlog: Backlog): string[] {
   return titles;
 }
 
+/** Writes an export to `file`, making the folders on the way (private) as `--all` does. */
+function writeOut(file: string, text: string): void {
+  mkdirSync(dirname(resolve(file)), { recursive: true, mode: 0o700 });
+  writeFileSync(file, text);
+}
+
 /**
  * `lectern export`: one format of one stream session (to a file or stdout), of every session
  * (`--all`, one file each in a folder), or a post draft over the backlog (`--topic`, `--backlog`).
  */
 export function exportStream(
   configPath: string,
-  opts: { stream: StreamSelector; format: ExportFormat; out?: string; all?: boolean; topic?: string; backlog?: boolean },
+  opts: { stream?: StreamSelector; format: ExportFormat; out?: string; all?: boolean; topic?: string; backlog?: boolean },
   io: Io,
   now = Date.now(),
 ): number {
@@ -89,6 +95,12 @@ export function exportStream(
     io.err('lectern export: --all exports every stream; --topic and --backlog draft from the backlog: choose one');
     return EXIT.usage;
   }
+  if (opts.stream !== undefined && (opts.all || overBacklog)) {
+    io.err(
+      `lectern export: --stream picks one stream session; ${opts.all ? '--all exports every one' : '--topic and --backlog draft across every stream'}: choose one`,
+    );
+    return EXIT.usage;
+  }
   if (!existsSync(config.storage.path)) {
     io.err(`lectern export: ${noDatabaseYet(config.storage.path)}`);
     return EXIT.failure;
@@ -99,14 +111,23 @@ export function exportStream(
     if (overBacklog) {
       const store = Store.open(config.storage.path);
       let text: string;
+      let topic: string | null = null;
       try {
         const backlog = new Backlog({ store, clock: systemClock, halfLifeDays: config.backlog.halfLifeDays, noteFor: noteFinder(loadKnowledge(config)) });
-        const topic = opts.topic?.trim() || null;
-        if (topic !== null) {
+        const asked = opts.topic?.trim() || null;
+        if (asked !== null) {
           const known = knownTopics(store, backlog);
-          if (!known.some((t) => topicKey(t) === topicKey(topic))) {
-            const some = known.length === 0 ? 'there are none yet' : `known topics: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''}`;
-            io.err(`lectern export: No topic "${topic}"; ${some}`);
+          // The draft is titled as the topic was, not as it was typed on the command line.
+          topic = known.find((t) => topicKey(t) === topicKey(asked)) ?? null;
+          if (topic === null) {
+            const some =
+              known.length === 0
+                ? 'there are none yet'
+                : `known topics: ${known
+                    .slice(0, 8)
+                    .map((t) => `"${t}"`)
+                    .join(' ')}${known.length > 8 ? ' …' : ''}`;
+            io.err(`lectern export: No topic "${asked}"; ${some}`);
             return EXIT.usage;
           }
         }
@@ -115,8 +136,8 @@ export function exportStream(
         store.close();
       }
       if (opts.out) {
-        writeFileSync(opts.out, text);
-        io.err(`Wrote the backlog draft${opts.topic ? ` for "${opts.topic}"` : ''} to ${resolve(opts.out)}`);
+        writeOut(opts.out, text);
+        io.err(`Wrote the backlog draft${topic ? ` for "${topic}"` : ''} to ${resolve(opts.out)}`);
       } else io.out(text.replace(/\n$/, ''));
       return EXIT.ok;
     }
@@ -125,15 +146,15 @@ export function exportStream(
       const backlog = new Backlog({ store, clock: systemClock });
       return { noteFor: noteFinder(kb), answeredBy: (id: number) => backlog.answeredBy(id) };
     };
-    const exported = exportFromDatabase(config.storage.path, opts.all ? 'all' : opts.stream, opts.format, config.stream.vodUrl, now, extras);
+    const exported = exportFromDatabase(config.storage.path, opts.all ? 'all' : (opts.stream ?? 'latest'), opts.format, config.stream.vodUrl, now, extras);
     for (const r of exported) for (const w of r.warnings) io.err(`lectern export: stream #${r.streamId}: ${w}`);
     if (opts.all) {
       const dir = resolve(opts.out ?? 'exports');
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       for (const r of exported) writeFileSync(join(dir, `stream-${r.streamId}.${EXPORT_EXTENSIONS[opts.format]}`), r.text);
       io.err(`Wrote ${opts.format} of ${exported.length} stream session${exported.length === 1 ? '' : 's'} to ${dir}`);
     } else if (opts.out) {
-      writeFileSync(opts.out, exported[0]!.text);
+      writeOut(opts.out, exported[0]!.text);
       io.err(`Wrote ${opts.format} of stream session #${exported[0]!.streamId} to ${resolve(opts.out)}`);
     } else io.out(exported[0]!.text.replace(/\n$/, ''));
     return EXIT.ok;

@@ -1,8 +1,18 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { dataPaths, type Config } from '../config/index.js';
 import { isLecternError, toError, type PlatformId } from '../core/index.js';
-import { backUp, describeForget, forgetViewer, listBackups, resolveViewer, restoreDatabase, type AccountSummary, type ForgetReport } from '../records/index.js';
+import {
+  backUp,
+  backupPath,
+  describeForget,
+  forgetViewer,
+  listBackups,
+  resolveViewer,
+  restoreDatabase,
+  type AccountSummary,
+  type ForgetReport,
+} from '../records/index.js';
 import { checkDatabase, Store } from '../store/index.js';
 import { RUNNING_WITHIN_MS, viaService } from './backlog.js';
 import { configOrExit, EXIT, noDatabaseYet, plural, privateFiles, type Io } from './io.js';
@@ -16,9 +26,29 @@ function runningSince(config: Config, now: number): number | undefined {
 }
 
 /**
- * `lectern backup [--out FILE]`: a consistent copy of the database, while the service runs or not
- * (SQLite's online backup API from a read-only connection, in one step), private, by default in
- * `backups/` next to the database with the date in its name.
+ * Where `--out` puts the copy: a folder gets the dated name inside it; a file that exists is
+ * replaced only when it is a Lectern database (an older backup), never another file; a missing
+ * folder on the way is made (private). A string is a refusal to print.
+ */
+function backupTarget(out: string, now: number): string | { refused: string } {
+  if (!existsSync(out)) {
+    mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
+    return out;
+  }
+  if (statSync(out).isDirectory()) return backupPath(out, now);
+  let lectern = false;
+  try {
+    lectern = checkDatabase(out, false).lectern;
+  } catch {
+    lectern = false;
+  }
+  return lectern ? out : { refused: `--out ${out} exists and is not a Lectern backup: it is left as it is; choose another file or a folder` };
+}
+
+/**
+ * `lectern backup [--out FILE|FOLDER]`: a consistent copy of the database, while the service runs
+ * or not (SQLite's online backup API from a read-only connection, in one step), private, by
+ * default in `backups/` next to the database with the date in its name.
  */
 export async function backup(configPath: string, opts: { out?: string }, io: Io, now = Date.now()): Promise<number> {
   const config = configOrExit(configPath, io);
@@ -35,10 +65,15 @@ export async function backup(configPath: string, opts: { out?: string }, io: Io,
   }
   privateFiles();
   try {
+    const target = out === undefined ? undefined : backupTarget(out, now);
+    if (typeof target === 'object') {
+      io.err(`lectern backup: ${target.refused}`);
+      return EXIT.usage;
+    }
     const store = Store.openReadOnly(db);
     let b: { file: string; bytes: number };
     try {
-      b = await backUp(store, out ? { file: out } : { dir: dataPaths(config).backups }, now);
+      b = await backUp(store, target ? { file: target } : { dir: dataPaths(config).backups }, now);
     } finally {
       store.close();
     }

@@ -73,13 +73,13 @@ export function program(run: (code: Promise<number>) => void): Command {
     .command('export')
     .description('write the questions of a stream as a blog draft (md), CSV, JSON or YouTube chapters; works while the bot runs')
     .addOption(configOption())
-    .option('-s, --stream <latest|ID>', 'which stream session', streamSelector, 'latest' as StreamSelector)
+    .option('-s, --stream <latest|ID>', 'which stream session (default: latest)', streamSelector)
     .addOption(new Option('-f, --format <format>', 'what to write').choices(EXPORT_FORMATS as string[]).makeOptionMandatory())
     .option('-o, --out <file>', 'write to this file instead of standard output (with --all: a folder, default ./exports)')
     .option('--all', 'every stream session, one file each', false)
     .option('--topic <title>', 'a Markdown draft over the backlog: the open questions of one topic across streams')
     .option('--backlog', 'a Markdown draft over the whole backlog', false)
-    .action((o: { config: string; stream: StreamSelector; format: ExportFormat; out?: string; all: boolean; topic?: string; backlog: boolean }) =>
+    .action((o: { config: string; stream?: StreamSelector; format: ExportFormat; out?: string; all: boolean; topic?: string; backlog: boolean }) =>
       run(Promise.resolve(exportStream(o.config, { stream: o.stream, format: o.format, out: o.out, all: o.all, topic: o.topic, backlog: o.backlog }, io))),
     );
   cli
@@ -131,7 +131,7 @@ export function program(run: (code: Promise<number>) => void): Command {
     .command('backup')
     .description('a consistent copy of the database, also while the service runs (default: backups/ next to the database, dated)')
     .addOption(configOption())
-    .option('-o, --out <file>', 'write the copy to this file')
+    .option('-o, --out <file>', 'write the copy to this file (into a folder: the dated name; over a file only when it is an older backup)')
     .action((o: { config: string; out?: string }) => run(backup(o.config, o, io)));
   cli
     .command('restore')

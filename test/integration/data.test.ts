@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lectern } from '../cli-helpers.js';
@@ -89,6 +89,22 @@ describe('lectern backup', () => {
     expect(statSync(dirname(file)).mode & 0o777).toBe(0o700);
     const itself = lectern(['backup', '--config', cliConfig(x, 'cli.yaml'), '--out', x.config.storage.path]);
     expect(await itself.exited).toBe(2);
+
+    // --out never replaces a file that is not a Lectern database; an older backup it does replace.
+    const notes = join(x.dir, 'notes.txt');
+    writeFileSync(notes, 'important notes\n');
+    const refused = lectern(['backup', '--config', cliConfig(x, 'cli.yaml'), '--out', notes]);
+    expect(await refused.exited).toBe(2);
+    expect(refused.stderr).toContain(`--out ${notes} exists and is not a Lectern backup: it is left as it is`);
+    expect(readFileSync(notes, 'utf8')).toBe('important notes\n');
+    expect(await lectern(['backup', '--config', cliConfig(x, 'cli.yaml'), '--out', out]).exited).toBe(0);
+    // A folder gets the dated name inside it; folders that do not exist yet are made.
+    const into = lectern(['backup', '--config', cliConfig(x, 'cli.yaml'), '--out', join(x.dir, 'backups')]);
+    expect(await into.exited).toBe(0);
+    expect(dirname(into.stdout.trim())).toBe(join(x.dir, 'backups'));
+    const deep = join(x.dir, 'new', 'folder', 'copy.db');
+    expect(await lectern(['backup', '--config', cliConfig(x, 'cli.yaml'), '--out', deep]).exited).toBe(0);
+    expect(statSync(deep).mode & 0o777).toBe(0o600);
   });
 });
 

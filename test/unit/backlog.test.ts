@@ -219,6 +219,10 @@ describe('follow-ups', () => {
     w.log.ask(viewer('alice')('what is a kv cache <script>'), 'what is a kv cache <script>', 'command');
     w.log.ask(viewer('dave', 'youtube')('what is a kv cache?'), 'what is a kv cache?', 'command');
     w.backlog.answer(1, { url: 'https://blog.example/kv', title: 'KV caches, explained' });
+    // An answer is given once: another (live, or another post) is refused and keeps the promise made.
+    expect(() => w.backlog.answer(1, 'live')).toThrow('#1 is already answered by https://blog.example/kv: reopen it first to answer it again');
+    expect(() => w.backlog.answer(1, { url: 'https://blog.example/other', title: 'Other' })).toThrow(/already answered by https:\/\/blog.example\/kv/);
+    expect(w.backlog.get(1)!.answeredBy).toEqual({ url: 'https://blog.example/kv', title: 'KV caches, explained' });
     w.f.refresh();
     // The same stream: nothing yet.
     w.f.onChat(viewer('alice')('hello again'));
