@@ -36,7 +36,7 @@ export class TokenStore {
 
   set(account: Account, token: StoredToken): void {
     const all = { ...this.read(), [account]: token };
-    mkdirSync(dirname(this.path), { recursive: true });
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
     chmodSync(tmp, 0o600);

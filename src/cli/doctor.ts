@@ -2,7 +2,7 @@ import { TwitchPlatform } from '../platforms/twitch/index.js';
 import { ChatFinder, pacificDay, QuotaPlanner, YouTubeApi, YouTubeApiError } from '../platforms/youtube/index.js';
 import { credentialProblems, dataPaths, type Config } from '../config/index.js';
 import { createGuard, Health, silentLogger, systemClock, toError } from '../core/index.js';
-import { Store } from '../store/index.js';
+import { storagePathProblem, Store } from '../store/index.js';
 import { ALIVE_WITHIN_MS, loadKnowledge } from '../app/index.js';
 import { createServer } from 'node:net';
 import { TokenStore, twitchCredentials, youtubeCredentials } from '../auth/index.js';
@@ -22,6 +22,8 @@ const ago = (ms: number) =>
 
 export function checkDatabase(config: Config, now: number): Check {
   try {
+    const blocked = storagePathProblem(config.storage.path);
+    if (blocked) return { name: 'database', ok: false, detail: `storage.path ${config.storage.path} cannot be used: ${blocked}` };
     const i = Store.inspect(config.storage.path);
     if (!i.exists) return { name: 'database', ok: true, detail: `${config.storage.path} does not exist yet; it is created at first start` };
     const ok = i.integrity === 'ok' && i.schemaVersion <= i.latestVersion;

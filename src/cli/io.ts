@@ -47,6 +47,9 @@ export function tightenDataFolder(config: Config, log: Logger): void {
   const dir = dirname(resolve(config.storage.path));
   const loose: string[] = [];
   try {
+    // Only a folder: a file where the folder should be is not the user's data to change (start
+    // then refuses the path, naming storage.path).
+    if (existsSync(dir) && !statSync(dir).isDirectory()) return;
     if (existsSync(dir) && (statSync(dir).mode & 0o077) !== 0) {
       chmodSync(dir, 0o700);
       loose.push(dir);

@@ -66,7 +66,10 @@ export async function start(configPath: string, io: Io): Promise<number> {
     try {
       await app.start();
     } catch (err) {
-      logger.fatal({ code: isLecternError(err) ? err.code : 'INTERNAL', err: toError(err) }, 'could not start');
+      // A refusal Lectern explains (a config error, the database in use) is logged as its sentence;
+      // only what nobody foresaw carries a stack trace.
+      if (isLecternError(err)) logger.fatal({ code: err.code, reason: err.message }, 'could not start');
+      else logger.fatal({ code: 'INTERNAL', err: toError(err) }, 'could not start');
       io.err(`lectern: ${toError(err).message}`);
       code = isLecternError(err, 'CONFIG_INVALID') ? EXIT.usage : EXIT.failure;
       await app.stop();

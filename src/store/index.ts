@@ -23,7 +23,7 @@ export type { DashboardAuthRepo } from './dashboard-auth-repo.js';
 export type { BacklogRepo, BacklogRow, ItemState, ItemQuestion, ProposalRow, FollowUpRow } from './backlog-repo.js';
 export type { EngagementRepo, TopicEngagementRow } from './engagement-repo.js';
 export type { CommandsRepo, CommandRow, TimerRow } from './commands-repo.js';
-export { readMigrations } from './database.js';
+export { readMigrations, storagePathProblem } from './database.js';
 export type { ViewerDataRepo, ForgetResult, QuestionRef } from './viewer-data-repo.js';
 export { ALL_PAGES, checkDatabase, copyDatabase, moveDatabase, type DatabaseCheck } from './backup.js';
 import type { QuotaDay } from './quota-repo.js';

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,6 +54,23 @@ describe('lectern CLI', () => {
     const missing = lectern(['doctor', '--config', join(dir, 'nope.yaml')]);
     expect(await missing.exited).toBe(2);
     expect(missing.stderr).toMatch(/cannot read .*nope\.yaml: no such file/);
+  });
+
+  it('a storage.path under a file: doctor fails the check; start names the key, logs no stack trace and leaves the file alone', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'important notes\n', { mode: 0o644 });
+    const config = join(dir, 'lectern.yaml');
+    writeFileSync(config, `twitch: { channel: teacher }\nstorage: { path: ${JSON.stringify(join(file, 'x.db'))} }\ndashboard: { enabled: false }\n`);
+    const d = lectern(['doctor', '--config', config]);
+    expect(await d.exited).toBe(1);
+    expect(d.stdout).toContain(`FAIL  database  storage.path ${join(file, 'x.db')} cannot be used: ${file} is a file, not a folder`);
+    const s = lectern(['start', '--config', config]);
+    expect(await s.exited).toBe(1);
+    expect(s.stderr).toContain(`lectern: Cannot open the database at ${join(file, 'x.db')} (storage.path): ${file} is a file, not a folder`);
+    expect(s.stdout).not.toContain('stack');
+    expect(statSync(file).mode & 0o777).toBe(0o644);
   });
 
   it('with no database yet: one wording everywhere, with the hint; forget exits 2 (nothing to forget, as for an unknown name)', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
-import { readMigrations, Store } from '../../src/store/index.js';
+import { readMigrations, storagePathProblem, Store } from '../../src/store/index.js';
 import { openDatabase } from '../../src/store/database.js';
 import { tempDir } from '../helpers.js';
 
@@ -68,8 +68,17 @@ describe('store', () => {
     const path = dbPath();
     const s = Store.open(path);
     s.close();
-    // A file where a folder should be.
-    expect(() => Store.open(join(path, 'inner.db'))).toThrow(expect.objectContaining({ code: 'STORE_OPEN_FAILED' }));
+    // A file where a folder should be: the error names the key and the file in the way, and
+    // storagePathProblem (doctor's check) finds it before anything is tried.
+    expect(() => Store.open(join(path, 'inner.db'))).toThrow(
+      expect.objectContaining({
+        code: 'STORE_OPEN_FAILED',
+        message: `Cannot open the database at ${join(path, 'inner.db')} (storage.path): ${path} is a file, not a folder`,
+      }),
+    );
+    expect(storagePathProblem(join(path, 'deeper', 'inner.db'))).toBe(`${path} is a file, not a folder`);
+    expect(storagePathProblem(join(path + '-new-folder', 'x', 'y.db'))).toBeUndefined();
+    expect(storagePathProblem(path)).toBeUndefined();
     writeFileSync(path, 'this is not a database, just text that is long enough to be a header');
     rmSync(`${path}-wal`, { force: true });
     rmSync(`${path}-shm`, { force: true });
