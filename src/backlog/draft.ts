@@ -8,9 +8,12 @@ import type { Backlog } from './backlog.js';
  */
 export function backlogDraft(store: Store, backlog: Backlog, topic: string | null, vodUrl: ExportData['vodUrl'], now: number): BacklogDraft {
   const { items } = backlog.list({ state: 'open', topic: topic ?? undefined });
+  const viewers = new Set<string>();
+  for (const e of items) for (const q of backlog.questions(e.id)) for (const a of store.questions.askers(q.id)) viewers.add(`${a.platform}:${a.authorId}`);
   return {
     generatedAt: now,
     topic,
+    viewers: viewers.size,
     items: items.map((e) => ({
       id: e.id,
       text: e.text,

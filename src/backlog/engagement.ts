@@ -31,7 +31,10 @@ export interface TopicSummary {
   readonly minutes: number;
   readonly lines: number;
   readonly linesPerMinute: number;
-  /** Distinct chatters summed over its streams (one viewer in two streams counts twice). */
+  /**
+   * Distinct chatters summed over its streams (one viewer in two streams counts twice; within a
+   * stream, a topic that comes back counts each viewer once).
+   */
   readonly chatters: number;
   readonly questions: number;
   /** Its questions whose backlog item is still open. */
@@ -65,8 +68,10 @@ export function engagementReport(
   rows: readonly TopicEngagementRow[],
   opts: { readonly unanswered: (topicId: number) => number; readonly noteFor?: (title: string) => Link | null },
 ): EngagementReport {
-  const perStream = rows.map((r): TopicInStream => {
-    const minutes = Math.max(0, (r.endedAt - r.startedAt) / 60_000);
+  // Minutes as measured: rounded only when shown, so a topic across streams adds what each ran.
+  const rawMinutes = rows.map((r) => Math.max(0, (r.endedAt - r.startedAt) / 60_000));
+  const perStream = rows.map((r, i): TopicInStream => {
+    const minutes = rawMinutes[i]!;
     return {
       streamId: r.streamId,
       topicId: r.topicId,
@@ -134,7 +139,7 @@ export function engagementReport(
     groups.set(key, g);
     g.title = r.title; // the latest wording
     g.streams.add(r.streamId);
-    g.minutes += perStream[i]!.minutes;
+    g.minutes += rawMinutes[i]!;
     g.lines += r.lines;
     g.chatters += r.chatters;
     g.questions += r.questions;

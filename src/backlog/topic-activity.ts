@@ -1,18 +1,24 @@
 import type { ChatEvent, Clock, Guard, TimerHandle } from '../core/index.js';
 import type { EngagementRepo, TopicRow } from '../store/index.js';
+import { topicKey } from '../topics/index.js';
 
 const FLUSH_MS = 30_000;
 
 /**
- * Counts chat while each topic runs: lines, and chatters seen for the first time under it. Kept in
- * memory and written every 30 s, on a topic change and at shutdown (a crash loses at most 30 s).
- * A restart during a topic counts a returning chatter again.
+ * Counts chat while each topic runs: lines, and chatters seen for the first time under it. A topic
+ * that comes back in the same stream (the same title, as `topicKey` compares them) remembers who
+ * it has seen, so a viewer counts once per topic per stream. Kept in memory and written every
+ * 30 s, on a topic change and at shutdown (a crash loses at most 30 s). A restart during a topic
+ * counts a returning chatter again.
  */
 export class TopicActivity {
   private topicId: number | undefined;
   private lines = 0;
   private newChatters = 0;
   private seen = new Set<string>();
+  /** Who each topic of the current stream has seen, by its key. */
+  private seenByTopic = new Map<string, Set<string>>();
+  private streamId: number | undefined;
   private timer: TimerHandle | undefined;
 
   constructor(
@@ -36,7 +42,13 @@ export class TopicActivity {
     if (topic.id !== this.topicId) {
       this.flush();
       this.topicId = topic.id;
-      this.seen = new Set();
+      if (topic.streamId !== this.streamId) {
+        this.streamId = topic.streamId;
+        this.seenByTopic = new Map();
+      }
+      const key = topicKey(topic.title) || topic.title;
+      this.seen = this.seenByTopic.get(key) ?? new Set();
+      this.seenByTopic.set(key, this.seen);
     }
     this.lines++;
     const who = `${event.platform}:${event.author.id}`;

@@ -39,15 +39,13 @@ function item(d: BacklogDraft, it: BacklogDraftItem): PhrasingContent[] {
  * front matter, a summary line, then the items in the order given (best first), each with its
  * text, askers and votes, payments, the streams it came up in (with VOD links where known) and
  * the note section matched for it. Viewer text is `text` nodes only, as in `toMarkdown`.
- *
- * The draft holds no viewer identities, so "from M viewers" adds up each item's askers: a viewer
- * who asked two items counts twice.
+ * "From M viewers" counts each viewer once, however many of the items they asked.
  */
 export function backlogToMarkdown(d: BacklogDraft): string {
   const date = new Date(d.generatedAt).toISOString().slice(0, 10);
   const topic = d.topic === null ? '' : plain(d.topic);
   const title = topic ? `Open questions: ${topic}` : 'Open questions';
-  const viewers = d.items.reduce((n, it) => n + it.askerCount, 0);
+  const viewers = d.viewers;
   const streams = new Set(d.items.flatMap((it) => it.asked.map((a) => a.streamId))).size;
   const body: RootContent[] = [
     heading(1, d.topic === null ? 'Open questions' : `Open questions: ${d.topic}`),

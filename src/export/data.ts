@@ -196,6 +196,8 @@ export interface BacklogDraft {
   readonly topic: string | null;
   /** Best first. */
   readonly items: readonly BacklogDraftItem[];
+  /** How many different viewers asked them (one who asked several items counts once). */
+  readonly viewers: number;
 }
 
 export interface BacklogDraftItem {

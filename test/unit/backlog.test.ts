@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Backlog, backlogScore, engagement, followUpText, FollowUps, TopicActivity, topicsReport } from '../../src/backlog/index.js';
+import { Backlog, backlogDraft, backlogScore, engagement, followUpText, FollowUps, TopicActivity, topicsReport } from '../../src/backlog/index.js';
 import { ManualClock, silentLogger, createGuard, Health, type ChatEvent, type PlatformId, type Role } from '../../src/core/index.js';
 import { QuestionLog } from '../../src/questions/index.js';
 import { Store, type StreamRow } from '../../src/store/index.js';
@@ -107,6 +107,12 @@ describe('the backlog across streams', () => {
     expect(softmax.score).toBe(6);
     expect(items[1]!.text).toBe('how do I pick a learning rate');
     expect(items[1]!.note).toBeNull();
+    // A post draft over both items counts alice, carol and dave once each (alice asked twice).
+    const d = backlogDraft(w.store, w.backlog, null, {}, w.clock.now());
+    expect(d.items.reduce((n, i) => n + i.askerCount, 0)).toBe(3);
+    expect(d.viewers).toBe(3);
+    w.log.ask(viewer('alice')('how do I pick a learning rate?'), 'how do I pick a learning rate?', 'command');
+    expect(backlogDraft(w.store, w.backlog, null, {}, w.clock.now()).viewers).toBe(3);
     // Placing is done once: a second list places nothing more, and the same items come back.
     expect(w.backlog.sync()).toBe(0);
     expect(w.backlog.list().items.map((i) => i.id)).toEqual(items.map((i) => i.id));
@@ -369,5 +375,34 @@ describe('engagement by topic', () => {
     // "Attention" and "attention!" are one topic across the two streams.
     expect(r.topics.map((t) => t.title)).toEqual(['attention!', 'Optimisers']);
     expect(r.topics[0]).toMatchObject({ streams: [1, 2], minutes: 30, questions: 3, unanswered: 2, paid: [{ currency: 'USD', amount: 5 }] });
+  });
+
+  it('counts a viewer once when a topic comes back in the same stream, and adds the minutes as they ran', () => {
+    const w = world();
+    open.push(w.store);
+    const activity = new TopicActivity({
+      repo: w.store.engagement,
+      topic: () => w.topics.current(),
+      clock: w.clock,
+      guard: createGuard(silentLogger(), new Health(w.clock)),
+    });
+    // Attention for 2 s, Optimisers, then Attention again for 2 s: the same three viewers each time.
+    for (const title of ['Attention', 'Optimisers', 'attention']) {
+      w.topics.set(title, 'command');
+      for (const v of ['ann', 'ben', 'cat']) activity.onChat(viewer(v)('chat'));
+      w.clock.advance(2_000);
+    }
+    activity.stop();
+    w.store.streams.heartbeat(w.stream().id, w.clock.now());
+    const r = topicsReport(w.store, w.backlog);
+    expect(r.perStream.map((t) => [t.title, t.chatters])).toEqual([
+      ['Attention', 3],
+      ['Optimisers', 3],
+      ['attention', 0],
+    ]);
+    const attention = r.topics.find((t) => t.title === 'attention')!;
+    expect(attention.chatters).toBe(3);
+    // 4 s in all: 0.1 min shown, and 6 lines in 4 s is 90 lines a minute, across streams as per stream.
+    expect(attention).toMatchObject({ minutes: 0.1, lines: 6, linesPerMinute: 90 });
   });
 });

@@ -435,6 +435,7 @@ describe('Markdown draft as a reader sees it', () => {
             generatedAt: T0,
             topic: null,
             items: [{ id: 1, text: s, score: 1, askerCount: 1, votes: 0, paid: [], topics: [], note: null, answeredBy: null, asked: [] }],
+            viewers: 1,
           }),
           { gfm },
         );
@@ -623,7 +624,12 @@ describe('backlog draft', () => {
     asked: [{ streamId: 4, number: id, askedAt: '2026-06-01T17:05:00.000Z', vodLink: `https://youtu.be/A?t=${id}s` }],
     ...extra,
   });
-  const draft = (items: BacklogDraftItem[], topic: string | null = 'Attention'): BacklogDraft => ({ generatedAt: GEN, topic, items });
+  const draft = (items: BacklogDraftItem[], topic: string | null = 'Attention', viewers = items.reduce((n, i) => n + i.askerCount, 0)): BacklogDraft => ({
+    generatedAt: GEN,
+    topic,
+    items,
+    viewers,
+  });
 
   it('has front matter, a summary line with the right plurals, and the items in the order given', () => {
     const md = backlogToMarkdown(
@@ -656,6 +662,10 @@ describe('backlog draft', () => {
         '   came up in stream 4 on [2026-06-01](https://youtu.be/A?t=1s)\n',
     );
     expect(backlogToMarkdown(draft([item(1, 'x')]))).toContain('1 question from 1 viewer over 1 stream.');
+    // The viewers are counted once each by whoever builds the draft, not added up per item.
+    expect(backlogToMarkdown(draft([item(1, 'x', { askerCount: 2 }), item(2, 'y', { askerCount: 2 })], null, 3))).toContain(
+      '2 questions from 3 viewers over 1 stream.',
+    );
     const empty = backlogToMarkdown(draft([], null));
     expect(empty).toBe('---\ntitle: "Open questions"\ndate: 2026-06-10\ntags: []\n---\n\n# Open questions\n\n0 questions from 0 viewers over 0 streams.\n');
   });
