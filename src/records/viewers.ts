@@ -28,7 +28,7 @@ export type Resolution =
   | { readonly kind: 'ambiguous'; readonly accounts: readonly AccountSummary[] };
 
 /** A name compared as a person would: without a leading @, case and Unicode width. */
-export const nameKey = (name: string): string => name.trim().replace(/^@/, '').normalize('NFKC').toLowerCase();
+export const nameKey = (name: string): string => name.normalize('NFKC').trim().replace(/^@/, '').toLowerCase();
 
 /**
  * Finds the account a streamer means. Twitch: a login (any case) or a user id. YouTube: a channel

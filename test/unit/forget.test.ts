@@ -204,6 +204,9 @@ describe('forgetting a viewer', () => {
     expect(resolveViewer(w.store, 'twitch', ZEB.id)).toMatchObject({ kind: 'found', viewer: { id: ZEB.id, names: [ZEB.name] } });
     expect(resolveViewer(w.store, 'youtube', 'zebulon_q')).toEqual({ kind: 'none' });
     expect(resolveViewer(w.store, 'youtube', '@Zebulon.Q')).toMatchObject({ kind: 'found', viewer: { id: 'UCzzzzzzzzzzzzzzzzzzzzzz' } });
+    // Full-width forms (a Japanese keyboard's ＠ and letters) are the same name, the @ included.
+    expect(resolveViewer(w.store, 'youtube', '＠zebulon.q')).toMatchObject({ kind: 'found', viewer: { id: 'UCzzzzzzzzzzzzzzzzzzzzzz' } });
+    expect(resolveViewer(w.store, 'twitch', '＠ＺＥＢＵＬＯＮ＿Ｑ')).toMatchObject({ kind: 'found', viewer: { id: ZEB.id } });
     expect(resolveViewer(w.store, 'youtube', 'UCzzzzzzzzzzzzzzzzzzzzzz')).toMatchObject({ kind: 'found', viewer: { names: ['@zebulon.q'] } });
     // Two YouTube channels that went by the same display name: listed, not guessed.
     w.log.ask(say('youtube', 'UCaaaaaaaaaaaaaaaaaaaaaa', 'Sam Lee')('what is a tokenizer'), 'what is a tokenizer', 'command');
