@@ -60,8 +60,12 @@ export async function authYouTube(configPath: string, io: Io, opts: { readOnly: 
   const y = config.youtube;
   const { youtubeClientId: clientId, youtubeClientSecret: clientSecret } = config.secrets;
   if (!y || !clientId || !clientSecret) {
+    const missing = [
+      ...(y ? [] : [`a youtube section in ${configPath} (youtube: { channelId: "@yourhandle" } at least)`]),
+      ...[!clientId ? 'YOUTUBE_CLIENT_ID' : '', !clientSecret ? 'YOUTUBE_CLIENT_SECRET' : ''].filter(Boolean).map((v) => `${v} in the environment`),
+    ];
     io.err(
-      'lectern auth youtube: needs a youtube section in the config and YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET (an OAuth client of type "Desktop app") in the environment',
+      `lectern auth youtube: missing ${missing.join(', and ')}${clientId && clientSecret ? '' : ' (an OAuth client of type "Desktop app" from the Google Cloud console)'}`,
     );
     return EXIT.usage;
   }

@@ -152,9 +152,10 @@ function narrate(app: App, w: (line: string) => void): void {
 
 /** The backlog as `lectern backlog` shows it, shortly. */
 function printBacklog(app: App, w: (line: string) => void, title: string): void {
-  const { items, total } = app.backlog.backlog.list({ limit: 5 });
+  const { items, total } = app.backlog.backlog.list({ limit: 10 });
   w(title);
   if (total === 0) w('  (empty)');
+  if (total > items.length) w(`  (the best ${items.length} of ${total})`);
   for (const i of items)
     w(
       `  #${i.id} ${i.text}  (score ${i.score}: ${i.askerCount} asker${i.askerCount === 1 ? '' : 's'}, ${i.votes} vote${i.votes === 1 ? '' : 's'}, streams ${i.streams.map((s) => `#${s}`).join(' ')}${i.topics.length ? `; ${i.topics.join(', ')}` : ''})`,
@@ -250,7 +251,9 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     if (change !== 'proposals') return;
     for (const p of app.backlog.backlog.proposals()) {
       const item = app.backlog.backlog.get(p.itemId);
-      w(`  (backlog: the new post "${p.title}" may answer #${p.itemId} "${item?.text ?? ''}"; the streamer confirms it on the dashboard)`);
+      w(
+        `  (backlog: the new post "${p.title}" may answer #${p.itemId} "${item?.text ?? ''}"; the demo confirms it, as the streamer would with Confirm on the dashboard)`,
+      );
       app.backlog.backlog.confirm(p.itemId, p.url);
       app.backlog.followUps.refresh();
     }
@@ -266,7 +269,6 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       sim,
       channel: 'teacher',
       youtube: { sim: yt, liveChatId: DEMO_CHAT },
-      loop: true,
       signal: done.signal,
       onStep: (step) => {
         if ('fault' in step) w(step.fault === 'drop' ? '  (simulator: connection dropped)' : '  (simulator: Twitch sends RECONNECT)');
@@ -283,6 +285,21 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
         }
       },
     });
+    // The script plays once; the service (and its dashboard) stays up until Ctrl-C or the end of
+    // --duration, with chat quiet: played again, it would add the same questions a second time.
+    if (!done.signal.aborted) {
+      await new Promise((r) => setTimeout(r, 2500));
+      w('');
+      w(
+        opts.durationSeconds
+          ? `(the script has played; the dashboard stays up until the ${opts.durationSeconds} s are over, or Ctrl-C)`
+          : '(the script has played; the dashboard stays up until Ctrl-C)',
+      );
+      await new Promise<void>((resolve) => {
+        if (done.signal.aborted) resolve();
+        else done.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
   } finally {
     clearTimeout(timer);
     if (played < DEMO_SCRIPT.length) stoppedEarly("part-way through today's stream");

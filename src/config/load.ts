@@ -55,11 +55,28 @@ function got(input: unknown): string {
   return Array.isArray(input) ? 'a list' : 'a mapping';
 }
 
+/**
+ * Secrets never go in the config file: a key that looks like one says which environment variable
+ * holds it instead (the file is often committed or shared).
+ */
+const SECRET_KEY = /token|password|secret|oauth|api_?key/i;
+const SECRET_HINT: Record<string, string> = {
+  twitch: 'TWITCH_OAUTH_TOKEN (or run `lectern auth twitch`)',
+  youtube: 'YOUTUBE_API_KEY, or YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET with `lectern auth youtube`',
+  dashboard: 'LECTERN_DASHBOARD_TOKEN',
+};
+
 function describe(issue: z.core.$ZodIssue): ConfigProblem[] {
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeysAt(configSchema, issue.path);
     return issue.keys.map((k) => {
       const near = closest(k, known);
+      const section = String(issue.path[0] ?? '');
+      if (SECRET_KEY.test(k) && !near)
+        return {
+          path: formatPath([...issue.path, k]),
+          message: `unknown key: secrets are never read from the config file; set ${SECRET_HINT[section] ?? 'them in the environment (see the README)'}`,
+        };
       return { path: formatPath([...issue.path, k]), message: `unknown key${near ? `; did you mean "${near}"?` : ''}` };
     });
   }
@@ -70,6 +87,9 @@ function describe(issue: z.core.$ZodIssue): ConfigProblem[] {
       input === undefined
         ? `expected ${EXPECTED[issue.expected] ?? issue.expected}, but it is missing`
         : `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${got(input)}`;
+  } else if (issue.code === 'invalid_format' && issue.format === 'url') {
+    const input = 'input' in issue ? issue.input : undefined;
+    message = `expected an absolute URL such as https://example.com/notes/, got ${got(input)}`;
   } else if (issue.code === 'invalid_value') {
     message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   } else if (issue.code === 'too_small' || issue.code === 'too_big') {

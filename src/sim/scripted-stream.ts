@@ -27,8 +27,6 @@ export interface ScriptRunOptions {
   readonly channel: string;
   /** Where steps marked `on: 'youtube'` go; they are skipped without it. */
   readonly youtube?: { readonly sim: YouTubeSim; readonly liveChatId: string };
-  /** Loop the script until aborted. */
-  readonly loop?: boolean;
   readonly signal?: AbortSignal;
   /** Called before each step (the demo prints it). */
   readonly onStep?: (step: ScriptStep) => void;
@@ -62,34 +60,32 @@ export async function runScript(steps: readonly ScriptStep[], opts: ScriptRunOpt
   let played = 0;
   const refs = new Map<string, { on: 'twitch' | 'youtube'; id: string; login: string }>();
   const yt = opts.youtube;
-  do {
-    for (const step of steps) {
-      await sleep(step.afterMs, opts.signal);
-      if (opts.signal?.aborted) return played;
-      opts.onStep?.(step);
-      if ('fault' in step) {
-        if (step.fault === 'drop') opts.sim.dropConnections();
-        else opts.sim.sendReconnect();
-      } else if ('twitchRefusesBot' in step) {
-        opts.sim.refuseBot(step.twitchRefusesBot ? 'msg_requires_verified_phone_number' : undefined);
-      } else if ('moderate' in step) {
-        if (step.moderate === 'delete') {
-          const m = refs.get(step.ref);
-          if (m?.on === 'youtube') yt?.sim.deleteMessage(yt.liveChatId, m.id, YT_MOD, { tombstone: true });
-          else if (m) opts.sim.deleteMessage(opts.channel, m.id, m.login);
-        } else if (step.on === 'youtube') yt?.sim.ban(yt.liveChatId, YT_MOD, ytAuthor(step.user), step.seconds);
-        else opts.sim.ban(opts.channel, step.user, step.seconds);
-      } else if (step.on === 'youtube') {
-        if (!yt) continue;
-        const author = ytAuthor(step.user);
-        const m = step.superChat ? yt.sim.superChat(yt.liveChatId, author, step.text, step.superChat) : yt.sim.post(yt.liveChatId, author, step.text);
-        if (step.ref) refs.set(step.ref, { on: 'youtube', id: m['id'] as string, login: step.user.login });
-      } else {
-        const id = step.bits ? opts.sim.cheer(opts.channel, step.user, step.bits, step.text) : opts.sim.chat(opts.channel, step.user, step.text, step.tags);
-        if (step.ref) refs.set(step.ref, { on: 'twitch', id, login: step.user.login });
-      }
-      played++;
+  for (const step of steps) {
+    await sleep(step.afterMs, opts.signal);
+    if (opts.signal?.aborted) return played;
+    opts.onStep?.(step);
+    if ('fault' in step) {
+      if (step.fault === 'drop') opts.sim.dropConnections();
+      else opts.sim.sendReconnect();
+    } else if ('twitchRefusesBot' in step) {
+      opts.sim.refuseBot(step.twitchRefusesBot ? 'msg_requires_verified_phone_number' : undefined);
+    } else if ('moderate' in step) {
+      if (step.moderate === 'delete') {
+        const m = refs.get(step.ref);
+        if (m?.on === 'youtube') yt?.sim.deleteMessage(yt.liveChatId, m.id, YT_MOD, { tombstone: true });
+        else if (m) opts.sim.deleteMessage(opts.channel, m.id, m.login);
+      } else if (step.on === 'youtube') yt?.sim.ban(yt.liveChatId, YT_MOD, ytAuthor(step.user), step.seconds);
+      else opts.sim.ban(opts.channel, step.user, step.seconds);
+    } else if (step.on === 'youtube') {
+      if (!yt) continue;
+      const author = ytAuthor(step.user);
+      const m = step.superChat ? yt.sim.superChat(yt.liveChatId, author, step.text, step.superChat) : yt.sim.post(yt.liveChatId, author, step.text);
+      if (step.ref) refs.set(step.ref, { on: 'youtube', id: m['id'] as string, login: step.user.login });
+    } else {
+      const id = step.bits ? opts.sim.cheer(opts.channel, step.user, step.bits, step.text) : opts.sim.chat(opts.channel, step.user, step.text, step.tags);
+      if (step.ref) refs.set(step.ref, { on: 'twitch', id, login: step.user.login });
     }
-  } while (opts.loop && !opts.signal?.aborted);
+    played++;
+  }
   return played;
 }

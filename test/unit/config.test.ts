@@ -84,7 +84,19 @@ unknownTop: 1
     expect(problems('twitch: { channel: t, username: bot }')).toEqual([expect.objectContaining({ path: 'TWITCH_OAUTH_TOKEN' })]);
     const r = parseConfig('twitch: { channel: t, username: bot }', { TWITCH_OAUTH_TOKEN: 'oauth:abcdef123456' });
     expect(r.ok && r.config.secrets.twitchToken).toBe('abcdef123456');
-    expect(problems('twitch: { channel: t, token: abc }')).toEqual([{ path: 'twitch.token', message: 'unknown key' }]);
+    expect(problems('twitch: { channel: t, token: abc }')).toEqual([
+      { path: 'twitch.token', message: 'unknown key: secrets are never read from the config file; set TWITCH_OAUTH_TOKEN (or run `lectern auth twitch`)' },
+    ]);
+    expect(problems('twitch: { channel: t }\nyoutube: { videoId: abcdefghijk, apiKey: x }')).toContainEqual({
+      path: 'youtube.apiKey',
+      message:
+        'unknown key: secrets are never read from the config file; set YOUTUBE_API_KEY, or YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET with `lectern auth youtube`',
+    });
+    // A URL that is not one says what was expected and what it got.
+    expect(problems('twitch: { channel: t }\nknowledge: { notes: [{ dir: ./n, baseUrl: "notes/here" }] }')).toContainEqual({
+      path: 'knowledge.notes[0].baseUrl',
+      message: 'expected an absolute URL such as https://example.com/notes/, got the string "notes/here"',
+    });
   });
 
   it('reports broken YAML with its line and column instead of throwing', () => {
