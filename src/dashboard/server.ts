@@ -132,8 +132,11 @@ export class DashboardServer {
     const query = req.query as Record<string, unknown>;
     if (typeof query['token'] === 'string' && req.method === 'GET') return this.tokenLogin(req, reply, query['token']);
     const how = this.credential(req);
+    // A throttled address gets 429 for any token it sends, the right one too: otherwise the answer
+    // would tell a guesser which guess was right. A logged-in browser (a valid session) is not
+    // throttled, so failures from a shared address cannot lock the streamer out.
+    if (how !== 'session' && this.throttled(req, reply)) return;
     if (how === 'bad-bearer' || how === undefined) {
-      if (this.throttled(req, reply)) return;
       if (how === 'bad-bearer') this.throttle.failed(req.ip);
       return void reply.code(401).header('www-authenticate', 'Bearer').send({
         error: 'unauthorized',
@@ -263,7 +266,12 @@ export class DashboardServer {
     f.get<{ Querystring: { key?: string } }>('/overlay/ws', { websocket: true }, (socket, req) => {
       const origin = req.headers.origin;
       if (origin !== undefined && !this.origins.has(origin)) return socket.close(1008, 'origin not allowed');
-      if (!keyOk(req.query.key)) return socket.close(1008, 'unauthorized');
+      // Throttled like the page: a wrong key counts as a failure.
+      if (this.throttle.blockedFor(req.ip) > 0) return socket.close(1008, 'too many attempts');
+      if (!keyOk(req.query.key)) {
+        this.throttle.failed(req.ip);
+        return socket.close(1008, 'unauthorized');
+      }
       this.overlayClients.add(socket);
       this.overlayClients.sendTo(socket, 'overlay', this.opts.api.overlay());
     });

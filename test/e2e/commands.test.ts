@@ -134,6 +134,17 @@ commands:
     await dash.waitForSelector('#t-error:not([hidden]) >> text=There is no channel command "nosuch"');
     await dash.click('#t-list li[data-timer="ask"] >> text=Pause');
     await dash.waitForSelector('#t-list li[data-timer="ask"] >> text=Resume');
+    // Edit: the form fills in with the timer's settings; Save changes them, the name stays.
+    await dash.click('#t-list li[data-timer="ask"] >> text=Edit');
+    expect(await dash.inputValue('#t-text')).toBe('Ask with !q');
+    expect(await dash.inputValue('#t-every')).toBe('10');
+    expect(await dash.getAttribute('#t-name', 'readonly')).not.toBeNull();
+    await dash.fill('#t-every', '20');
+    await dash.fill('#t-text', 'Ask your questions with !q');
+    await dash.click('#t-submit');
+    await dash.waitForSelector('#t-list li[data-timer="ask"] >> text=every 20 min after 5 chat lines');
+    expect(await dash.textContent('#t-list li[data-timer="ask"]')).toContain('Ask your questions with !q');
+    expect(await dash.textContent('#t-submit')).toBe('Add timer');
 
     // A refused config edit is shown, with every problem.
     x.app.rejectConfig([{ path: 'commands.custom[0].name', message: '"help" is a built-in command; pick another name' }]);

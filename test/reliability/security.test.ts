@@ -106,6 +106,8 @@ describe('the dashboard session', () => {
 
   it('throttles failed logins per client with a clear 429', async () => {
     const { base } = await dashboard();
+    // A browser that logged in before the failures keeps working (nobody can lock the streamer out).
+    const session = { cookie: `lectern_session=${await login(base)}` };
     const codes: number[] = [];
     for (let i = 0; i < 12; i++) codes.push((await fetch(`${base}/?token=wrong-${i}`, { redirect: 'manual' })).status);
     expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);
@@ -113,6 +115,10 @@ describe('the dashboard session', () => {
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await blocked.json()) as { message: string }).message).toMatch(/Too many failed logins/);
+    // The right bearer token is refused too while throttled: the answer must not tell a guess apart.
+    expect((await fetch(`${base}/api/state`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(429);
+    expect((await fetch(`${base}/api/state`, { headers: { authorization: 'Bearer wrong-again' } })).status).toBe(429);
+    expect((await fetch(`${base}/api/state`, { headers: session })).status).toBe(200);
   });
 
   it('a new dashboard token revokes every session opened with the old one', async () => {

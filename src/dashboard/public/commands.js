@@ -8,6 +8,7 @@ const $ = (id) => document.getElementById(id);
 const LEVELS = ['everyone', 'subscriber', 'vip', 'moderator', 'broadcaster'];
 let view = null;
 let editing = null;
+let editingTimer = null;
 
 /** POST with a JSON body; a refusal throws the server's sentence. */
 async function call(path, body) {
@@ -76,6 +77,7 @@ function timerRow(t) {
   const actions =
     t.source === 'dashboard'
       ? [
+          el('button', { type: 'button', onclick: () => startTimerEdit(t), text: 'Edit' }),
           el('button', { type: 'button', onclick: () => act(path, { enabled: !t.enabled }, 't-error'), text: t.enabled ? 'Pause' : 'Resume' }),
           el('button', {
             type: 'button',
@@ -198,18 +200,44 @@ $('c-form').addEventListener('submit', async (e) => {
   if (ok) resetForm();
 });
 $('c-cancel').addEventListener('click', resetForm);
+
+/** Edit: the timer's settings go into the form; Save changes them (the name stays). */
+function startTimerEdit(t) {
+  editingTimer = t.name;
+  $('t-name').value = t.name;
+  $('t-name').readOnly = true;
+  $('t-kind').value = t.command !== undefined ? 'command' : 'message';
+  $('t-text').value = t.command !== undefined ? t.command : t.message;
+  $('t-every').value = String(t.everyMinutes);
+  $('t-lines').value = String(t.minLines);
+  $('t-platforms').value = t.platforms;
+  $('t-submit').textContent = 'Save timer';
+  $('t-text').focus();
+}
+
+function resetTimerForm() {
+  editingTimer = null;
+  $('t-form').reset();
+  $('t-name').readOnly = false;
+  $('t-submit').textContent = 'Add timer';
+}
+
+$('t-cancel').addEventListener('click', resetTimerForm);
 $('t-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const text = $('t-text').value.trim();
   const asCommand = $('t-kind').value === 'command';
   const body = {
-    name: $('t-name').value.trim(),
-    ...(asCommand ? { command: text.replace(/^[^\w+-]+/, '') } : { message: text }),
+    // A message replaces a command and the other way round.
+    ...(asCommand ? { command: text.replace(/^[^\w+-]+/, ''), message: null } : { message: text, command: null }),
     everyMinutes: Number($('t-every').value || 15),
     minLines: Number($('t-lines').value || 0),
     platforms: $('t-platforms').value,
   };
-  if (await act('/api/timers', body, 't-error')) $('t-form').reset();
+  const ok = editingTimer
+    ? await act(`/api/timers/${encodeURIComponent(editingTimer)}`, body, 't-error')
+    : await act('/api/timers', { name: $('t-name').value.trim(), ...body }, 't-error');
+  if (ok) resetTimerForm();
 });
 
 let timer;
