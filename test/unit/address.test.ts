@@ -20,6 +20,10 @@ describe('how the bot addresses a viewer', () => {
     expect(yt('/ban everyone')).toBe('ban everyone');
     expect(yt('go to www.spam.example now')).toBe('go to now');
     expect(yt('https://evil.example')).toBe('');
+    // An @ inside the name, full-width or not, would tag another viewer: it goes.
+    expect(yt('Bob @alice')).toBe('Bob alice');
+    expect(yt('ＡＢＣ＠ｅｖｉｌ')).toBe('ABCevil');
+    expect(yt('evil@.example')).toBe('');
   });
 
   it('never produces a link, a leading command character or a second @ (property)', () => {
@@ -29,7 +33,10 @@ describe('how the bot addresses a viewer', () => {
         expect(a).not.toMatch(/^[\s/.\\]/);
         // A handle may hold dots; any other name holds nothing a chat client turns into a link.
         if (a.startsWith('@')) expect(a).toMatch(/^@[A-Za-z0-9._-]{3,30}$/);
-        else expect(a).not.toMatch(/:\/\/|(^|\s)www\.|\p{L}\.\p{L}/iu);
+        else {
+          expect(a).not.toMatch(/:\/\/|(^|\s)www\.|\p{L}\.\p{L}/iu);
+          expect(a.normalize('NFKC')).not.toContain('@');
+        }
         expect([...a].length).toBeLessThanOrEqual(40);
       }),
       { numRuns: 2000 },
