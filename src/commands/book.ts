@@ -186,7 +186,7 @@ export class CommandBook implements CommandSource {
 
   edit(input: CommandInput, by: string, limit: number): BookResult {
     const name = input.name.toLowerCase();
-    const bad = this.checkName(name);
+    const bad = this.checkName(name, false);
     if (bad) return bad;
     const old = this.stored.get(name)?.cfg;
     if (!old) return fail('not-found', `There is no chat-added ${this.p}${name} to change.`);
@@ -205,7 +205,7 @@ export class CommandBook implements CommandSource {
 
   remove(rawName: string): BookResult {
     const name = rawName.toLowerCase();
-    const bad = this.checkName(name);
+    const bad = this.checkName(name, false);
     if (bad) return bad;
     const old = this.stored.get(name)?.cfg;
     if (!old) return fail('not-found', `There is no chat-added ${this.p}${name} to delete.`);
@@ -217,9 +217,13 @@ export class CommandBook implements CommandSource {
   }
 
   /** A name that is valid and not a built-in's nor the config file's; undefined when it is usable. */
-  private checkName(name: string): BookResult | undefined {
+  private checkName(name: string, adding = true): BookResult | undefined {
     if (!COMMAND_NAME.test(name)) return fail('invalid', 'A command name is 1 to 32 letters, digits, _ + or -.');
-    if (this.opts.builtIn(name)) return fail('taken', `${this.p}${name} is a built-in command; pick another name.`);
+    if (this.opts.builtIn(name))
+      return fail(
+        'taken',
+        adding ? `${this.p}${name} is a built-in command; pick another name.` : `${this.p}${name} is a built-in command; it cannot be changed or deleted.`,
+      );
     if (this.configNames.has(name)) return fail('read-only', `${this.p}${name} comes from the config file; change it there.`);
     return undefined;
   }
@@ -236,6 +240,9 @@ export class CommandBook implements CommandSource {
 
   private problem(c: StoredCommand, limit: number): BookResult | undefined {
     if (c.response.length === 0) return fail('invalid', 'The response is empty: write what the bot should answer.');
+    // The bot never sends a line that starts as a chat command (it would take / and . off): say so
+    // now rather than store a response that would be sent changed.
+    if (/^[\s/.\\]/.test(c.response)) return fail('invalid', 'A response cannot start with / . or \\ (chat would read it as a command): start it with a word.');
     const length = [...c.response].length;
     if (length > limit) return fail('too-long', `The response has ${length} characters; at most ${limit} fit here.`);
     const variable = templateProblem(c.response);
@@ -245,6 +252,7 @@ export class CommandBook implements CommandSource {
       if (!Number.isInteger(s) || s < 0 || s > MAX_COOLDOWN_SECONDS)
         return fail('invalid', `A cooldown is a whole number of seconds, 0 to ${MAX_COOLDOWN_SECONDS}.`);
     if (c.aliases.length > MAX_ALIASES) return fail('invalid', `At most ${MAX_ALIASES} aliases.`);
+    if (new Set(c.aliases).size !== c.aliases.length) return fail('invalid', 'An alias is listed twice.');
     for (const a of c.aliases) {
       if (a === c.name) return fail('invalid', 'An alias cannot be the command’s own name.');
       const bad = this.checkName(a);

@@ -23,11 +23,11 @@ const SIMPLE = new Set<string>(['user', 'count', 'uptime', 'topic', 'notes']);
 function randomChoices(inner: string): string[] | undefined {
   const m = /^random\s+(.+)$/s.exec(inner.trim());
   if (!m) return undefined;
-  return m[1]!
-    .split('|')
-    .map((c) => c.trim())
-    .filter((c) => c.length > 0);
+  return m[1]!.split('|').map((c) => c.trim());
 }
+
+/** A variable opened and never closed: `{user` or `{random a|b` at the end, or before another `{`. */
+const UNCLOSED = new RegExp(`\\{\\s*(${VARIABLES.join('|')})\\b[^{}]*(?=\\{|$)`);
 
 /** What is wrong with a text's variables, in words for a moderator, or undefined when all are known. */
 export function templateProblem(text: string, opts: { allowUser?: boolean } = {}): string | undefined {
@@ -38,13 +38,17 @@ export function templateProblem(text: string, opts: { allowUser?: boolean } = {}
       continue;
     }
     if (inner === 'random' || inner.startsWith('random ')) {
-      if ((randomChoices(inner) ?? []).length === 0) return 'write {random a|b|c} with the choices after "random"';
+      const choices = randomChoices(inner) ?? [];
+      if (choices.length === 0 || choices.every((c) => c === '')) return 'write {random a|b|c} with the choices after "random"';
+      if (choices.includes('')) return 'a choice of {random …} is empty: write {random a|b|c} with a word between each |';
       continue;
     }
     // The moderator's own word is named only when it is a plain word (never an arbitrary text).
     const shown = /^[A-Za-z_]{1,20}$/.test(inner) ? `{${inner}} is not a variable` : 'there is an unknown variable';
     return `${shown}; use {user} {count} {uptime} {topic} {notes} or {random a|b}`;
   }
+  const open = UNCLOSED.exec(text);
+  if (open) return `{${open[1]} is not closed: end it with }`;
   return undefined;
 }
 

@@ -10,14 +10,20 @@ const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B\u200C\u200E\u200F
  * Removes control, zero-width and direction-changing characters, folds whitespace and bounds the
  * length without splitting a surrogate pair. Emoji and other scripts are kept as they are.
  */
-const NEEDS_WORK = /[\u0000-\u001F\u007F-\u009F\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u{E0000}-\u{E007F}]|\s\s|^\s|\s$|[^\S ]/u;
+const NEEDS_WORK = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u{E0000}-\u{E007F}]|\s\s|^\s|\s$|[^\S ]/u;
+/**
+ * The zero-width joiner is kept only where it joins emoji (👩‍💻: an emoji, maybe a skin tone or
+ * variation selector, the joiner, an emoji); anywhere else it hides inside a word.
+ */
+const STRAY_JOINER = /(?<!\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}\uFE0F]?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
 
 export function cleanChatText(raw: string, max = MAX_CHAT_TEXT): { text: string; truncated: boolean } {
   // Most chat lines are already clean: one test instead of three rewrites.
-  let text = NEEDS_WORK.test(raw) ? raw.replace(UNSAFE, '').replace(/\s+/g, ' ').trim() : raw;
+  let text = NEEDS_WORK.test(raw) ? raw.replace(UNSAFE, '').replace(STRAY_JOINER, '').replace(/\s+/g, ' ').trim() : raw;
   let truncated = false;
   if (text.length > max) {
-    text = sliceCodePoints(text, max);
+    // A cut right after a joiner leaves it joining nothing.
+    text = sliceCodePoints(text, max).replace(/\u200D+$/u, '');
     truncated = true;
   }
   return { text, truncated };

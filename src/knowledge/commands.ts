@@ -9,6 +9,7 @@ export interface KnowledgeCommandDeps {
 }
 
 const NOTHING = 'Nothing in the notes matches that.';
+const NOTHING_ANYWHERE = 'Nothing in the notes, articles or links matches that.';
 /** An answer must match at least half of the viewer's words. */
 const MIN_MATCH = 0.5;
 
@@ -85,7 +86,7 @@ export function linksCommand(deps: KnowledgeCommandDeps): CommandDefinition {
     run(ctx) {
       const q = query(ctx, deps);
       if (!q) return ctx.reply(`No topic yet: try ${ctx.prefix}links <words>`);
-      answer(ctx, deps.knowledge.search(q, { limit: 3, minMatch: MIN_MATCH, topic: deps.topic() }), NOTHING, 3);
+      answer(ctx, deps.knowledge.search(q, { limit: 3, minMatch: MIN_MATCH, topic: deps.topic() }), NOTHING_ANYWHERE, 3);
     },
   };
 }

@@ -74,6 +74,9 @@ function stateCommand(log: QuestionLog, name: string, state: QuestionState, alia
     permission: 'moderator',
     run(ctx: CommandContext) {
       const n = parseNumber(ctx.args[0]);
+      const before = n === undefined ? undefined : log.get(n);
+      // Already so: said as it is, nothing changes (a second !answered is not news).
+      if (before && before.state === state) return ctx.reply(`#${before.number} is already ${state}.`);
       const q = n === undefined ? undefined : log.setState(n, state);
       ctx.reply(q ? `#${q.number} marked ${state}.` : `Use ${ctx.prefix}${name} <number> with an existing question.`);
     },

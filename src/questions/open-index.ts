@@ -1,5 +1,5 @@
 import { normalizeText } from '../core/index.js';
-import { keywords, similarity } from './similarity.js';
+import { keywordList, keywords, similarity } from './similarity.js';
 
 interface Entry {
   readonly text: string;
@@ -47,6 +47,64 @@ export class OpenQuestions {
     this.entries.delete(id);
     if (e.words.size === 0) removeFrom(this.bare, normalizeText(e.text), id);
     for (const w of e.words) removeFrom(this.postings, w, id);
+  }
+
+  /**
+   * A new question's words, spelt as the open questions spell them: two neighbours that an open
+   * question writes as one word become that word ("multi head" → multihead), and a word that open
+   * questions write as two becomes those two (backpropagation → back, propagation). Only spellings
+   * an open question uses count, so nothing is guessed from a dictionary.
+   */
+  harmonize(list: ReadonlyArray<string | null>): Set<string> {
+    const out = new Set<string>();
+    for (let i = 0; i < list.length; i++) {
+      const w = list[i];
+      if (w === null || w === undefined) continue;
+      const next = list[i + 1];
+      if (next && this.postings.has(w + next)) {
+        out.add(w + next);
+        i++;
+        continue;
+      }
+      const parts = this.postings.has(w) ? undefined : this.split(w);
+      if (parts) for (const p of parts) out.add(p);
+      else out.add(w);
+    }
+    return out;
+  }
+
+  /** `word` as two words open questions have (the longer shorter part first), if it splits so. */
+  private split(word: string): [string, string] | undefined {
+    let best: [string, string] | undefined;
+    let bestShort = 0;
+    // Both parts of three letters or more.
+    for (let i = 3; i <= word.length - 3; i++) {
+      const short = Math.min(i, word.length - i);
+      if (short <= bestShort) continue;
+      const a = word.slice(0, i);
+      const b = word.slice(i);
+      if (this.postings.has(a) && this.postings.has(b) && this.neighbours(a, b)) {
+        best = [a, b];
+        bestShort = short;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Whether an open question writes `a` then `b` side by side ("take notes on a book" has both
+   * words, not "note book"): looked at in the few questions that have both, at most 20.
+   */
+  private neighbours(a: string, b: string): boolean {
+    const withB = new Set(listOf(this.postings.get(b)));
+    let looked = 0;
+    for (const id of listOf(this.postings.get(a))) {
+      if (!withB.has(id)) continue;
+      const list = keywordList(this.entries.get(id)!.text);
+      for (let i = 0; i + 1 < list.length; i++) if (list[i] === a && list[i + 1] === b) return true;
+      if (++looked >= 20) break;
+    }
+    return false;
   }
 
   /** The open question most like `text` at or above the threshold (the newest of equals), if any. */

@@ -1,7 +1,7 @@
 import { cleanChatText, hasVisibleText, isModeratorOrAbove, type ChatEvent, type Clock } from '../core/index.js';
 import { questionScore, type QuestionRow, type QuestionsRepo, type QuestionSource, type QuestionState, type StreamRow } from '../store/index.js';
 import type { TopicTracker } from '../topics/index.js';
-import { keywords, SIMILARITY_THRESHOLD } from './similarity.js';
+import { keywordList, SIMILARITY_THRESHOLD } from './similarity.js';
 import { OpenQuestions } from './open-index.js';
 
 export type AskResult =
@@ -87,7 +87,8 @@ export class QuestionLog {
     const repo = this.opts.repo;
     const now = this.opts.clock.now();
     const paid = event.paid ? { platform: event.platform, ...event.paid } : null;
-    const words = keywords(text);
+    // Compounds written apart or together ("multi head" / multihead) spelt as the open questions spell them.
+    const words = this.open().harmonize(keywordList(text));
     const similar = this.open().findSimilar(text, words);
     if (similar !== undefined) {
       const added = repo.addAsker(similar, {

@@ -17,6 +17,16 @@ export function keywords(text: string): Set<string> {
   return out;
 }
 
+/**
+ * Every word in the order written, stemmed, with null in the place of a stop-word: neighbours
+ * matter for compounds, and "notes on a book" has no "note book" in it.
+ */
+export function keywordList(text: string): Array<string | null> {
+  const out: Array<string | null> = [];
+  for (const w of normalizeText(text).split(' ')) if (w) out.push(STOP_WORDS.has(w) ? null : stem(w));
+  return out;
+}
+
 /** Dice similarity of two questions' keywords in [0, 1]; exact normalised text when both have none. */
 export function similarity(a: string, b: string, ka: ReadonlySet<string> = keywords(a), kb: ReadonlySet<string> = keywords(b)): number {
   if (ka.size === 0 || kb.size === 0) return normalizeText(a) === normalizeText(b) ? 1 : 0;

@@ -1,4 +1,4 @@
-import { isModeratorOrAbove } from '../core/index.js';
+import { cleanChatText, isModeratorOrAbove } from '../core/index.js';
 import type { CommandDefinition } from '../commands/index.js';
 import type { TopicTracker } from './topic-tracker.js';
 
@@ -19,8 +19,9 @@ export function topicCommand(topics: TopicTracker, noteFor?: (title: string) => 
         // Only staff may change it; others are ignored like any command they may not use.
         if (!isModeratorOrAbove(ctx.event.author.roles)) return;
         const text = ctx.argText.replace(/^set\s*/i, '');
+        if (!cleanChatText(text).text) return ctx.reply(`Usage: ${ctx.prefix}topic set <what you are explaining>`);
         const row = topics.set(text, 'command', `${ctx.event.platform}:${ctx.event.author.login}`);
-        if (row) ctx.reply(`Topic is now: ${row.title}`);
+        ctx.reply(row ? `Topic is now: ${row.title}` : `The topic is already: ${topics.current()?.title ?? text}`);
         return;
       }
       const t = topics.current();

@@ -83,7 +83,8 @@ describe('knowledge in chat', () => {
     x.sim.chat('teacher', viewer('b'), '!blog nan losses');
     x.sim.chat('teacher', viewer('c'), '!article');
     x.sim.chat('teacher', viewer('d'), '!links discord');
-    await untilClock(x.clock, () => x.app.outboxes.get('twitch')!.stats.repliesDelivered === 4, 'answers', 10_000, 500);
+    x.sim.chat('teacher', viewer('e'), '!links zzzzqqq');
+    await untilClock(x.clock, () => x.app.outboxes.get('twitch')!.stats.repliesDelivered === 5, 'answers', 10_000, 500);
     const byUser = Object.fromEntries(
       texts(x)
         .flatMap((t) => t.split(' · @').map((p, i) => (i ? `@${p}` : p)))
@@ -94,6 +95,8 @@ describe('knowledge in chat', () => {
     expect(byUser['@b']).toBe('@b Debugging NaN losses → https://blog.example/nan-losses');
     expect(byUser['@c']).toBe('@c How I learned attention in a week → https://blog.example/attention-week');
     expect(byUser['@d']).toMatch(/^@d Study group on Discord → https:\/\/discord\.example\/study/);
+    // !links looked everywhere, and says so.
+    expect(byUser['@e']).toBe('@e Nothing in the notes, articles or links matches that.');
   });
 
   it('a feed that cannot be fetched is reported, not fatal, and the disk cache answers after a restart', async () => {

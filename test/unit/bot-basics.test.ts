@@ -59,6 +59,10 @@ describe('command variables', () => {
     // Braces that are not a variable's stay text.
     expect(templateProblem('a { b and } c')).toMatch(/unknown variable/);
     expect(templateProblem('smile :} or :{')).toBeUndefined();
+    // A variable left open, or a {random} with an empty choice, is refused rather than sent as written.
+    expect(templateProblem('Hello {user')).toBe('{user is not closed: end it with }');
+    expect(templateProblem('Pick {random a|b and {count}')).toBe('{random is not closed: end it with }');
+    expect(templateProblem('a {random a|} b')).toMatch(/^a choice of \{random …\} is empty/);
   });
 
   it('expands from the bot’s values only; a random choice is one of those written', () => {
@@ -113,6 +117,16 @@ describe('CommandBook', () => {
     expect(b.add({ name: 'yt', response: 'y'.repeat(151) }, 'youtube', 150)).toMatchObject({ ok: false, code: 'too-long' });
     expect(b.add({ name: 'x', response: '   ' }, 'twitch', 450)).toMatchObject({ ok: false, code: 'invalid' });
     expect(b.add({ name: 'x', response: 'x', globalCooldown: -1 }, 'twitch', 450)).toMatchObject({ ok: false, code: 'invalid' });
+    // Never stored to be sent changed: a response that starts as a chat command; an alias twice.
+    for (const response of ['/ban {user}', '.timeout someone 10', '\\me waves'])
+      expect(b.add({ name: 'x', response }, 'twitch', 450)).toMatchObject({ ok: false, message: expect.stringMatching(/^A response cannot start with/) });
+    expect(b.add({ name: 'x', response: 'x', aliases: ['a1', 'a1'] }, 'twitch', 450)).toMatchObject({ ok: false, message: 'An alias is listed twice.' });
+    // A built-in cannot be changed or deleted (not "pick another name", which is for adding).
+    expect(b.edit({ name: 'commands', response: 'x' }, 'twitch', 450)).toMatchObject({
+      ok: false,
+      message: '!commands is a built-in command; it cannot be changed or deleted.',
+    });
+    expect(b.remove('commands')).toMatchObject({ ok: false, message: '!commands is a built-in command; it cannot be changed or deleted.' });
     expect(b.edit({ name: 'lurk', permission: 'vip' }, 'dashboard', 450)).toMatchObject({
       ok: true,
       command: { permission: 'vip', response: 'Enjoy {user} #{count}' },

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { looksLikeQuestion, normalizeText, similarity, SIMILARITY_THRESHOLD } from '../../src/questions/index.js';
+import { looksLikeQuestion, normalizeText, QuestionLog, similarity, SIMILARITY_THRESHOLD } from '../../src/questions/index.js';
+import { Store } from '../../src/store/index.js';
 import { OpenQuestions } from '../../src/questions/open-index.js';
-import { hasVisibleText, type ChatEvent } from '../../src/core/index.js';
+import { cleanChatText, hasVisibleText, ManualClock, type ChatEvent } from '../../src/core/index.js';
 
 /** Pairs a streamer would count as the same question: they must merge. */
 const SAME: Array<[string, string]> = [
@@ -150,6 +151,15 @@ describe('the open-question index', () => {
 });
 
 describe('what counts as a question at all', () => {
+  it('keeps the zero-width joiner inside emoji only: between letters it goes, with the other invisible characters', () => {
+    expect(cleanChatText('what\u200b is\u202e a gradient\u200d descent step?').text).toBe('what is a gradient descent step?');
+    expect(cleanChatText('co\u200dde 👩\u200d💻 and 👍🏽\u200d!').text).toBe('code 👩\u200d💻 and 👍🏽!');
+    // Cut after a joiner: the joiner goes too, and cleaning again changes nothing.
+    const cut = cleanChatText(`${'a'.repeat(1996)}👩\u200d💻`);
+    expect(cut).toEqual({ text: `${'a'.repeat(1996)}👩`, truncated: true });
+    expect(cleanChatText(cut.text).text).toBe(cut.text);
+  });
+
   it('refuses text with no visible letter or digit (Hangul fillers, the braille blank, zero-width)', () => {
     for (const t of ['ㅤㅤㅤ', '⠀⠀', '\u115F\u1160', '?!?', '… ‽']) expect(hasVisibleText(t), JSON.stringify(t)).toBe(false);
     for (const t of ['why?', '注意力', '42', 'ㅤwhyㅤ']) expect(hasVisibleText(t), t).toBe(true);
@@ -173,5 +183,42 @@ describe('normalizeText', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('compounds written apart or together', () => {
+  const asked = (texts: string[]) => {
+    const store = Store.open(':memory:');
+    const clock = new ManualClock(Date.UTC(2026, 10, 1, 18));
+    const stream = store.streams.begin(clock.now(), clock.now());
+    const log = new QuestionLog({ repo: store.questions, stream: () => stream, clock, maxLength: 300 });
+    const kinds = texts.map((text, i) => {
+      const event: ChatEvent = {
+        platform: 'twitch',
+        channel: 'c',
+        id: `m${i}`,
+        kind: 'message',
+        text,
+        time: 0,
+        author: { id: `u${i}`, login: `u${i}`, displayName: `u${i}`, roles: [] },
+      };
+      return log.ask(event, text, 'command').kind;
+    });
+    store.close();
+    return kinds;
+  };
+
+  it('merges "multi head" with "multi-head", "back propagation" with "backpropagation", either first', () => {
+    expect(asked(['how does multi-head attention work?', 'how does multi head attention work?'])).toEqual(['created', 'merged']);
+    expect(asked(['how does multi head attention work?', 'how does multihead attention work?'])).toEqual(['created', 'merged']);
+    expect(asked(['what is backpropagation through time?', 'what is back propagation through time?'])).toEqual(['created', 'merged']);
+    expect(asked(['why is quick sort fast on arrays?', 'why is quicksort fast on arrays?'])).toEqual(['created', 'merged']);
+  });
+
+  it('joins or splits only as an open question spells it: different questions stay apart', () => {
+    expect(asked(['what is a data set?', 'what is a dataset?', 'how do i load data?'])).toEqual(['created', 'merged', 'created']);
+    expect(asked(['how does batch norm work?', 'how does layer norm work?'])).toEqual(['created', 'created']);
+    // Both words in a question, but not side by side: "notebook" is not "notes on a book".
+    expect(asked(['how do i take notes on a book?', 'what is a notebook?'])).toEqual(['created', 'created']);
   });
 });

@@ -1,4 +1,4 @@
-import type { Permission, PlatformId } from '../../core/index.js';
+import { MAX_CHAT_TEXT, type Permission, type PlatformId } from '../../core/index.js';
 import type { CommandBook, CommandInput } from '../book.js';
 import type { CommandContext, CommandDefinition } from '../types.js';
 
@@ -78,6 +78,11 @@ export function manageCommands(book: CommandBook, limit: (platform: PlatformId) 
       return ctx.reply(`Nothing to change: give a new response or an option. Usage: ${usage(ctx.prefix, verb)}`);
     const platform = ctx.event.platform;
     const r = verb === 'addcom' ? book.add(input, platform, limit(platform)) : book.edit(input, platform, limit(platform));
+    // A chat line longer than Lectern reads was cut before it came here: its count would be wrong.
+    if (!r.ok && r.code === 'too-long' && ctx.event.truncated)
+      return ctx.reply(
+        `The response is longer than a chat line Lectern reads (${MAX_CHAT_TEXT.toLocaleString('en-US')} characters); at most ${limit(platform)} fit here.`,
+      );
     ctx.reply(r.ok ? `${verb === 'addcom' ? 'Added' : 'Updated'} ${ctx.prefix}${r.command.name}.` : r.message);
   };
   return [
