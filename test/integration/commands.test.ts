@@ -83,6 +83,11 @@ describe('commands added from chat (real tmi.js against the simulator)', () => {
       ['!addcom !x Hello {<img src=x>}', /there is an unknown variable/],
       ['!addcom !x Hello {random}', /write \{random a\|b\|c\}/],
       [`!addcom !long ${'word '.repeat(100)}`, /The response has 499 characters; at most 450 fit here\./],
+      // Longer than a chat line Lectern reads: the count of what was cut would be wrong, so none is given.
+      [`!addcom !huge ${'y'.repeat(10_000)}`, /^@\w+ The response is longer than a chat line Lectern reads \(2,000 characters\); at most 450 fit here\.$/],
+      ['!addcom !ban /ban {user}', /A response cannot start with \/ \. or \\ \(chat would read it as a command\): start it with a word\./],
+      ['!addcom !x Hello {user', /\{user is not closed: end it with \}/],
+      ['!editcom !help other words', /!help is a built-in command; it cannot be changed or deleted\./],
       ['!addcom !help my own help', /!help is a built-in command; pick another name\./],
       ['!addcom !discord another', /!discord comes from the config file; change it there\./],
       ['!addcom !x -cd=soon hi', /-cd= takes whole seconds/],

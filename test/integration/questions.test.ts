@@ -90,6 +90,15 @@ describe('questions through both simulators', () => {
     x.sim.chat('teacher', viewer('mod', { moderator: '1' }), '!dismiss 3');
     await untilClock(x.clock, () => x.app.questions.get(3)!.state === 'dismissed', 'dismissed');
     expect(x.app.questions.get(3)!.highlighted).toBe(false);
+    // Again: said as it is, nothing changes. An empty !topic set gets the usage.
+    x.sim.chat('teacher', viewer('mod2', { moderator: '1' }), '!dismiss 3');
+    x.sim.chat('teacher', viewer('mod3', { moderator: '1' }), '!topic set    ');
+    await untilClock(x.clock, () => x.sim.sent.some((m) => m.text.includes('@mod3 ')), 'the usage', 8000, 500);
+    // (Replies waiting together go out packed in one message, separated by " · ".)
+    const said = x.sim.sent.flatMap((m) => m.text.split(' · '));
+    expect(said).toContain('@mod2 #3 is already dismissed.');
+    expect(said).toContain('@mod3 Usage: !topic set <what you are explaining>');
+    expect(x.app.topics.current()).toBeUndefined();
   });
 
   it('bad input: empty, huge, markup, links and formulas each get a defined outcome', async () => {
