@@ -164,7 +164,8 @@ function chart(topics) {
       svg.append(n);
       return n;
     };
-    const label = t.title.length > 26 ? `${t.title.slice(0, 25)}…` : t.title;
+    // Cut in the middle: titles that start alike ("Attention … (part 2)") stay told apart by their ends.
+    const label = t.title.length > 26 ? `${t.title.slice(0, 14).trimEnd()}…${t.title.slice(-11).trimStart()}` : t.title;
     add('text', { x: labelW - 8, y: y + 17, 'text-anchor': 'end', class: 'c-label' }, label).append(
       Object.assign(document.createElementNS(NS, 'title'), { textContent: t.title }),
     );
