@@ -93,16 +93,16 @@ export class OpenQuestions {
 
   /**
    * Whether an open question writes `a` then `b` side by side ("take notes on a book" has both
-   * words, not "note book"): looked at in the few questions that have both, at most 20.
+   * words, not "note book"). Only the 20 newest questions of the rarer word are read, so a common
+   * word never makes this cost more as questions pile up.
    */
   private neighbours(a: string, b: string): boolean {
-    const withB = new Set(listOf(this.postings.get(b)));
-    let looked = 0;
-    for (const id of listOf(this.postings.get(a))) {
-      if (!withB.has(id)) continue;
-      const list = keywordList(this.entries.get(id)!.text);
+    const la = listOf(this.postings.get(a));
+    const lb = listOf(this.postings.get(b));
+    const rarer = la.length <= lb.length ? la : lb;
+    for (let k = rarer.length - 1; k >= 0 && k >= rarer.length - 20; k--) {
+      const list = keywordList(this.entries.get(rarer[k]!)!.text);
       for (let i = 0; i + 1 < list.length; i++) if (list[i] === a && list[i + 1] === b) return true;
-      if (++looked >= 20) break;
     }
     return false;
   }
