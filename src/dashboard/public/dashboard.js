@@ -17,6 +17,9 @@ const $ = (id) => document.getElementById(id);
 /** One element per question, kept and updated in place: an event touches one row, not the list. */
 const rows = new Map();
 
+/** Problems whose whole sentence is shown. */
+const expanded = new Set();
+
 function renderHealth() {
   const box = $('health');
   const ordered = [...state.platforms].sort((a, b) => PLATFORM_ORDER.indexOf(a.platform) - PLATFORM_ORDER.indexOf(b.platform));
@@ -67,8 +70,6 @@ function renderHealth() {
     }),
   );
 }
-/** Problems whose whole sentence is shown. */
-const expanded = new Set();
 
 let suggestion = null;
 function renderSuggestion() {
