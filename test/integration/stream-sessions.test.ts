@@ -60,8 +60,8 @@ describe('YouTube by channel', () => {
     ]);
   });
 
-  it('when the stream ends the session ends and the service waits; the next stream is a new session', async () => {
-    y = await startYouTubeHarness({ transport: 'poll', live: false, source: `channelId: ${CHANNEL}`, youtubeYaml: '  waitForLiveSeconds: 30\n' });
+  it.each(['poll', 'stream', 'auto'] as const)('when the stream ends the session ends and the service waits; the next stream is a new session (%s)', async (transport) => {
+    y = await startYouTubeHarness({ transport, live: false, source: `channelId: ${CHANNEL}`, youtubeYaml: '  waitForLiveSeconds: 30\n' });
     const x = y;
     x.yt.addVideo('vid-a', 'chat-a', { channelId: CHANNEL, title: 'Monday: attention' });
     await untilClock(x.clock, () => ytStatus(x).state === 'connected', 'first stream', 8000, 1000);

@@ -177,7 +177,9 @@ export class YouTubePlatform implements ChatPlatform {
         else await this.pollOnce(this.position);
         this.errorBackoff.reset();
         this.rateBackoff.reset();
-        if (this.ended || this.stopped) break;
+        if (this.stopped) break;
+        // Ended: the top of the loop waits for the channel's next stream (or stops, for one video).
+        if (this.ended) continue;
         const title = await this.track(this.finder.titleChange(this.api, this.opts.clock.now()));
         if (title) this.ps.signal({ type: 'title', title });
         await this.sleep(this.pacing.wait(transport, began, this.ps.connectedAt ?? began, this.ps.messagesIn));
