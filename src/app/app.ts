@@ -75,6 +75,10 @@ export class App {
     this.current = deps.config;
     this.runtime = createRuntime(deps.logger, deps.clock, deps.random);
     this.bus = new EventBus<DomainEvents>((event, err) => this.runtime.health.report(`bus.${event}`, err));
+    // A platform that connects again has its connection problems behind it: they leave the list.
+    this.bus.on('platform-status', (s) => {
+      if (s.state === 'connected') this.runtime.health.resolve(s.platform);
+    });
   }
 
   /** The config now: the file's at start, then each valid edit's. */
@@ -183,8 +187,12 @@ export class App {
       const old = this.current;
       this.current = next;
       const report = await applyConfig(old, next, s, this.runtime);
+      const wasRefused = this.configState.problems.length > 0;
       this.configState = { at: this.clock.now(), changed: report.changed, restart: report.restart, problems: [] };
       const log = this.runtime.logger;
+      // A valid file after a refused one: the refusal is over.
+      this.health.resolve('config');
+      if (wasRefused) log.info('the config file is valid again');
       if (report.changed.length === 0) log.info('config file read again: nothing changed');
       else log.info({ changed: report.changed, reconnected: report.reconnected, needsRestart: report.restart }, 'config reloaded');
       if (report.restart.length) log.warn({ keys: report.restart }, 'these config changes apply at the next restart');

@@ -115,6 +115,11 @@ timers:
     // Still running, with the old commands.
     expect(await answer(x, viewer('alice'), '!discord')).toBe('@alice Discord: https://discord.example/a');
     expect(await answer(x, viewer('bob'), '!help help')).toBe('@bob !help [command]: lists the commands, or explains one');
+    // The file fixed: the refusal leaves the health list, and the log says the file is valid again.
+    expect((await x.app.reload(x.app.config)).ok).toBe(true);
+    expect(x.app.health.list().find((p) => p.component === 'config')).toBeUndefined();
+    expect(x.app.configState.problems).toEqual([]);
+    expect(x.logLines.some((l) => l.includes('the config file is valid again'))).toBe(true);
   });
 
   it('a platform whose settings changed reconnects; the other keeps running', async () => {
@@ -124,8 +129,11 @@ timers:
     const youtube = x.app.platforms.find((p) => p.id === 'youtube');
     const accepted = x.twitch!.connectionsAccepted;
     const c = x.app.config;
+    // A connection problem from before: it leaves the health list once Twitch connects again.
+    x.app.health.report('twitch', new Error('connection lost'));
     const report = await x.app.reload({ ...c, twitch: { ...c.twitch!, joinTimeoutSeconds: 20 } });
     expect(report).toMatchObject({ ok: true, changed: ['twitch.joinTimeoutSeconds'], reconnected: ['twitch'] });
+    await untilClock(x.clock, () => !x.app.health.list().some((p) => p.component === 'twitch'), 'the problem resolved', 5000, 500);
     expect(x.twitch!.connectionsAccepted).toBe(accepted + 1);
     expect(x.app.platforms.find((p) => p.id === 'youtube')).toBe(youtube);
     await untilClock(x.clock, () => x.app.statuses().every((s) => s.state === 'connected'), 'connected again', 5000, 500);
