@@ -253,6 +253,8 @@ export function createDashboard(p: DashboardParts): DashboardServer {
   );
   p.bus.on('question', ({ question, change }) => {
     server.broadcast('question', questionView(question), String(question.number));
+    // The page holds the best 200 open questions only: how many are open in all comes from here.
+    server.broadcast('question-count', { open: p.questions.openCount() }, 'open');
     if (question.highlighted || change === 'highlight' || change === 'state' || change === 'removed') server.broadcastOverlay(overlay());
   });
   p.bus.on('topic-changed', (t) => {

@@ -35,8 +35,32 @@ export class Broadcaster {
 
   add(ws: WebSocket): void {
     this.clients.add(ws);
+    this.alive.add(ws);
+    ws.on('pong', () => this.alive.add(ws));
     ws.on('close', () => this.clients.delete(ws));
     ws.on('error', () => this.clients.delete(ws));
+  }
+
+  /** Clients that answered the last ping (or are new since). */
+  private readonly alive = new WeakSet<WebSocket>();
+
+  /**
+   * Called every few seconds: a client that did not answer the previous ping is gone (a closed
+   * lid, a changed network) and is dropped; the others are pinged again and told the service is
+   * alive, so a page that hears nothing for a while knows its link is dead and reconnects.
+   */
+  heartbeat(): void {
+    for (const c of this.clients) {
+      if (!this.alive.has(c)) {
+        this.dropped++;
+        this.clients.delete(c);
+        c.terminate();
+        continue;
+      }
+      this.alive.delete(c);
+      c.ping();
+    }
+    if (this.clients.size > 0) this.send('alive', null, 'alive');
   }
 
   /** Sends one event to one client now (the state a new client starts from). */

@@ -53,6 +53,9 @@ const ASSETS: Record<string, string> = {
  *   a new route cannot skip it; state-changing requests must come from the dashboard's own origin
  *   and carry JSON (no other local page can act on a streamer's session).
  */
+/** How often pages are pinged and told the service is alive; a page that hears nothing for 25 s reconnects (common.js). */
+export const HEARTBEAT_MS = 10_000;
+
 export class DashboardServer {
   private readonly fastify: FastifyInstance;
   private readonly files = new Map<string, Buffer>();
@@ -65,6 +68,7 @@ export class DashboardServer {
   readonly overlayKey: string;
   private readonly now: () => number;
   private readonly timers: NodeJS.Timeout[] = [];
+  private heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: DashboardOptions) {
     this.now = opts.now ?? Date.now;
@@ -179,6 +183,12 @@ export class DashboardServer {
   }
 
   async start(): Promise<string> {
+    // Dead links are found and dropped on both sides (see Broadcaster.heartbeat).
+    this.heartbeatTimer = setInterval(() => {
+      this.clients.heartbeat();
+      this.overlayClients.heartbeat();
+    }, HEARTBEAT_MS);
+    this.heartbeatTimer.unref();
     const f = this.fastify;
     f.addHook('onSend', async (_req, reply, payload) => {
       reply.header('content-security-policy', CSP);
@@ -291,6 +301,7 @@ export class DashboardServer {
 
   async stop(): Promise<void> {
     for (const t of this.timers.splice(0)) clearInterval(t);
+    clearInterval(this.heartbeatTimer);
     await this.closeClients();
     await this.fastify.close();
   }

@@ -123,6 +123,11 @@ export class QuestionLog {
     return { kind: 'created', question };
   }
 
+  /** How many questions of this stream are open now (the index holds exactly those). */
+  openCount(): number {
+    return this.open().size;
+  }
+
   get(number: number): QuestionRow | undefined {
     return this.opts.repo.byNumber(this.opts.stream().id, number);
   }

@@ -44,6 +44,15 @@ if (SKIP) {
 let browser: Browser;
 let h: Harness | undefined;
 
+/** Waits for an asynchronous condition (a page's state). */
+async function poll(cond: () => Promise<boolean>, what: string, timeoutMs = 8000): Promise<void> {
+  const start = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function harness(): Promise<{ x: Harness; base: string }> {
   h = await startHarness({ dashboardToken: TOKEN, extraYaml: 'dashboard: { port: 0 }\n' });
   return { x: h, base: h.app.dashboard!.url };
@@ -503,6 +512,74 @@ describe.skipIf(SKIP)('dashboard and overlay in headless Chromium', () => {
     expect(await page.textContent('#o-topic')).toBe('');
     expect(await page.textContent('#o-meta')).toBe('asked by bob · 0 votes');
     await page.close();
+  });
+
+  it("a long stream: the open count stays the server's beyond the 200 shown, closed rows stay bounded, a silent link reconnects by itself", async () => {
+    const { x, base } = await harness();
+    const ask = (i: number, text: string) =>
+      x.app.questions.ask(
+        {
+          platform: 'twitch',
+          channel: 'teacher',
+          id: `m${i}`,
+          kind: 'message',
+          text,
+          time: 0,
+          author: { id: `u${i}`, login: `u${i}`, displayName: `u${i}`, roles: [] },
+        },
+        text,
+        'command',
+      );
+    for (let i = 1; i <= 205; i++) ask(i, `question number ${i} about topic zq${i}x and kw${i}y?`);
+    const dash = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    dash.setDefaultTimeout(8_000);
+    // Every socket the page opens is counted, to see it reconnect.
+    await dash.addInitScript(() => {
+      const W = window.WebSocket;
+      (window as unknown as { sockets: number }).sockets = 0;
+      window.WebSocket = class extends W {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          (window as unknown as { sockets: number }).sockets++;
+        }
+      };
+    });
+    await dash.goto(`${base}/?token=${TOKEN}`);
+    await dash.waitForSelector('#q-count >> text=200 of 205');
+    // Votes on questions below the 200 shown (the page does not hold them) do not count them again.
+    for (const n of [201, 202, 203, 204, 205])
+      x.app.questions.vote(
+        {
+          platform: 'twitch',
+          channel: 'teacher',
+          id: `v${n}`,
+          kind: 'message',
+          text: '',
+          time: 0,
+          author: { id: `voter${n}`, login: `voter${n}`, displayName: `voter${n}`, roles: [] },
+        },
+        n,
+      );
+    await dash.waitForSelector('.q[data-id="205"]');
+    expect(await dash.textContent('#q-count')).toBe('200 of 205');
+    // Answering 60: the page keeps the newest 50 closed rows, and the count follows the server.
+    for (let n = 1; n <= 60; n++) x.app.questions.setState(n, 'answered');
+    // The queue is filled up again from the server: 145 open, all on the page.
+    await dash.waitForSelector('#q-count >> text=/^145$/');
+    await poll(async () => (await dash.locator('.q.q-answered').count()) === 50, 'fifty closed rows');
+    expect(await dash.locator('.q.q-open').count()).toBe(145);
+    // A link that hears nothing (a closed lid: the socket never says it closed) is given up and
+    // opened again; the page is then up to date.
+    const before = await dash.evaluate(() => (window as unknown as { sockets: number }).sockets);
+    await dash.evaluate(() => {
+      const real = Date.now.bind(Date);
+      Date.now = () => real() + 60_000;
+    });
+    await poll(async () => (await dash.evaluate(() => (window as unknown as { sockets: number }).sockets)) > before, 'a new socket', 10_000);
+    await dash.waitForSelector('#link.state-connected');
+    ask(300, 'a question asked after the reconnect about zzqq?');
+    await dash.waitForSelector('#q-count >> text=/^146$/');
+    await dash.close();
   });
 
   it('the WebSocket checks Origin and the token; the API answers actions', async () => {

@@ -60,27 +60,30 @@ describe('YouTube by channel', () => {
     ]);
   });
 
-  it.each(['poll', 'stream', 'auto'] as const)('when the stream ends the session ends and the service waits; the next stream is a new session (%s)', async (transport) => {
-    y = await startYouTubeHarness({ transport, live: false, source: `channelId: ${CHANNEL}`, youtubeYaml: '  waitForLiveSeconds: 30\n' });
-    const x = y;
-    x.yt.addVideo('vid-a', 'chat-a', { channelId: CHANNEL, title: 'Monday: attention' });
-    await untilClock(x.clock, () => ytStatus(x).state === 'connected', 'first stream', 8000, 1000);
-    const first = x.app.currentStream!.id;
-    x.yt.post('chat-a', { channelId: 'UC-bob', displayName: '@bob' }, '!q how do you pick the number of heads?');
-    await untilClock(x.clock, () => x.app.questions.all().length === 1, 'question in the first stream', 5000, 500);
-    x.yt.endStream('vid-a');
-    await untilClock(x.clock, () => x.app.storeForReading().streams.get(first)?.endedAt !== null, 'first session ended', 8000, 1000);
-    expect(ytStatus(x).detail).toMatch(/waiting for the next live stream of channel/);
-    await advance(x.clock, 120_000, 1000);
-    x.yt.addVideo('vid-b', 'chat-b', { channelId: CHANNEL, title: 'Wednesday: transformers' });
-    await untilClock(x.clock, () => x.app.currentStream!.id !== first && ytStatus(x).state === 'connected', 'second session', 8000, 1000);
-    expect(x.app.questions.all()).toEqual([]);
-    const list = x.app.storeForReading().streams.summaries();
-    expect(list.map((s) => [s.id, s.titles['youtube']])).toEqual([
-      [first + 1, 'Wednesday: transformers'],
-      [first, 'Monday: attention'],
-    ]);
-  });
+  it.each(['poll', 'stream', 'auto'] as const)(
+    'when the stream ends the session ends and the service waits; the next stream is a new session (%s)',
+    async (transport) => {
+      y = await startYouTubeHarness({ transport, live: false, source: `channelId: ${CHANNEL}`, youtubeYaml: '  waitForLiveSeconds: 30\n' });
+      const x = y;
+      x.yt.addVideo('vid-a', 'chat-a', { channelId: CHANNEL, title: 'Monday: attention' });
+      await untilClock(x.clock, () => ytStatus(x).state === 'connected', 'first stream', 8000, 1000);
+      const first = x.app.currentStream!.id;
+      x.yt.post('chat-a', { channelId: 'UC-bob', displayName: '@bob' }, '!q how do you pick the number of heads?');
+      await untilClock(x.clock, () => x.app.questions.all().length === 1, 'question in the first stream', 5000, 500);
+      x.yt.endStream('vid-a');
+      await untilClock(x.clock, () => x.app.storeForReading().streams.get(first)?.endedAt !== null, 'first session ended', 8000, 1000);
+      expect(ytStatus(x).detail).toMatch(/waiting for the next live stream of channel/);
+      await advance(x.clock, 120_000, 1000);
+      x.yt.addVideo('vid-b', 'chat-b', { channelId: CHANNEL, title: 'Wednesday: transformers' });
+      await untilClock(x.clock, () => x.app.currentStream!.id !== first && ytStatus(x).state === 'connected', 'second session', 8000, 1000);
+      expect(x.app.questions.all()).toEqual([]);
+      const list = x.app.storeForReading().streams.summaries();
+      expect(list.map((s) => [s.id, s.titles['youtube']])).toEqual([
+        [first + 1, 'Wednesday: transformers'],
+        [first, 'Monday: attention'],
+      ]);
+    },
+  );
 });
 
 describe('Twitch live status from Helix', () => {

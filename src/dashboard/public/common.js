@@ -12,31 +12,59 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** A link that has heard nothing for this long is dead (the service says it is alive every 10 s). */
+const SILENT_MS = 25_000;
+
 /**
  * Keeps a WebSocket to `path` open (reconnecting with backoff) and hands every event to
  * `onMessage`; the server sends events in batches, and `onResync` when the page should reload its
- * state (it left events out, or a new stream began).
+ * state (it left events out, or a new stream began). A link that goes silent (a closed lid, a
+ * changed network: the socket may never say it closed) is given up and opened again, and the
+ * fresh state the server sends on connect brings the page up to date.
  */
 export function connect(path, onMessage, onStatus, onResync = () => {}) {
   let delay = 500;
+  let heard = Date.now();
+  let current;
+  const retry = () => {
+    onStatus(false);
+    setTimeout(open, delay);
+    delay = Math.min(delay * 2, 10000);
+  };
   const open = () => {
     const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`);
+    current = ws;
+    heard = Date.now();
     ws.onopen = () => {
       delay = 500;
+      heard = Date.now();
       onStatus(true);
     };
     ws.onmessage = (m) => {
+      heard = Date.now();
       const msg = JSON.parse(m.data);
       if (msg.type !== 'batch') return onMessage(msg);
-      for (const e of msg.events) onMessage(e);
+      for (const e of msg.events) if (e.type !== 'alive') onMessage(e);
       if (msg.resync) onResync();
     };
     ws.onclose = () => {
-      onStatus(false);
-      setTimeout(open, delay);
-      delay = Math.min(delay * 2, 10000);
+      if (ws === current) retry();
     };
   };
+  setInterval(() => {
+    if (!current || Date.now() - heard < SILENT_MS) return;
+    // Silent too long: this socket is forgotten (whatever it does later) and a new one opened.
+    const dead = current;
+    current = undefined;
+    dead.onmessage = null;
+    dead.onclose = null;
+    try {
+      dead.close();
+    } catch {
+      // already closed
+    }
+    retry();
+  }, 5000);
   open();
 }
 

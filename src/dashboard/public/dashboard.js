@@ -164,6 +164,21 @@ function dropRow(id) {
 function updateCount() {
   const shown = [...state.questions.values()].filter((q) => q.state === 'open').length;
   $('q-count').textContent = state.openTotal > shown ? `${shown} of ${state.openTotal}` : String(shown);
+  // Questions answered from a full queue leave room: the next best ones are fetched to fill it.
+  if (shown < Math.min(state.openTotal, MAX_OPEN)) refill();
+}
+
+let refillTimer;
+function refill() {
+  clearTimeout(refillTimer);
+  refillTimer = setTimeout(async () => {
+    try {
+      const page = await api(`/api/questions?which=open&offset=0&limit=${MAX_OPEN}`);
+      for (const q of page.items) if (!state.questions.has(q.id)) upsertQuestion(q);
+    } catch (err) {
+      notice(`The queue could not be filled up: ${why(err)}.`);
+    }
+  }, 300);
 }
 
 /** Keeps the queue to MAX_OPEN open questions: the lowest-ranked leave the page, not the database. */
@@ -184,11 +199,19 @@ function renderAllQuestions() {
   updateCount();
 }
 
+/** Closed questions the page keeps (newest first), as the server's state has them. */
+const MAX_CLOSED = 50;
+
+/** Keeps the closed questions to the newest MAX_CLOSED: a long stream's answered ones leave the page. */
+function trimClosed() {
+  const closed = sorted().filter((q) => q.state !== 'open');
+  for (const q of closed.slice(MAX_CLOSED)) if (q.id !== state.selectedId && q.id !== lastClosed) dropRow(q.id);
+}
+
 function upsertQuestion(q) {
-  const prev = state.questions.get(q.id);
+  // How many are open in all is the server's to say (question-count): the page holds only some.
   if (q.state === 'removed') {
     // Taken by moderation: it leaves the queue.
-    if (prev?.state === 'open') state.openTotal--;
     dropRow(q.id);
     return updateCount();
   }
@@ -200,11 +223,10 @@ function upsertQuestion(q) {
       }
     }
   }
-  if (!prev && q.state === 'open') state.openTotal++;
-  else if (prev && (prev.state === 'open') !== (q.state === 'open')) state.openTotal += q.state === 'open' ? 1 : -1;
   state.questions.set(q.id, q);
   placeRow(q);
   trimOpen();
+  trimClosed();
   updateCount();
 }
 
@@ -276,7 +298,10 @@ connect(
     else if (msg.type === 'chat') addChat(msg.data);
     else if (msg.type === 'chat-removed') removeChat(msg.data.ids);
     else if (msg.type === 'question') upsertQuestion(msg.data);
-    else if (msg.type === 'stream') void resync();
+    else if (msg.type === 'question-count') {
+      state.openTotal = msg.data.open;
+      updateCount();
+    } else if (msg.type === 'stream') void resync();
     else if (msg.type === 'backlog') backlogChanged();
     else if (msg.type === 'bot') botChanged();
     else if (msg.type === 'topic-suggestion') {
