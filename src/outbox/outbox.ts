@@ -77,8 +77,11 @@ export class Outbox {
 
   enqueue(reply: Reply): 'queued' | 'full' | 'empty' | 'refused' {
     if (this.stopped) return 'full';
-    if (this.opts.platform.status().sendBlocked) {
-      // The platform refuses the bot's messages for now: waiting would only deliver them late.
+    const status = this.opts.platform.status();
+    // The platform refuses the bot's messages for now, or it is connected and cannot send (read
+    // only: an API key, an anonymous login, YouTube's reply quota spent): waiting would deliver
+    // them late or never. While it connects, replies wait.
+    if (status.sendBlocked || (status.state === 'connected' && !status.canSend)) {
       this.stats.refused++;
       return 'refused';
     }

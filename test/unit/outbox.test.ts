@@ -15,10 +15,11 @@ function fakePlatform(limits: SendLimits = REGULAR, options: { history?: SendHis
   const p = {
     id: 'twitch' as const,
     canSend: true,
+    state: undefined as string | undefined,
     failNext: 0,
     sent,
     limits: () => limits,
-    status: () => ({ canSend: p.canSend }) as never,
+    status: () => ({ canSend: p.canSend, state: p.state }) as never,
     onSignal: (h: (s: PlatformSignal) => void) => handlers.push(h),
     signal: (s: PlatformSignal) => handlers.forEach((h) => h(s)),
     send: async (m: { text: string; replyTo?: string }) => {
@@ -173,6 +174,18 @@ describe('outbox', () => {
     expect(health.dismiss('knowledge', 'INTERNAL')).toBe(true);
     expect(health.dismiss('knowledge', 'INTERNAL')).toBe(false);
     expect(ended).toEqual(['twitch.send:PLATFORM_SEND_REFUSED', 'knowledge:INTERNAL']);
+  });
+
+  it('refuses at once on a platform connected but unable to send (read-only); waits while it connects', () => {
+    const { p, outbox } = fakePlatform();
+    p.canSend = false;
+    p.state = 'connected';
+    expect(outbox.enqueue({ channel: 'c', text: 'never delivered', mention: '@a' })).toBe('refused');
+    expect(outbox.stats.refused).toBe(1);
+    expect(outbox.pending).toBe(0);
+    p.state = 'reconnecting';
+    expect(outbox.enqueue({ channel: 'c', text: 'soon', mention: '@a' })).toBe('queued');
+    expect(outbox.pending).toBe(1);
   });
 
   it('refuses beyond maxQueue instead of growing', () => {
