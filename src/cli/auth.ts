@@ -46,6 +46,14 @@ export async function authTwitch(configPath: string, io: Io, opts: { sleep?: (ms
     const who = await validateTwitchToken(auth, token.accessToken!);
     tokenStoreFor(config).set('twitch', { ...token, ...(who ? { login: who.login } : {}) });
     io.out(`Linked Twitch account ${who?.login ?? ''} with scopes ${token.scopes.join(' ')}.`);
+    // The bot speaks as the linked account: another one than twitch.username is most likely the
+    // streamer's own, logged in by mistake. Kept (it works), but said loudly.
+    const wanted = config.twitch?.username;
+    if (who && wanted && who.login.toLowerCase() !== wanted.toLowerCase())
+      io.err(
+        `Note: twitch.username is ${wanted}, but the account linked is ${who.login}: the bot will speak as ${who.login}. If that is not the bot account, log in as ${wanted} and run \`lectern auth twitch\` again (or set twitch.username: ${who.login}).`,
+      );
+    io.err('A running service uses the new account after a restart.');
     return EXIT.ok;
   } catch (err) {
     io.err(`lectern auth twitch: ${toError(err).message}`);
@@ -83,6 +91,9 @@ export async function authYouTube(configPath: string, io: Io, opts: { readOnly: 
     });
     tokenStoreFor(config).set('youtube', token);
     io.out(`Linked YouTube with scope ${token.scopes.join(' ')}. Note: consent screens left in "Testing" issue refresh tokens that expire after 7 days.`);
+    io.err(
+      'Start the service with YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET set too: without them it reads YouTube with the API key only and cannot answer. A running service uses the account after a restart.',
+    );
     return EXIT.ok;
   } catch (err) {
     io.err(`lectern auth youtube: ${toError(err).message}`);

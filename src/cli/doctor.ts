@@ -119,13 +119,18 @@ export async function checkYouTube(config: Config, now: number): Promise<Check |
   if (!y) return undefined;
   const { oauth, apiKey } = youtubeCredentials(config);
   const api = new YouTubeApi({ apiRoot: y.apiRoot, apiKey, oauth, timeoutMs: 10_000 });
+  // A linked account that `start` would not use: the client's variables are missing.
+  const linkedUnused =
+    !oauth && new TokenStore(dataPaths(config).tokens).get('youtube') !== undefined
+      ? ' (a YouTube account is linked, but YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET are not set: set them to answer)'
+      : '';
   const creds = oauth?.readOnly
     ? 'OAuth, read-only (linked with --read-only): the bot cannot answer on YouTube'
     : oauth
       ? 'OAuth (reads and replies)'
       : apiKey
-        ? 'API key only: read-only, the bot cannot answer on YouTube'
-        : 'no credentials';
+        ? `API key only: read-only, the bot cannot answer on YouTube${linkedUnused}`
+        : `no credentials${linkedUnused}`;
   let quota = '';
   try {
     const used = Store.inspect(config.storage.path, pacificDay(now).day).quota['youtube']?.units ?? 0;
@@ -231,10 +236,17 @@ export function checkAccounts(config: Config, now: number): Check | undefined {
         ? `, token valid ${Math.round((a.expiresAt - now) / 60_000)} min more`
         : ', token expired (refreshed at start)'
       : '';
-    return `${a.account}${a.login ? ` (${a.login})` : ''}: ${a.scopes.join(' ') || 'no scopes'}${expiry}${a.hasRefresh ? '' : ', no refresh token'}`;
+    // The bot speaks as the linked Twitch account: say so when it is not twitch.username.
+    const wanted = config.twitch?.username;
+    const mismatch =
+      a.account === 'twitch' && !config.secrets.twitchToken && a.login && wanted && a.login.toLowerCase() !== wanted.toLowerCase()
+        ? `; the bot speaks as ${a.login}, not twitch.username ${wanted}: run \`lectern auth twitch\` logged in as ${wanted}`
+        : '';
+    return `${a.account}${a.login ? ` (${a.login})` : ''}: ${a.scopes.join(' ') || 'no scopes'}${expiry}${a.hasRefresh ? '' : ', no refresh token'}${mismatch}`;
   });
   if (env.length) parts.push(`from the environment (these win): ${env.join(', ')}`);
-  return { name: 'accounts', ok: true, detail: parts.join('; ') };
+  const detail = parts.join('; ');
+  return { name: 'accounts', ok: !detail.includes('the bot speaks as'), detail };
 }
 
 /** Each secret the config needs and the environment lacks, as a failed check with the fix. */

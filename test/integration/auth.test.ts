@@ -6,6 +6,7 @@ import { App } from '../../src/app/index.js';
 import { TokenStore } from '../../src/auth/index.js';
 import { ManualClock } from '../../src/core/index.js';
 import { authTwitch, authYouTube } from '../../src/cli/auth.js';
+import { checkAccounts } from '../../src/cli/doctor.js';
 import type { Io } from '../../src/cli/io.js';
 import { TwitchAuthSim, TwitchSim, YouTubeSim } from '../../src/sim/index.js';
 import { memoryLogger, mustParse, stopOnClock, tempDir, untilClock, viewer, YT_KEY } from '../helpers.js';
@@ -67,6 +68,27 @@ describe('lectern auth', () => {
     expect(statSync(w.store.path).mode & 0o777).toBe(0o600);
     expect(JSON.stringify(w.store.describe())).not.toContain(stored.accessToken!);
     expect(polls).toBeGreaterThanOrEqual(2);
+    expect(out.errLines.some((l) => l.startsWith('Note:'))).toBe(false);
+  });
+
+  it('twitch: another account than twitch.username is linked with a loud note, and doctor fails its accounts check', async () => {
+    const w = await twitchWorld();
+    const yaml = w.yaml.replace('username: lecternbot', 'username: teachbot');
+    writeFileSync(w.configPath, yaml);
+    const out = io();
+    let polls = 0;
+    const code = await authTwitch(w.configPath, out, {
+      sleep: async () => {
+        if (++polls === 2) w.authSim.approve(/enter the code (\w+)/.exec(out.errLines.join('\n'))![1]!);
+      },
+    });
+    expect(code).toBe(0);
+    expect(out.errLines).toContain(
+      'Note: twitch.username is teachbot, but the account linked is lecternbot: the bot will speak as lecternbot. If that is not the bot account, log in as teachbot and run `lectern auth twitch` again (or set twitch.username: lecternbot).',
+    );
+    const check = checkAccounts(mustParse(yaml), Date.now())!;
+    expect(check.ok).toBe(false);
+    expect(check.detail).toContain('the bot speaks as lecternbot, not twitch.username teachbot: run `lectern auth twitch` logged in as teachbot');
   });
 
   it('twitch: with link protection on, the scope to delete messages is asked for', async () => {

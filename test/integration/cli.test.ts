@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TwitchSim, YouTubeSim } from '../../src/sim/index.js';
 import { tempDir, TOKEN, until, viewer, YT_KEY, YT_OAUTH_ENV, YT_REFRESH } from '../helpers.js';
 import { lectern } from '../cli-helpers.js';
+import { TokenStore } from '../../src/auth/index.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -187,6 +188,17 @@ describe('lectern CLI', () => {
     expect(await live.exited).toBe(0);
     expect(live.stdout).toMatch(
       /ok\s+youtube\s+reached .*video vid-live-01 is live \("Live: vid-live-01"\) \(chat chat-live-01\); API key only: read-only.*quota today 0 of 10000 units used/,
+    );
+    // A linked account, started without the client's variables: doctor says why it is not used.
+    new TokenStore(join(dir, 'tokens.json')).set('youtube', {
+      refreshToken: YT_REFRESH,
+      scopes: ['https://www.googleapis.com/auth/youtube.force-ssl'],
+      obtainedAt: Date.now(),
+    });
+    const unused = lectern(['doctor', '--config', write('a2.yaml', 'vid-live-01')], { YOUTUBE_API_KEY: YT_KEY });
+    expect(await unused.exited).toBe(0);
+    expect(unused.stdout).toContain(
+      'API key only: read-only, the bot cannot answer on YouTube (a YouTube account is linked, but YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET are not set: set them to answer)',
     );
     const later = lectern(['doctor', '--config', write('b.yaml', 'vid-later-1')], YT_OAUTH_ENV);
     expect(await later.exited).toBe(0);
