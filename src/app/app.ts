@@ -256,6 +256,8 @@ export class App {
       });
       this.dashboard = server;
       const url = await server.start();
+      // Where it listens, for `lectern dashboard-url` (a port edited since applies at the next restart).
+      store.platformState.set('lectern', 'dashboard', url, this.clock.now());
       this.deps.onDashboard?.({ url, overlayUrl: server.overlayUrl });
       log.info({ url }, 'dashboard listening');
     }

@@ -208,11 +208,13 @@ export function dashboardUrl(configPath: string, io: Io, now = Date.now()): numb
   privateFiles();
   const code = randomBytes(24).toString('base64url');
   let running = false;
+  let listening: string | undefined;
   try {
     const store = Store.open(config.storage.path);
     try {
       store.dashboardAuth.addLogin(hashOf(code), now + LOGIN_CODE_MS);
       running = now - Number(store.platformState.get('lectern', 'heartbeat') ?? 0) < ALIVE_WITHIN_MS;
+      listening = store.platformState.get('lectern', 'dashboard') ?? undefined;
     } finally {
       store.close();
     }
@@ -221,8 +223,11 @@ export function dashboardUrl(configPath: string, io: Io, now = Date.now()): numb
     return EXIT.failure;
   }
   const host = d.host === '0.0.0.0' || d.host === '::' ? '127.0.0.1' : d.host;
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${d.port}`;
+  const configured = `http://${host.includes(':') ? `[${host}]` : host}:${d.port}`;
+  // The running service's own address wins: an edited port applies only at its next restart.
+  const origin = running && listening ? listening : configured;
   io.out(`${origin}/login?code=${code}`);
+  if (origin !== configured) io.err(`(The running service listens at ${origin}; the config's ${configured} applies at its next restart.)`);
   io.err(
     `A login link for the dashboard, valid once within ${LOGIN_CODE_MS / 60_000} minutes${d.publicOrigins.length ? ` (from elsewhere, use ${d.publicOrigins.map((o) => `${o}/login?code=…`).join(' or ')})` : ''}.`,
   );

@@ -77,6 +77,16 @@ describe('the dashboard token and the data files', () => {
     const cookie = /lectern_session=([^;]+)/.exec(first.headers.get('set-cookie') ?? '')![1];
     expect((await fetch(link.replace(/\/login.*$/, '/api/state'), { headers: { cookie: `lectern_session=${cookie}` } })).status).toBe(200);
     expect((await fetch(link, { redirect: 'manual' })).status).toBe(401);
+    // The port edited while it runs (applies at the next restart): the link is still the running service's.
+    const port = Number(/:(\d+)\//.exec(link)![1]);
+    writeFileSync(config, readFileSync(config, 'utf8').replace(`port: ${port}`, `port: ${port + 1}`));
+    const edited = lectern(['dashboard-url', '--config', config]);
+    expect(await edited.exited).toBe(0);
+    expect(edited.stdout).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/login\\?code=`));
+    expect(edited.stderr).toContain(
+      `(The running service listens at http://127.0.0.1:${port}; the config's http://127.0.0.1:${port + 1} applies at its next restart.)`,
+    );
+    expect((await fetch(edited.stdout.trim(), { redirect: 'manual' })).status).toBe(303);
     const out = join(dir, 'questions.json');
     const exp = lectern(['export', '--config', config, '--format', 'json', '--out', out]);
     expect(await exp.exited).toBe(0);
