@@ -84,11 +84,16 @@ export class StreamSessions {
   }
 
   private begin(startedAt: number, now: number): void {
+    const previous = this.stream;
     if (this.stream && !this.endedByPlatforms) this.opts.store.streams.end(this.stream.id, now);
-    this.stream = this.opts.store.streams.begin(Math.min(startedAt, now), now);
+    const since = Math.min(startedAt, now);
+    this.stream = this.opts.store.streams.begin(since, now);
     this.endedByPlatforms = false;
     this.live.clear();
-    this.opts.logger.info({ streamId: this.stream.id }, 'new stream session: a platform went live');
+    // The broadcast began before Lectern saw it (Helix and YouTube are asked every minute or so):
+    // what was asked since belongs to it, with the numbers viewers were told.
+    const moved = previous && since < now ? this.opts.store.questions.moveSince(previous.id, this.stream.id, since, since) : 0;
+    this.opts.logger.info({ streamId: this.stream.id, ...(moved ? { questionsMoved: moved } : {}) }, 'new stream session: a platform went live');
     for (const l of this.listeners) l(this.stream);
   }
 

@@ -301,6 +301,22 @@ export class QuestionsRepo {
     return { total: count.get(streamId)!.n, items: page.all(streamId, limit, offset).map(toRow) };
   }
 
+  /**
+   * A broadcast that began before Lectern saw it go live: the questions of session `from` asked
+   * since `since` belong to session `to`. They keep their numbers (viewers were told them), lose
+   * the old session's topic and count their offsets from `startedAt`. Returns how many moved.
+   */
+  moveSince(from: number, to: number, since: number, startedAt: number): number {
+    const moved = this.db
+      .prepare<[number, number, number, number]>(
+        'UPDATE questions SET stream_id = ?, topic_id = NULL, offset_seconds = max(0, (created_at - ?) / 1000) WHERE stream_id = ? AND created_at >= ?',
+      )
+      .run(to, startedAt, from, since).changes;
+    this.numbers.delete(from);
+    this.numbers.delete(to);
+    return moved;
+  }
+
   askers(questionId: number): Asker[] {
     return this.s.askers.all(questionId).map(toAsker);
   }

@@ -117,4 +117,47 @@ describe('Twitch live status from Helix', () => {
     await advance(x.clock, 61_000, 1000);
     await untilClock(x.clock, () => x.app.currentStream!.id !== live, 'a new session', 5000, 1000);
   });
+
+  it('questions asked after going live but before Lectern saw it belong to the new broadcast, with the numbers viewers were told', async () => {
+    // Helix counts time on the harness's clock (created just below), so its started_at lines up.
+    let clockOf: (() => number) | undefined;
+    helix = new HelixSim({
+      tokens: { [TOKEN]: ['chat:read', 'chat:edit'] },
+      clientId: 'app-client',
+      users: { teacher: '1000' },
+      live: false,
+      clock: { now: () => clockOf?.() ?? Date.now() } as never,
+    });
+    await helix.start();
+    t = await startHarness({ twitchExtra: `  clientId: app-client\n  helixUrl: ${helix.url}\n` });
+    const x = t;
+    clockOf = () => x.clock.now();
+    helix.goLive('Monday: attention');
+    await advance(x.clock, 61_000, 1000);
+    await untilClock(x.clock, () => x.app.storeForReading().streamPlatforms.list(x.app.currentStream!.id).length === 1, 'live recorded', 5000, 1000);
+    const monday = x.app.currentStream!.id;
+    x.sim.chat('teacher', viewer('alice'), '!q what is a query vector?');
+    await untilClock(x.clock, () => x.app.questions.all().length === 1, 'a question on Monday');
+    helix.goOffline();
+    await advance(x.clock, 61_000, 1000);
+    await untilClock(x.clock, () => x.app.storeForReading().streams.get(monday)?.endedAt !== null, 'Monday ended', 5000, 1000);
+    await advance(x.clock, 3_600_000, 60_000);
+    // Wednesday goes live; a viewer asks at once, before the next Helix look.
+    helix.goLive('Wednesday: transformers');
+    x.sim.chat('teacher', viewer('bob'), '!q how many heads should i use?');
+    await untilClock(x.clock, () => x.sim.sent.some((m) => m.text.includes('@bob noted as #2')), 'bob told #2', 5000, 100);
+    await advance(x.clock, 61_000, 1000);
+    await untilClock(x.clock, () => x.app.currentStream!.id !== monday, 'Wednesday began', 5000, 1000);
+    const wednesday = x.app.currentStream!.id;
+    const store = x.app.storeForReading();
+    expect(store.questions.list(monday).map((q) => q.text)).toEqual(['what is a query vector?']);
+    const moved = store.questions.list(wednesday);
+    expect(moved.map((q) => [q.number, q.text, q.topicId])).toEqual([[2, 'how many heads should i use?', null]]);
+    expect(moved[0]!.offsetSeconds).toBeLessThan(5);
+    // The number bob was told still works, and the next question follows it.
+    x.sim.chat('teacher', viewer('carol'), '!up 2');
+    x.sim.chat('teacher', viewer('dave'), '!q what does the output projection do?');
+    await untilClock(x.clock, () => x.app.questions.all().length === 2 && x.app.questions.get(2)!.votes === 1, 'vote and a new question', 5000, 500);
+    expect(x.app.questions.get(3)!.text).toBe('what does the output projection do?');
+  });
 });
