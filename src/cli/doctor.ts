@@ -249,6 +249,30 @@ export function checkAccounts(config: Config, now: number): Check | undefined {
   return { name: 'accounts', ok: !detail.includes('the bot speaks as'), detail };
 }
 
+/** Values of `config/lectern.example.yaml` that stand for the streamer's own: left in, the bot would post them. */
+const PLACEHOLDERS = ['yourchannel', 'yourbot', 'github.com/you/', 'you.substack.com', 'discord.gg/example'];
+
+/** The example config's stand-in values still in the config, each with its key: a failed check. */
+export function checkPlaceholders(config: Config): Check | undefined {
+  const found: string[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value === 'string') {
+      const hit = PLACEHOLDERS.find((p) => value.toLowerCase().includes(p));
+      if (hit) found.push(`${path} (${hit})`);
+    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+  };
+  // Secrets are never read from the file: nothing to look at there.
+  const { secrets: _secrets, ...rest } = config;
+  walk(rest, '');
+  if (found.length === 0) return undefined;
+  return {
+    name: 'example',
+    ok: false,
+    detail: `still the example's stand-ins, which the bot would post as they are: ${found.join(', ')}; put your own there, or remove them`,
+  };
+}
+
 /** Each secret the config needs and the environment lacks, as a failed check with the fix. */
 export function checkSecrets(config: Config): Check[] {
   return credentialProblems(config).map((p) => ({ name: 'secrets', ok: false, detail: `${p.path}: ${p.message}` }));
@@ -256,6 +280,8 @@ export function checkSecrets(config: Config): Check[] {
 
 export async function runDoctor(config: Config, now = Date.now()): Promise<Check[]> {
   const checks: Check[] = [describeConfig(config), ...checkSecrets(config), checkDatabase(config, now)];
+  const placeholders = checkPlaceholders(config);
+  if (placeholders) checks.push(placeholders);
   const accounts = checkAccounts(config, now);
   if (accounts) checks.push(accounts);
   const knowledge = checkKnowledge(config);

@@ -120,6 +120,10 @@ describe('set-up without friction', () => {
     expect(d.stdout).toMatch(/ok\s+knowledge\s+\d+ notes/);
     expect(d.stdout).toMatch(/ok\s+twitch\s+reached 127\.0\.0\.1:\d+ and joined #teacher anonymously \(no token/);
     expect(d.stdout).toMatch(/FAIL\s+youtube\s+reached .*without credentials/);
+    // The example's stand-ins still in it (the bot would post them) are named with their keys.
+    expect(d.stdout).toMatch(
+      /FAIL\s+example\s+still the example's stand-ins, which the bot would post as they are: .*twitch\.username \(yourbot\).*youtube\.channelId \(yourchannel\).*knowledge\.notes\[0\]\.baseUrl \(github\.com\/you\/\).*discord\.gg\/example/,
+    );
   });
 
   it('start names every missing secret and exits 2; export, search and healthcheck need none', async () => {
