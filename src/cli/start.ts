@@ -75,7 +75,8 @@ export async function start(configPath: string, io: Io): Promise<number> {
       await app.stop();
       return;
     }
-    logger.info({ platforms: app.statuses().map((s) => `${s.platform}:${s.state}`) }, 'lectern is running; Ctrl-C to stop');
+    // With what each platform is doing ("waiting for channel @x to go live…"), not only its state.
+    logger.info({ platforms: app.statuses().map((s) => `${s.platform}:${s.state}${s.detail ? ` (${s.detail})` : ''}`) }, 'lectern is running; Ctrl-C to stop');
     // Edits of the config file (and SIGHUP) apply without a restart.
     const unwatch = watchConfig(configPath, io, app, logger);
     await untilSignal(signal, () => {
