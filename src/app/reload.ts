@@ -1,4 +1,4 @@
-import { LecternError, toError, type PlatformId } from '../core/index.js';
+import { isLecternError, LecternError, toError, type PlatformId } from '../core/index.js';
 import { credentialProblems, durations, type Config, type ConfigProblem } from '../config/index.js';
 import { createPlatform } from './platforms.js';
 import type { Runtime } from './runtime.js';
@@ -98,7 +98,11 @@ export async function applyConfig(old: Config, next: Config, s: Services, rt: Ru
       await reconnect(id, next, s, rt);
     } catch (err) {
       rt.health.report(id, err);
-      rt.logger.error({ platform: id, err: toError(err) }, 'could not reconnect after the config changed');
+      // A refusal Lectern explains is its sentence; only what nobody foresaw carries a stack trace.
+      rt.logger.error(
+        { platform: id, ...(isLecternError(err) ? { code: err.code, reason: err.message } : { err: toError(err) }) },
+        'could not reconnect after the config changed',
+      );
     }
   }
   if (reconnected.length) s.timers.timers.set(s.timers.book.all());

@@ -279,7 +279,11 @@ export function checkSecrets(config: Config): Check[] {
 }
 
 export async function runDoctor(config: Config, now = Date.now()): Promise<Check[]> {
-  const checks: Check[] = [describeConfig(config), ...checkSecrets(config), checkDatabase(config, now)];
+  const missing = checkSecrets(config);
+  const secrets = missing.length
+    ? missing
+    : [{ name: 'secrets', ok: true, detail: 'every secret this config needs is in the environment (or a linked account)' }];
+  const checks: Check[] = [describeConfig(config), ...secrets, checkDatabase(config, now)];
   const placeholders = checkPlaceholders(config);
   if (placeholders) checks.push(placeholders);
   const accounts = checkAccounts(config, now);

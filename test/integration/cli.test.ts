@@ -152,6 +152,7 @@ describe('lectern CLI', () => {
     const ok = lectern(['doctor', '--config', config], { TWITCH_OAUTH_TOKEN: TOKEN });
     expect(await ok.exited).toBe(0);
     expect(ok.stdout).toMatch(/ok\s+config\s+.*twitch #teacher as lecternbot, TWITCH_OAUTH_TOKEN set/);
+    expect(ok.stdout).toMatch(/ok\s+secrets\s+every secret this config needs is in the environment/);
     expect(ok.stdout).toMatch(/ok\s+database\s+.*does not exist yet/);
     expect(ok.stdout).toMatch(/ok\s+twitch\s+reached 127\.0\.0\.1:\d+ and joined #teacher as lecternbot/);
     expect(ok.stdout).toMatch(/ok\s+dashboard\s+dashboard\.port 0 on 127\.0\.0\.1 is free/);

@@ -35,6 +35,8 @@ describe('YouTube by channel', () => {
       5000,
       1000,
     );
+    // Named as configured while nothing is live (not "mine", which is for broadcast: mine).
+    expect(ytStatus(x).channel).toBe('@teacher');
     for (let i = 0; i < 180; i++) (x.clock.advance(1000), await new Promise((r) => setTimeout(r, 1)));
     const calls = (m: string) => x.yt.calls.filter((c) => c.method === m).length;
     // The handle once; then per minute one playlist look and (with uploads) one videos look.

@@ -319,7 +319,7 @@ export class YouTubePlatform implements ChatPlatform {
     const detail = this.ps.detail ?? blocked ?? this.authNote ?? (this.api.canWrite ? undefined : 'read-only: only an API key is configured');
     return {
       platform: 'youtube',
-      channel: this.position?.chatId ?? this.opts.source.videoId ?? this.opts.source.liveChatId ?? 'mine',
+      channel: this.position?.chatId ?? this.opts.source.videoId ?? this.opts.source.liveChatId ?? this.opts.source.channelId ?? 'mine',
       ...this.ps.counters(),
       canSend: this.api.canWrite && this.ps.state === 'connected' && !q.replyExhausted && !blocked,
       botRoles: [],
