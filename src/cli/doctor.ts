@@ -230,23 +230,22 @@ export function checkAccounts(config: Config, now: number): Check | undefined {
   const accounts = new TokenStore(dataPaths(config).tokens).describe();
   const env = [config.secrets.twitchToken ? 'TWITCH_OAUTH_TOKEN' : '', config.secrets.youtubeRefreshToken ? 'YOUTUBE_REFRESH_TOKEN' : ''].filter(Boolean);
   if (accounts.length === 0 && env.length === 0) return undefined;
+  // The bot speaks as the linked Twitch account: say so when it is not twitch.username.
+  const wanted = config.twitch?.username;
+  const speaksAs = (a: (typeof accounts)[number]) =>
+    a.account === 'twitch' && !config.secrets.twitchToken && a.login && wanted && a.login.toLowerCase() !== wanted.toLowerCase() ? a.login : undefined;
   const parts = accounts.map((a) => {
     const expiry = a.expiresAt
       ? a.expiresAt > now
         ? `, token valid ${Math.round((a.expiresAt - now) / 60_000)} min more`
         : ', token expired (refreshed at start)'
       : '';
-    // The bot speaks as the linked Twitch account: say so when it is not twitch.username.
-    const wanted = config.twitch?.username;
-    const mismatch =
-      a.account === 'twitch' && !config.secrets.twitchToken && a.login && wanted && a.login.toLowerCase() !== wanted.toLowerCase()
-        ? `; the bot speaks as ${a.login}, not twitch.username ${wanted}: run \`lectern auth twitch\` logged in as ${wanted}`
-        : '';
+    const other = speaksAs(a);
+    const mismatch = other ? `; the bot speaks as ${other}, not twitch.username ${wanted}: run \`lectern auth twitch\` logged in as ${wanted}` : '';
     return `${a.account}${a.login ? ` (${a.login})` : ''}: ${a.scopes.join(' ') || 'no scopes'}${expiry}${a.hasRefresh ? '' : ', no refresh token'}${mismatch}`;
   });
   if (env.length) parts.push(`from the environment (these win): ${env.join(', ')}`);
-  const detail = parts.join('; ');
-  return { name: 'accounts', ok: !detail.includes('the bot speaks as'), detail };
+  return { name: 'accounts', ok: !accounts.some(speaksAs), detail: parts.join('; ') };
 }
 
 /** Values of `config/lectern.example.yaml` that stand for the streamer's own: left in, the bot would post them. */

@@ -90,6 +90,9 @@ export class QuestionsRepo {
       countOpen: db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM questions WHERE stream_id = ? AND state = 'open'`),
       countClosed: db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM questions WHERE stream_id = ? AND state IN ('answered', 'dismissed')`),
       askers: db.prepare<[number], RawAsker>('SELECT * FROM question_askers WHERE question_id = ? ORDER BY asked_at'),
+      moveSince: db.prepare<[number, number, number, number]>(
+        'UPDATE questions SET stream_id = ?, topic_id = NULL, offset_seconds = max(0, (created_at - ?) / 1000) WHERE stream_id = ? AND created_at >= ?',
+      ),
       highlight: db.prepare<[number, number | null, number]>(
         'INSERT INTO highlights (stream_id, question_id, at) VALUES (?, ?, ?) ON CONFLICT (stream_id) DO UPDATE SET question_id = excluded.question_id, at = excluded.at',
       ),
@@ -307,11 +310,7 @@ export class QuestionsRepo {
    * the old session's topic and count their offsets from `startedAt`. Returns how many moved.
    */
   moveSince(from: number, to: number, since: number, startedAt: number): number {
-    const moved = this.db
-      .prepare<[number, number, number, number]>(
-        'UPDATE questions SET stream_id = ?, topic_id = NULL, offset_seconds = max(0, (created_at - ?) / 1000) WHERE stream_id = ? AND created_at >= ?',
-      )
-      .run(to, startedAt, from, since).changes;
+    const moved = this.s.moveSince.run(to, startedAt, from, since).changes;
     this.numbers.delete(from);
     this.numbers.delete(to);
     return moved;
